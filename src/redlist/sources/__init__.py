@@ -1,0 +1,112 @@
+"""The publications redlist updates from: one module per publication, registered here.
+
+Parsers are imported lazily so that the CLI starts fast and a broken optional dependency of one
+parser cannot stop the others.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from redlist.sources.base import Files, Format, ParseResult, SourceSpec
+
+OFAC_EXPORTS = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
+
+
+def _lazy(target: str) -> Callable[[Files], ParseResult]:
+    module_name, func_name = target.split(":")
+
+    def parse(files: Files) -> ParseResult:
+        module = importlib.import_module(f"redlist.sources.{module_name}")
+        return getattr(module, func_name)(files)
+
+    parse.__qualname__ = parse.__name__ = func_name
+    return parse
+
+
+SOURCES: dict[str, SourceSpec] = {
+    spec.id: spec
+    for spec in (
+        SourceSpec(
+            id="us_ofac_sdn",
+            title="OFAC Specially Designated Nationals (SDN) list",
+            formats=(
+                Format("advanced_xml", ("sdn_advanced.xml",), (), _lazy("ofac_advanced:parse_sdn_advanced")),
+                Format("xml", ("sdn.xml",), (), _lazy("ofac_xml:parse_sdn_xml")),
+                Format(
+                    "csv",
+                    ("sdn.csv",),
+                    ("add.csv", "alt.csv", "sdn_comments.csv"),
+                    _lazy("ofac_csv:parse_sdn_csv"),
+                ),
+            ),
+            urls={
+                name: OFAC_EXPORTS + name.upper()
+                for name in ("sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv")
+            },
+            parser_version="1",
+            homepage="https://sanctionslist.ofac.treas.gov/Home/SdnList",
+        ),
+        SourceSpec(
+            id="us_ofac_cons",
+            title="OFAC Consolidated Sanctions List (non-SDN lists: CMIC, SSI, FSE, PLC, CAPTA, NS-MBS)",
+            formats=(
+                Format("advanced_xml", ("cons_advanced.xml",), (), _lazy("ofac_advanced:parse_cons_advanced")),
+                Format("xml", ("consolidated.xml",), (), _lazy("ofac_xml:parse_cons_xml")),
+                Format(
+                    "csv",
+                    ("cons_prim.csv",),
+                    ("cons_add.csv", "cons_alt.csv", "cons_comments.csv"),
+                    _lazy("ofac_csv:parse_cons_csv"),
+                ),
+            ),
+            urls={
+                name: OFAC_EXPORTS + name.upper()
+                for name in ("cons_prim.csv", "cons_add.csv", "cons_alt.csv", "cons_comments.csv")
+            },
+            parser_version="1",
+            homepage="https://sanctionslist.ofac.treas.gov/Home/ConsolidatedList",
+        ),
+        SourceSpec(
+            id="us_trade_csl",
+            title="trade.gov Consolidated Screening List",
+            formats=(
+                Format("json", ("consolidated.json",), (), _lazy("trade_csl:parse_csl_json")),
+                Format("csv", ("consolidated.csv",), (), _lazy("trade_csl:parse_csl_csv")),
+                Format("csv", ("csl.csv",), (), _lazy("trade_csl:parse_csl_csv")),
+            ),
+            urls={
+                "consolidated.json": "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.json"
+            },
+            parser_version="1",
+            homepage="https://www.trade.gov/consolidated-screening-list",
+        ),
+        SourceSpec(
+            id="us_bis_dpl",
+            title="BIS Denied Persons List",
+            formats=(Format("txt", ("dpl.txt",), (), _lazy("bis_dpl:parse_dpl")),),
+            urls={"dpl.txt": "https://www.bis.doc.gov/dpl/dpl.txt"},
+            parser_version="1",
+            homepage="https://www.bis.gov/licensing/guidance-on-end-user-and-end-use-controls-and-us-person-controls/denied-persons-list",
+        ),
+        SourceSpec(
+            id="us_bis_el",
+            title="BIS Entity List (eCFR, 15 CFR Part 744 Supplement No. 4)",
+            formats=(Format("ecfr_xml", ("part-744.xml",), (), _lazy("bis_el:parse_ecfr_xml")),),
+            urls={"part-744.xml": "https://www.ecfr.gov/api/versioner/v1/full/{date}/title-15.xml?part=744"},
+            parser_version="1",
+            homepage="https://www.ecfr.gov/current/title-15/subtitle-B/chapter-VII/subchapter-C/part-744/appendix-Supplement%20No.%204%20to%20Part%20744",
+        ),
+    )
+}
+
+
+def get(source_id: str) -> SourceSpec:
+    """The spec of a source, or a clear error listing the known ones."""
+    from redlist.errors import RedlistError
+
+    try:
+        return SOURCES[source_id]
+    except KeyError:
+        raise RedlistError(f"unknown source {source_id!r}; known: {', '.join(SOURCES)}") from None

@@ -1,0 +1,188 @@
+"""Helpers shared by the source parsers: text decoding, dates, countries, safe XML, entity ids."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from datetime import date, datetime
+from xml.etree.ElementTree import Element
+
+from redlist.errors import SourceError
+
+# --- text --------------------------------------------------------------------------------------
+
+_HTML_START = re.compile(rb"^\s*(<!doctype html|<html|<head|<body)", re.IGNORECASE)
+
+
+def looks_like_html(data: bytes) -> bool:
+    """True when the bytes are an HTML page (a portal's error or login page served as data)."""
+    return bool(_HTML_START.match(data[:2048]))
+
+
+def decode_text(data: bytes, *, source: str, file: str) -> str:
+    """Decode a text publication: refuse HTML pages, strip a BOM and OFAC's trailing 0x1A."""
+    if not data.strip(b"\x1a \r\n\t"):
+        raise SourceError("file is empty", source=source, file=file)
+    if looks_like_html(data):
+        raise SourceError(
+            "got an HTML page instead of the data file (an error or login page?)",
+            source=source,
+            file=file,
+            line=1,
+        )
+    data = data.rstrip(b"\x1a")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Older OFAC and BIS files are Latin-1/cp1252; never fail on that alone.
+        text = data.decode("cp1252", errors="replace")
+    return text
+
+
+def clean(value: str | None) -> str | None:
+    """Strip whitespace; map OFAC's ``-0-`` null and empty strings to None."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value or value == "-0-":
+        return None
+    return value
+
+
+def split_list(value: str | None, sep: str = ";") -> list[str]:
+    if not value:
+        return []
+    return [v.strip() for v in value.split(sep) if v.strip()]
+
+
+# --- dates -------------------------------------------------------------------------------------
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
+)}
+
+
+def parse_date(value: str | None) -> str | None:
+    """Parse the date spellings used in US list publications to ISO 8601.
+
+    Handles ``2021-01-14``, ``01/14/2021``, ``14 Jan 2021``, ``Jan 2021`` (-> ``2021-01``),
+    ``2021`` and a leading ``circa``. Returns None when the text is not a date.
+    """
+    if not value:
+        return None
+    text = value.strip().rstrip(".")
+    text = re.sub(r"^(circa|approximately|ca\.?)\s+", "", text, flags=re.IGNORECASE)
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?", text)
+    if m:
+        return _iso(int(m[1]), int(m[2]), int(m[3]))
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+    if m:
+        return _iso(int(m[3]), int(m[1]), int(m[2]))
+    m = re.fullmatch(r"(\d{1,2})[ -]([A-Za-z]{3})[A-Za-z]*\.?[ -](\d{4})", text)
+    if m and m[2].lower() in _MONTHS:
+        return _iso(int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
+    m = re.fullmatch(r"([A-Za-z]{3})[A-Za-z]*\.? (\d{1,2}),? (\d{4})", text)
+    if m and m[1].lower() in _MONTHS:
+        return _iso(int(m[3]), _MONTHS[m[1].lower()], int(m[2]))
+    m = re.fullmatch(r"([A-Za-z]{3})[A-Za-z]*\.? (\d{4})", text)
+    if m and m[1].lower() in _MONTHS:
+        return f"{int(m[2]):04d}-{_MONTHS[m[1].lower()]:02d}"
+    m = re.fullmatch(r"(\d{4})", text)
+    if m:
+        return m[1]
+    return None
+
+
+def _iso(y: int, m: int, d: int) -> str | None:
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def utc_now() -> str:
+    return datetime.now().astimezone().astimezone(tz=None).isoformat(timespec="seconds")
+
+
+# --- countries ---------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=4096)
+def country_code(name: str | None) -> str | None:
+    """ISO 3166-1 alpha-2 code for a country name or code as published (None when unknown).
+
+    Uses rigour's territory table (OpenSanctions' data, which knows the names OFAC uses such as
+    "Korea, North" and "Burma").
+    """
+    if not name:
+        return None
+    from rigour.territories import lookup_territory  # imported lazily: it loads a data table
+
+    territory = lookup_territory(name.strip())
+    if territory is None or len(territory.code) != 2:
+        return None
+    return territory.code.upper()
+
+
+# --- XML ---------------------------------------------------------------------------------------
+
+
+def parse_xml(data: bytes, *, source: str, file: str) -> Element:
+    """Parse XML with entity expansion, DTDs and external references refused (defusedxml)."""
+    import defusedxml.ElementTree as SafeET
+    from defusedxml import DefusedXmlException
+
+    if looks_like_html(data):
+        raise SourceError(
+            "got an HTML page instead of the XML file (an error or login page?)",
+            source=source,
+            file=file,
+            line=1,
+        )
+    try:
+        return SafeET.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise SourceError(
+            f"unsafe XML refused ({type(exc).__name__}: entity or DTD declarations)",
+            source=source,
+            file=file,
+        ) from exc
+    except SafeET.ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else None
+        raise SourceError(f"invalid or truncated XML: {exc}", source=source, file=file, line=line) from exc
+
+
+def local(tag: str) -> str:
+    """The tag name without its namespace."""
+    return tag.rsplit("}", 1)[-1]
+
+
+# --- ids ---------------------------------------------------------------------------------------
+
+
+def digest(*parts: str | None, n: int = 16) -> str:
+    """A short stable hash of some text parts (for records the publication gives no id)."""
+    h = hashlib.sha1("\x1f".join(p or "" for p in parts).encode("utf-8"))
+    return h.hexdigest()[:n]
+
+
+def norm_key(text: str) -> str:
+    """Case- and space-insensitive form of a name, for linking records across sources."""
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def ofac_entity_id(ent_num: str | int) -> str:
+    """OFAC entity numbers are one numbering across the SDN and non-SDN lists."""
+    return f"ofac-{int(ent_num)}"
+
+
+def dpl_entity_id(name: str, effective: str | None) -> str:
+    """A Denied Persons List entry, the same from dpl.txt and from the CSL."""
+    return f"bis-dpl-{digest(norm_key(name), effective or '', n=12)}"
+
+
+def named_entity_id(list_id: str, name: str) -> str:
+    """An entry of a list that publishes no ids (Entity List, MEU, UVL, DTC, ISN), by its name."""
+    prefix = list_id.removeprefix("us_").replace("_", "-")
+    return f"{prefix}-{digest(norm_key(name), n=12)}"
