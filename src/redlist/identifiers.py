@@ -15,13 +15,22 @@ _LABELS: list[tuple[re.Pattern[str], IdType]] = [
     (re.compile(r"^mmsi\b", re.I), IdType.MMSI),
     (re.compile(r"equity ticker", re.I), IdType.TICKER),
     (re.compile(r"passport", re.I), IdType.PASSPORT),
-    (re.compile(r"national id|personal id|identification number|cedula|\bdni\b|\bcurp\b", re.I), IdType.NATIONAL_ID),
+    (
+        re.compile(r"national id|personal id|identification number|cedula|\bdni\b|\bcurp\b", re.I),
+        IdType.NATIONAL_ID,
+    ),
     (re.compile(r"tax id|\btin\b|\binn\b|\bnit\b|\brfc\b|\bruc\b|\bcuit\b", re.I), IdType.TAX_ID),
     (re.compile(r"swift|\bbic\b", re.I), IdType.SWIFT),
     (re.compile(r"digital currency address", re.I), IdType.CRYPTO),
     (re.compile(r"aircraft (manufacturer'?s )?serial|\bmsn\b", re.I), IdType.AIRCRAFT_SERIAL),
     (re.compile(r"aircraft tail number", re.I), IdType.AIRCRAFT_TAIL),
-    (re.compile(r"registration (id|number)|registration|business number|\bogrn\b|company number|commercial registry", re.I), IdType.REGISTRATION),
+    (
+        re.compile(
+            r"registration (id|number)|registration|business number|\bogrn\b|company number|commercial registry",
+            re.I,
+        ),
+        IdType.REGISTRATION,
+    ),
 ]
 
 

@@ -192,7 +192,10 @@ class Entity:
             key=d["key"],
             entity_id=d["entity_id"],
             type=EntityType(d["type"]),
-            names=[Name(n["value"], NameType(n.get("type", "primary")), n.get("lang")) for n in d.get("names", [])],
+            names=[
+                Name(n["value"], NameType(n.get("type", "primary")), n.get("lang"))
+                for n in d.get("names", [])
+            ],
             identifiers=[_ident(i) for i in d.get("identifiers", [])],
             addresses=[Address(**a) for a in d.get("addresses", [])],
             countries=list(d.get("countries", [])),
@@ -257,6 +260,7 @@ class Snapshot:
     record_count: int
     files: list[RawFile] = field(default_factory=list)
     origin: str | None = None  # URL or path it was loaded from
+    format: str = ""  # which of the source's formats was parsed (csv, xml, advanced_xml, json, ...)
     id: int | None = None
     status: str = "ok"
     warnings: list[str] = field(default_factory=list)

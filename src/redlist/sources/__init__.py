@@ -52,7 +52,9 @@ SOURCES: dict[str, SourceSpec] = {
             id="us_ofac_cons",
             title="OFAC Consolidated Sanctions List (non-SDN lists: CMIC, SSI, FSE, PLC, CAPTA, NS-MBS)",
             formats=(
-                Format("advanced_xml", ("cons_advanced.xml",), (), _lazy("ofac_advanced:parse_cons_advanced")),
+                Format(
+                    "advanced_xml", ("cons_advanced.xml",), (), _lazy("ofac_advanced:parse_cons_advanced")
+                ),
                 Format("xml", ("consolidated.xml",), (), _lazy("ofac_xml:parse_cons_xml")),
                 Format(
                     "csv",

@@ -1,0 +1,288 @@
+"""The ``redlist`` command line: a thin shell over the library (parse arguments, call, render)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from redlist import __version__
+from redlist.errors import RedlistError
+
+app = typer.Typer(
+    name="redlist",
+    help="US restriction lists: which list, what it forbids, in force on which day, and why.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"redlist {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """redlist: screen parties against US restriction lists, with their history over time."""
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Print library errors as one clear line on stderr and exit non-zero (no traceback)."""
+    try:
+        yield
+    except RedlistError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        raise typer.Exit(1) from None
+
+
+def _store():
+    from redlist.store import Store
+
+    return Store.open()
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+# --- update ------------------------------------------------------------------------------------
+
+
+@app.command()
+def update(
+    sources: Annotated[list[str] | None, typer.Argument(help="Source ids (default: all).")] = None,
+    origin: Annotated[
+        str | None,
+        typer.Option("--from", help="A file, a folder of the official file names, or a URL."),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Date the snapshot (YYYY-MM-DD); for the eCFR, the date to fetch."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Store even if the list shrank by more than 20%.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Download or load publications and store them as new snapshots (all-or-nothing per source)."""
+    from redlist.update import update as run_update
+
+    with _errors(), _store() as store, _progress(enabled=not as_json) as progress:
+        results = run_update(store, sources or [], origin=origin, as_of=as_of, force=force, progress=progress)
+    if as_json:
+        _print_json([r.to_dict() for r in results])
+    else:
+        table = Table("source", "status", "as of", "records", "added", "removed", "amended", "message")
+        for r in results:
+            colour = {"stored": "green", "unchanged": "cyan"}.get(r.status, "red")
+            snap = r.snapshot
+            table.add_row(
+                r.source,
+                f"[{colour}]{r.status}[/]",
+                snap.as_of if snap else "",
+                str(snap.record_count) if snap else "",
+                *(str(r.changes.get(k, "")) for k in ("added", "removed", "amended")),
+                r.message,
+            )
+        out.print(table)
+        for r in results:
+            for warning in r.warnings:
+                err.print(f"[yellow]warning:[/] {r.source}: {warning}", highlight=False)
+    for r in results:
+        if not r.ok:
+            err.print(f"[bold red]error:[/] {r.message}", highlight=False)
+    if any(not r.ok for r in results):
+        raise typer.Exit(1)
+
+
+@contextmanager
+def _progress(enabled: bool):
+    """A Rich progress display fed by the library's progress(stage, done, total) callback."""
+    if not enabled or not err.is_terminal:
+        yield None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def report(stage: str, done: int, total: int | None) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield report
+
+
+# --- sources -----------------------------------------------------------------------------------
+
+
+@app.command("sources")
+def sources_cmd(as_json: JsonFlag = False) -> None:
+    """Per source: the latest snapshot's date, record count, fetch time, checksum and status."""
+    from redlist.inventory import source_status
+
+    with _errors(), _store() as store:
+        rows = source_status(store)
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table("source", "as of", "records", "snapshots", "fetched at", "sha256", "status")
+    for r in rows:
+        table.add_row(
+            r["source"],
+            r["as_of"] or "-",
+            f"{r['records']:,}" if r["records"] is not None else "-",
+            str(r["snapshots"]),
+            r["fetched_at"] or "-",
+            (r["sha256"] or "-")[:16],
+            r["status"],
+        )
+    out.print(table)
+
+
+# --- changes -----------------------------------------------------------------------------------
+
+
+@app.command()
+def changes(
+    source: Annotated[str | None, typer.Option(help="Only this source.")] = None,
+    since: Annotated[str | None, typer.Option(help="From this date (YYYY-MM-DD), inclusive.")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this date (YYYY-MM-DD), inclusive.")] = None,
+    list_id: Annotated[str | None, typer.Option("--list", help="Only entries of this list.")] = None,
+    change: Annotated[str | None, typer.Option(help="Only added, removed or amended.")] = None,
+    entity: Annotated[str | None, typer.Option(help="Only this entity id.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List changes between consecutive snapshots: entries added, removed and amended, by date."""
+    from redlist.model import iso_date
+
+    with _errors(), _store() as store:
+        try:
+            since = iso_date(since) if since else None
+            until = iso_date(until) if until else None
+        except ValueError as exc:
+            raise typer.BadParameter(f"dates are YYYY-MM-DD: {exc}") from None
+        events = store.events(
+            source=source, since=since, until=until, entity_id=entity, list_id=list_id, change=change
+        )
+    if as_json:
+        _print_json([e.to_dict() for e in events])
+        return
+    table = Table("date", "source", "list", "id", "change", "name", "fields")
+    colours = {"added": "green", "removed": "red", "amended": "yellow"}
+    for e in events:
+        table.add_row(
+            e.date,
+            e.source,
+            e.list,
+            e.source_id,
+            f"[{colours[e.change.value]}]{e.change.value}[/]",
+            e.name,
+            ", ".join(e.fields),
+        )
+    out.print(table)
+    out.print(f"{len(events)} change(s)")
+
+
+# --- show --------------------------------------------------------------------------------------
+
+
+@app.command()
+def show(
+    entity_id: Annotated[str, typer.Argument(help="An entity id, e.g. ofac-36.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """One entry as currently published, with its change history."""
+    from redlist.store.current import merge
+
+    with _errors(), _store() as store:
+        versions = store.records_of(entity_id)
+        if not versions:
+            raise RedlistError(f"no entity {entity_id!r} in the store")
+        latest: dict[str, Any] = {}
+        for snap, entity in versions:
+            if store.latest(snap.source) and store.latest(snap.source).id == snap.id:
+                latest[snap.source] = entity
+        events = store.events(entity_id=entity_id)
+    current = merge(list(latest.values())) if latest else None
+    if as_json:
+        _print_json(
+            {
+                "entity_id": entity_id,
+                "current": current.to_dict() if current else None,
+                "history": [e.to_dict() for e in events],
+            }
+        )
+        return
+    if current is None:
+        out.print(f"{entity_id}: not in the latest publication of any source (removed)")
+    else:
+        out.print(f"[bold]{current.name}[/]  ({current.type.value}, {entity_id})")
+        for name in current.names[1:]:
+            out.print(f"  {name.type.value}: {name.value}")
+        for ident in current.identifiers:
+            out.print(
+                f"  {ident.type.value}: {ident.value}" + ("" if ident.valid is not False else " (invalid)")
+            )
+        for listing in current.listings:
+            out.print(f"  listed: {listing.list_id} {listing.source_id or ''} {', '.join(listing.programs)}")
+    for e in events:
+        out.print(f"  {e.date} {e.source}: {e.change.value} {', '.join(e.fields)}")
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+@app.command()
+def export(
+    format: Annotated[str, typer.Option("--format", help="ftm (FollowTheMoney JSON lines) or json.")] = "ftm",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")
+    ] = None,
+) -> None:
+    """Export the current entries of every list (merged across sources)."""
+    from redlist.store.current import current_entities
+
+    if format not in ("ftm", "json"):
+        raise typer.BadParameter("format must be ftm or json", param_hint="--format")
+    with _errors(), _store() as store:
+        entities = current_entities(store)
+        handle = output.open("w", encoding="utf-8") if output else sys.stdout
+        try:
+            if format == "ftm":
+                from redlist.export_ftm import write_ftm
+
+                count = write_ftm(entities, handle)
+            else:
+                for entity in entities:
+                    handle.write(json.dumps(entity.to_dict(), ensure_ascii=False) + "\n")
+                count = len(entities)
+        finally:
+            if output:
+                handle.close()
+    if output:
+        err.print(f"wrote {count} {format} records to {output}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

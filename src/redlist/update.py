@@ -1,0 +1,313 @@
+"""Update the store from the official publications: fetch -> parse -> check -> store -> diff.
+
+An update of one source is all-or-nothing. The raw bytes are archived first (content-addressed,
+harmless if unused); then the snapshot, its records and its change events are written in one
+SQLite transaction, and only after every check passed: the file parsed, any bad rows are proven
+harmless by the file's own record count, the keys are unique, and the record count did not
+shrink more than 20% against the previous publication (unless ``force``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from redlist import history, sources
+from redlist.errors import RedlistError, ShrinkageError, SourceError
+from redlist.model import ChangeEvent, RawFile, Snapshot, iso_date
+from redlist.sources.base import ParseResult, SourceSpec, accept_row_errors
+from redlist.sources.fetch import download, file_name
+from redlist.sources.local import read_path
+from redlist.store import Store
+
+#: A new snapshot may hold at most this share fewer records than the previous one.
+MAX_SHRINKAGE = 0.20
+
+#: progress(stage, done, total): stage is a short label such as "us_ofac_sdn: sdn.csv".
+Progress = Callable[[str, int, int | None], None]
+
+
+@dataclass(slots=True)
+class UpdateResult:
+    """What happened to one source."""
+
+    source: str
+    status: str  # "stored" | "unchanged" | "refused" | "failed"
+    message: str = ""
+    snapshot: Snapshot | None = None
+    changes: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("stored", "unchanged")
+
+    def to_dict(self) -> dict[str, object]:
+        snap = self.snapshot
+        return {
+            "source": self.source,
+            "status": self.status,
+            "message": self.message,
+            "as_of": snap.as_of if snap else None,
+            "records": snap.record_count if snap else None,
+            "sha256": snap.sha256 if snap else None,
+            "changes": self.changes,
+            "warnings": self.warnings,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def update(
+    store: Store,
+    source_ids: Iterable[str] = (),
+    *,
+    origin: str | None = None,
+    as_of: str | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> list[UpdateResult]:
+    """Update the given sources (all when none) from their official URLs or from ``origin``.
+
+    ``origin`` is a file, a folder of the official file names, or a URL. With an origin and no
+    sources, the sources are recognised from the file names. Failures are reported per source
+    in the results; they never touch the stored data.
+    """
+    wanted = list(source_ids)
+    local_files: dict[str, bytes] | None = None
+    if origin and not _is_url(origin):
+        local_files = read_path(origin)
+        if not wanted:
+            wanted = detect_sources(local_files)
+            if not wanted:
+                raise SourceError(
+                    f"no known publication among {sorted(local_files) or 'no files'}", file=origin
+                )
+    elif origin and not wanted:
+        wanted = detect_sources({file_name(origin): b""})
+        if not wanted:
+            raise SourceError("cannot tell which source this URL is; name the source", file=origin)
+    for s in wanted:
+        sources.get(s)  # unknown ids fail before anything is fetched
+
+    results = []
+    for source_id in wanted or list(sources.SOURCES):
+        started = time.perf_counter()
+        spec = sources.get(source_id)
+        try:
+            files, urls = _gather(spec, origin, local_files, as_of, progress)
+            result = load(
+                store,
+                source_id,
+                files,
+                as_of=as_of,
+                origin=origin or "official",
+                urls=urls,
+                force=force,
+                progress=progress,
+            )
+        except RedlistError as exc:
+            if isinstance(exc, SourceError):
+                exc.with_context(source=source_id)
+            status = "refused" if isinstance(exc, ShrinkageError) else "failed"
+            result = UpdateResult(source_id, status, str(exc))
+        result.seconds = time.perf_counter() - started
+        store.log_update(source_id, result.status, result.message)
+        results.append(result)
+    return results
+
+
+def detect_sources(files: dict[str, bytes]) -> list[str]:
+    """The sources whose file sets are present among ``files``."""
+    names = set(files)
+    return [s.id for s in sources.SOURCES.values() if any(f.matches(names) for f in s.formats)]
+
+
+def load(
+    store: Store,
+    source_id: str,
+    files: dict[str, bytes],
+    *,
+    as_of: str | None = None,
+    origin: str | None = None,
+    urls: dict[str, str] | None = None,
+    force: bool = False,
+    fetched_at: str | None = None,
+    progress: Progress | None = None,
+) -> UpdateResult:
+    """Parse the raw files of one publication and store them as a new snapshot (all-or-nothing)."""
+    spec = sources.get(source_id)
+    fmt = spec.pick_format(set(files))
+    used = {n: files[n] for n in (*fmt.required, *fmt.optional) if n in files}
+    if progress:
+        progress(f"{source_id}: parsing", 0, None)
+    try:
+        result = fmt.parse(used)
+    except SourceError as exc:
+        raise exc.with_context(source=source_id) from None
+    accept_row_errors(result, source_id)
+    _check_records(result, source_id, fmt.required[0])
+    if progress:
+        progress(f"{source_id}: parsing", 1, 1)
+
+    snapshot = Snapshot(
+        source=source_id,
+        as_of=_as_of(as_of, result),
+        fetched_at=fetched_at or datetime.now(UTC).isoformat(timespec="seconds"),
+        sha256=_set_digest(used),
+        parser_version=spec.parser_version,
+        record_count=len(result.records),
+        files=[],
+        origin=origin,
+        format=fmt.name,
+        warnings=list(result.warnings),
+    )
+    same = store.find_same(source_id, snapshot.sha256, snapshot.as_of)
+    if same is not None:
+        return UpdateResult(source_id, "unchanged", f"already stored as snapshot {same.id}", same)
+
+    previous, following = store.neighbours(source_id, snapshot.as_of)
+    _check_shrinkage(previous, snapshot, force)
+    for name, data in sorted(used.items()):
+        digest = store.archive.put(data)
+        snapshot.files.append(RawFile(name, digest, len(data), (urls or {}).get(name)))
+
+    with store.transaction() as conn:
+        store.insert_snapshot(conn, snapshot, result.records)
+        events = []
+        if previous is not None:
+            events = _diff(store, previous, snapshot)
+            store.insert_events(conn, snapshot.id or 0, previous.id, events)
+        if following is not None:
+            if previous is not None:
+                store.delete_events_between(conn, previous.id or 0, following.id or 0)
+            store.insert_events(conn, following.id or 0, snapshot.id, _diff(store, snapshot, following))
+    message = f"{snapshot.record_count} records as of {snapshot.as_of}"
+    if previous is None:
+        message += " (first snapshot of this source)"
+    return UpdateResult(
+        source_id, "stored", message, snapshot, history.summarize(events), list(result.warnings)
+    )
+
+
+def reparse(store: Store, snapshot: Snapshot, *, progress: Progress | None = None) -> UpdateResult:
+    """Parse a stored snapshot's archived raw bytes again with the current parser.
+
+    The snapshot keeps its id and date; its records are replaced and the events on both sides
+    of it are recomputed, so history reflects what the newer parser reads.
+    """
+    spec = sources.get(snapshot.source)
+    files = store.raw_files(snapshot)
+    fmt = spec.pick_format(set(files))
+    try:
+        result = fmt.parse(files)
+    except SourceError as exc:
+        raise exc.with_context(source=snapshot.source) from None
+    accept_row_errors(result, snapshot.source)
+    _check_records(result, snapshot.source, fmt.required[0])
+    previous, following = store.neighbours_of(snapshot)
+    snapshot.parser_version = spec.parser_version
+    snapshot.record_count = len(result.records)
+    snapshot.format = fmt.name
+    snapshot.warnings = list(result.warnings)
+    with store.transaction() as conn:
+        store.replace_records(conn, snapshot, result.records)
+        events: list[ChangeEvent] = []
+        if previous is not None:
+            events = _diff(store, previous, snapshot)
+            store.insert_events(conn, snapshot.id or 0, previous.id, events)
+        if following is not None:
+            store.insert_events(conn, following.id or 0, snapshot.id, _diff(store, snapshot, following))
+    message = f"re-parsed {snapshot.record_count} records with parser {spec.parser_version}"
+    return UpdateResult(snapshot.source, "stored", message, snapshot, history.summarize(events))
+
+
+# --- internals ---------------------------------------------------------------------------------
+
+
+def _gather(
+    spec: SourceSpec,
+    origin: str | None,
+    local_files: dict[str, bytes] | None,
+    as_of: str | None,
+    progress: Progress | None,
+) -> tuple[dict[str, bytes], dict[str, str]]:
+    """The raw files for one source: from the local files, one URL, or the official URLs."""
+    if local_files is not None:
+        return local_files, {}
+    if origin:
+        urls = {file_name(origin): origin}
+    else:
+        day = as_of or date.today().isoformat()
+        urls = {name: url.replace("{date}", day) for name, url in spec.urls.items()}
+    files = {}
+    for name, url in urls.items():
+        label = f"{spec.id}: {name}"
+
+        def report(done: int, total: int | None, label: str = label) -> None:
+            if progress:
+                progress(label, done, total)
+
+        try:
+            files[name] = download(url, source=spec.id, progress=report)
+        except SourceError as exc:
+            raise exc.with_context(source=spec.id, file=url) from None
+    return files, urls
+
+
+def _check_records(result: ParseResult, source_id: str, file: str) -> None:
+    if not result.records:
+        raise SourceError("the publication holds no records", source=source_id, file=file)
+    seen: set[str] = set()
+    for entity in result.records:
+        if entity.key in seen:
+            raise SourceError(f"record key {entity.key!r} occurs twice", source=source_id, file=file)
+        seen.add(entity.key)
+
+
+def _check_shrinkage(previous: Snapshot | None, snapshot: Snapshot, force: bool) -> None:
+    if previous is None or force:
+        return
+    floor = previous.record_count * (1 - MAX_SHRINKAGE)
+    if snapshot.record_count < floor:
+        drop = 1 - snapshot.record_count / previous.record_count
+        raise ShrinkageError(
+            f"{snapshot.source}: refused: {snapshot.record_count} records is {drop:.0%} fewer than the "
+            f"{previous.record_count} of the snapshot of {previous.as_of} (limit {MAX_SHRINKAGE:.0%}); "
+            "check the publication, then use --force to store it anyway"
+        )
+
+
+def _diff(store: Store, old: Snapshot, new: Snapshot) -> list[ChangeEvent]:
+    old_index = {k: h for k, (h, _) in store.record_index(old.id or 0).items()}
+    new_index = {k: h for k, (h, _) in store.record_index(new.id or 0).items()}
+    return history.diff(
+        source=new.source,
+        date=new.as_of,
+        previous_date=old.as_of,
+        old=old_index,
+        new=new_index,
+        bodies=store.record_bodies,
+    )
+
+
+def _as_of(explicit: str | None, result: ParseResult) -> str:
+    if explicit:
+        return iso_date(explicit)
+    if result.as_of:
+        return result.as_of
+    return date.today().isoformat()
+
+
+def _set_digest(files: dict[str, bytes]) -> str:
+    if len(files) == 1:
+        return hashlib.sha256(next(iter(files.values()))).hexdigest()
+    lines = "".join(f"{n} {hashlib.sha256(d).hexdigest()}\n" for n, d in sorted(files.items()))
+    return hashlib.sha256(lines.encode()).hexdigest()
+
+
+def _is_url(origin: str) -> bool:
+    return origin.startswith(("http://", "https://"))
