@@ -6,13 +6,14 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from toy_source import TOY
 
 from redlist import sources
 from redlist.errors import SourceError
 from redlist.sources.fetch import download, file_name
 from redlist.store import Store
 from redlist.update import update
+
+from toy_source import TOY
 
 
 class Handler(BaseHTTPRequestHandler):
