@@ -147,6 +147,8 @@ def sources_cmd(as_json: JsonFlag = False) -> None:
         _print_json(rows)
         return
     table = Table("source", "as of", "records", "snapshots", "fetched at", "sha256", "status")
+    for column in table.columns[:3]:
+        column.no_wrap = True
     for r in rows:
         table.add_row(
             r["source"],

@@ -79,7 +79,7 @@ def update(
     wanted = list(source_ids)
     local_files: dict[str, bytes] | None = None
     if origin and not _is_url(origin):
-        local_files = read_path(origin)
+        local_files = read_path(origin, source=wanted[0] if len(wanted) == 1 else None)
         if not wanted:
             wanted = detect_sources(local_files)
             if not wanted:

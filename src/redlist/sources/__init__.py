@@ -95,7 +95,11 @@ SOURCES: dict[str, SourceSpec] = {
         SourceSpec(
             id="us_bis_el",
             title="BIS Entity List (eCFR, 15 CFR Part 744 Supplement No. 4)",
-            formats=(Format("ecfr_xml", ("part-744.xml",), (), _lazy("bis_el:parse_ecfr_xml")),),
+            formats=(
+                Format("ecfr_xml", ("part-744.xml",), (), _lazy("bis_el:parse_ecfr_xml")),
+                # the versioner's own file name, for `--from <eCFR URL or saved file>`
+                Format("ecfr_xml", ("title-15.xml",), (), _lazy("bis_el:parse_ecfr_title15")),
+            ),
             urls={"part-744.xml": "https://www.ecfr.gov/api/versioner/v1/full/{date}/title-15.xml?part=744"},
             parser_version="1",
             homepage="https://www.ecfr.gov/current/title-15/subtitle-B/chapter-VII/subchapter-C/part-744/appendix-Supplement%20No.%204%20to%20Part%20744",
