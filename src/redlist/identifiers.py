@@ -19,7 +19,7 @@ _LABELS: list[tuple[re.Pattern[str], IdType]] = [
         re.compile(r"national id|personal id|identification number|cedula|\bdni\b|\bcurp\b", re.I),
         IdType.NATIONAL_ID,
     ),
-    (re.compile(r"tax id|\btin\b|\binn\b|\bnit\b|\brfc\b|\bruc\b|\bcuit\b", re.I), IdType.TAX_ID),
+    (re.compile(r"tax id|v\.?a\.?t\.? number|\bvat\b|\btin\b|\binn\b|\bnit\b|\brfc\b|\bruc\b|\bcuit\b", re.I), IdType.TAX_ID),
     (re.compile(r"swift|\bbic\b", re.I), IdType.SWIFT),
     (re.compile(r"digital currency address", re.I), IdType.CRYPTO),
     (re.compile(r"aircraft (manufacturer'?s )?serial|\bmsn\b", re.I), IdType.AIRCRAFT_SERIAL),
@@ -49,8 +49,9 @@ def normalize(kind: IdType, value: str) -> str:
         return re.sub(r"[\s\-.]", "", value).upper()
     if kind == IdType.IMO:
         return re.sub(r"\D", "", value)
-    if kind == IdType.CRYPTO:
-        return value.strip()
+    if kind in (IdType.CRYPTO, IdType.OTHER):
+        # addresses, e-mails and websites are case-sensitive or read better as published
+        return re.sub(r"\s+", " ", value)
     return re.sub(r"\s+", " ", value).upper()
 
 

@@ -120,9 +120,13 @@ def country_code(name: str | None) -> str | None:
     """
     if not name:
         return None
+    text = name.strip()
+    if len(text) == 2 and text.isalpha() and text.isupper():
+        # Already a code (the CSL's addresses); skip the name table, which costs ~3 s to load.
+        return {"UK": "GB", "EL": "GR"}.get(text, text)
     from rigour.territories import lookup_territory  # imported lazily: it loads a data table
 
-    territory = lookup_territory(name.strip())
+    territory = lookup_territory(text)
     if territory is None or len(territory.code) != 2:
         return None
     return territory.code.upper()
