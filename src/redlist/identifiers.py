@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from redlist.model import Identifier, IdType
@@ -55,21 +56,29 @@ def normalize(kind: IdType, value: str) -> str:
     return re.sub(r"\s+", " ", value).upper()
 
 
-def is_valid(kind: IdType, value: str) -> bool | None:
-    """Check digits where the scheme has them; None when there is nothing to check."""
+@functools.cache
+def _checkers() -> dict[IdType, object]:
     from stdnum import imo, isin, lei
     from stdnum.cn import uscc
 
-    checks = {IdType.ISIN: isin, IdType.LEI: lei, IdType.USCC: uscc, IdType.IMO: imo}
-    module = checks.get(kind)
+    return {IdType.ISIN: isin, IdType.LEI: lei, IdType.USCC: uscc, IdType.IMO: imo}
+
+
+def is_valid(kind: IdType, value: str) -> bool | None:
+    """Check digits where the scheme has them; None when there is nothing to check."""
+    module = _checkers().get(kind)
     if module is None:
         return None
-    return bool(module.is_valid(value))
+    return bool(module.is_valid(value))  # type: ignore[attr-defined]
 
 
-def make(kind: IdType | str, value: str, **extra: str | None) -> Identifier:
-    """Build a validated identifier from a type (or a publication label) and a raw value."""
+def make(kind: IdType | str, value: str, *, label: str | None = None, **extra: str | None) -> Identifier:
+    """Build a validated identifier from a type (or a publication label) and a raw value.
+
+    With an :class:`IdType`, ``label`` keeps the publication's own wording.
+    """
     id_type = kind if isinstance(kind, IdType) else classify(kind)
-    label = None if isinstance(kind, IdType) else kind
+    if label is None and not isinstance(kind, IdType):
+        label = kind
     norm = normalize(id_type, value)
     return Identifier(type=id_type, value=norm, label=label, valid=is_valid(id_type, norm), **extra)
