@@ -20,7 +20,12 @@ _LABELS: list[tuple[re.Pattern[str], IdType]] = [
         re.compile(r"national id|personal id|identification number|cedula|\bdni\b|\bcurp\b", re.I),
         IdType.NATIONAL_ID,
     ),
-    (re.compile(r"tax id|v\.?a\.?t\.? number|\bvat\b|\btin\b|\binn\b|\bnit\b|\brfc\b|\bruc\b|\bcuit\b", re.I), IdType.TAX_ID),
+    (
+        re.compile(
+            r"tax id|v\.?a\.?t\.? number|\bvat\b|\btin\b|\binn\b|\bnit\b|\brfc\b|\bruc\b|\bcuit\b", re.I
+        ),
+        IdType.TAX_ID,
+    ),
     (re.compile(r"swift|\bbic\b", re.I), IdType.SWIFT),
     (re.compile(r"digital currency address", re.I), IdType.CRYPTO),
     (re.compile(r"aircraft (manufacturer'?s )?serial|\bmsn\b", re.I), IdType.AIRCRAFT_SERIAL),

@@ -183,7 +183,9 @@ class Entity:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; empty fields are dropped so hashes and diffs stay stable."""
-        return _prune(dataclasses.asdict(self))
+        # Hand-rolled rather than dataclasses.asdict: this runs for every record of every
+        # update, and asdict's deep copies made it the slowest step of a load.
+        return _compact(self)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Entity:
@@ -217,6 +219,40 @@ def _ident(d: dict[str, Any]) -> Identifier:
     d = dict(d)
     d["type"] = IdType(d["type"])
     return Identifier(**d)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _compact(obj: Any) -> Any:
+    """A dataclass (or list of them) as a dict without empty values; enums as their values."""
+    kind = type(obj)
+    names = _FIELDS.get(kind)
+    if names is None:
+        if not dataclasses.is_dataclass(obj):
+            if isinstance(obj, list | tuple):
+                return [_compact(v) for v in obj]
+            if isinstance(obj, dict):
+                return {k: _compact(v) for k, v in obj.items() if v is not None and v != ""}
+            return obj.value if isinstance(obj, StrEnum) else obj
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(obj))
+    out: dict[str, Any] = {}
+    for name in names:
+        value = getattr(obj, name)
+        if value is None or value == "" or value == [] or value == {}:
+            continue
+        if isinstance(value, StrEnum):
+            value = value.value
+        elif isinstance(value, list) and value and not isinstance(value[0], str):
+            value = [_compact(v) for v in value]
+        elif isinstance(value, dict):
+            value = {k: v for k, v in value.items() if v is not None and v != ""}
+            if not value:
+                continue
+        elif isinstance(value, list):
+            value = list(value)
+        out[name] = value
+    return out
 
 
 def _prune(value: Any) -> Any:

@@ -98,7 +98,7 @@ SOURCES: dict[str, SourceSpec] = {
             formats=(
                 Format("ecfr_xml", ("part-744.xml",), (), _lazy("bis_el:parse_ecfr_xml")),
                 # the versioner's own file name, for `--from <eCFR URL or saved file>`
-                Format("ecfr_xml", ("title-15.xml",), (), _lazy("bis_el:parse_ecfr_title15")),
+                Format("ecfr_xml", ("title-15.xml",), (), _lazy("bis_el:parse_ecfr_xml")),
             ),
             urls={"part-744.xml": "https://www.ecfr.gov/api/versioner/v1/full/{date}/title-15.xml?part=744"},
             parser_version="1",

@@ -127,6 +127,9 @@ def country_code(name: str | None) -> str | None:
     from rigour.territories import lookup_territory  # imported lazily: it loads a data table
 
     territory = lookup_territory(text)
+    if territory is None and "," in text:
+        # inverted official spellings: "CHINA, PEOPLE'S REPUBLIC OF"
+        territory = lookup_territory(text.split(",", 1)[0])
     if territory is None or len(territory.code) != 2:
         return None
     return territory.code.upper()
