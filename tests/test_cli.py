@@ -173,3 +173,14 @@ def test_missing_path_refused(loaded, tmp_path):
 def test_unknown_source_is_a_clear_error(home):
     result = run("update", "us_nowhere", "--from", str(SDN_A))
     assert result.exit_code != 0 and "unknown source 'us_nowhere'" in result.output
+
+
+def test_bad_date_option_is_a_usage_error(home):
+    result = run("changes", "--since", "2024-13-45")
+    assert result.exit_code == 2 and "not a date" in result.output
+
+
+def test_reparse_all_snapshots(loaded):
+    rows = run_json("reparse", "--all")
+    assert [(r["source"], r["as_of"], r["records"]) for r in rows] == [("us_ofac_sdn", "2024-01-02", 3)]
+    assert run_json("reparse") == []  # nothing read by an older parser

@@ -61,6 +61,18 @@ def _store():
     return Store.open()
 
 
+def _date_option(value: str | None, name: str) -> str | None:
+    """An ISO date option, or a usage error naming the option."""
+    from redlist.model import iso_date
+
+    if value is None:
+        return None
+    try:
+        return iso_date(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=name) from None
+
+
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
@@ -87,6 +99,7 @@ def update(
     """Download or load publications and store them as new snapshots (all-or-nothing per source)."""
     from redlist.update import update as run_update
 
+    as_of = _date_option(as_of, "--as-of")
     with _errors(), _store() as store, _progress(enabled=not as_json) as progress:
         results = run_update(store, sources or [], origin=origin, as_of=as_of, force=force, progress=progress)
     if as_json:
@@ -176,14 +189,9 @@ def changes(
     as_json: JsonFlag = False,
 ) -> None:
     """List changes between consecutive snapshots: entries added, removed and amended, by date."""
-    from redlist.model import iso_date
-
+    since = _date_option(since, "--since")
+    until = _date_option(until, "--until")
     with _errors(), _store() as store:
-        try:
-            since = iso_date(since) if since else None
-            until = iso_date(until) if until else None
-        except ValueError as exc:
-            raise typer.BadParameter(f"dates are YYYY-MM-DD: {exc}") from None
         events = store.events(
             source=source, since=since, until=until, entity_id=entity, list_id=list_id, change=change
         )
@@ -204,6 +212,34 @@ def changes(
         )
     out.print(table)
     out.print(f"{len(events)} change(s)")
+
+
+# --- reparse ----------------------------------------------------------------------------------
+
+
+@app.command()
+def reparse(
+    sources: Annotated[list[str] | None, typer.Argument(help="Source ids (default: all).")] = None,
+    every: Annotated[bool, typer.Option("--all", help="Also snapshots already read by the current parser.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Re-read stored snapshots from their archived raw bytes with the current parsers."""
+    from redlist import sources as registry
+    from redlist.update import reparse as run_reparse
+
+    results = []
+    with _errors(), _store() as store, _progress(enabled=not as_json) as progress:
+        for source in sources or list(registry.SOURCES):
+            current = registry.get(source).parser_version
+            for snap in store.snapshots(source):
+                if every or snap.parser_version != current:
+                    results.append(run_reparse(store, snap, progress=progress))
+    if as_json:
+        _print_json([r.to_dict() for r in results])
+    else:
+        for r in results:
+            out.print(f"{r.source} {r.snapshot.as_of if r.snapshot else ''}: {r.message}")
+        out.print(f"{len(results)} snapshot(s) re-parsed")
 
 
 # --- show --------------------------------------------------------------------------------------
