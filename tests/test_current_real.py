@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import raw_path
 
 from redlist.store import Store
 from redlist.store.current import current_entities
 from redlist.update import update
+
+from conftest import raw_path
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +38,10 @@ def test_csl_copies_of_ofac_entries_merge_into_one_entity(store):
 
 
 def test_entity_list_entries_keep_their_own_ids(store):
-    huawei = [e for e in current_entities(store, ["us_trade_csl"]) if e.name.startswith("Huawei Technologies Co., Ltd.")]
+    huawei = [
+        e
+        for e in current_entities(store, ["us_trade_csl"])
+        if e.name.startswith("Huawei Technologies Co., Ltd.")
+    ]
     assert huawei and all(e.entity_id.startswith("bis-el-") for e in huawei)
     assert huawei[0].listings[0].license_requirement

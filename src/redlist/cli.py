@@ -220,7 +220,9 @@ def changes(
 @app.command()
 def reparse(
     sources: Annotated[list[str] | None, typer.Argument(help="Source ids (default: all).")] = None,
-    every: Annotated[bool, typer.Option("--all", help="Also snapshots already read by the current parser.")] = False,
+    every: Annotated[
+        bool, typer.Option("--all", help="Also snapshots already read by the current parser.")
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Re-read stored snapshots from their archived raw bytes with the current parsers."""
