@@ -73,6 +73,14 @@ def _date_option(value: str | None, name: str) -> str | None:
         raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=name) from None
 
 
+def _table(*columns: str) -> Table:
+    """A table whose short id and date columns never wrap (wide columns can be unset)."""
+    table = Table()
+    for column in columns:
+        table.add_column(column, no_wrap=True)
+    return table
+
+
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
@@ -105,7 +113,7 @@ def update(
     if as_json:
         _print_json([r.to_dict() for r in results])
     else:
-        table = Table("source", "status", "as of", "records", "added", "removed", "amended", "message")
+        table = _table("source", "status", "as of", "records", "added", "removed", "amended")
         for r in results:
             colour = {"stored": "green", "unchanged": "cyan"}.get(r.status, "red")
             snap = r.snapshot
@@ -115,9 +123,11 @@ def update(
                 snap.as_of if snap else "",
                 str(snap.record_count) if snap else "",
                 *(str(r.changes.get(k, "")) for k in ("added", "removed", "amended")),
-                r.message,
             )
         out.print(table)
+        for r in results:
+            if r.ok:
+                out.print(f"{r.source}: {r.message}", highlight=False)
         for r in results:
             for warning in r.warnings:
                 err.print(f"[yellow]warning:[/] {r.source}: {warning}", highlight=False)
@@ -159,17 +169,16 @@ def sources_cmd(as_json: JsonFlag = False) -> None:
     if as_json:
         _print_json(rows)
         return
-    table = Table("source", "as of", "records", "snapshots", "fetched at", "sha256", "status")
-    for column in table.columns[:3]:
-        column.no_wrap = True
+    table = _table("source", "as of", "records", "snaps", "fetched", "sha256", "status")
+    table.columns[-1].no_wrap = False
     for r in rows:
         table.add_row(
             r["source"],
             r["as_of"] or "-",
             f"{r['records']:,}" if r["records"] is not None else "-",
             str(r["snapshots"]),
-            r["fetched_at"] or "-",
-            (r["sha256"] or "-")[:16],
+            (r["fetched_at"] or "-")[:10],
+            (r["sha256"] or "-")[:8],
             r["status"],
         )
     out.print(table)
@@ -198,7 +207,9 @@ def changes(
     if as_json:
         _print_json([e.to_dict() for e in events])
         return
-    table = Table("date", "source", "list", "id", "change", "name", "fields")
+    table = _table("date", "source", "list", "id", "change", "name", "fields")
+    for column in table.columns[-2:]:
+        column.no_wrap = False
     colours = {"added": "green", "removed": "red", "amended": "yellow"}
     for e in events:
         table.add_row(
@@ -305,7 +316,7 @@ def export(
 
     if format not in ("ftm", "json"):
         raise typer.BadParameter("format must be ftm or json", param_hint="--format")
-    with _errors(), _store() as store:
+    with _errors(), _store() as store, err.status("exporting the current lists"):
         entities = current_entities(store)
         handle = output.open("w", encoding="utf-8") if output else sys.stdout
         try:
