@@ -20,8 +20,11 @@ def looks_like_html(data: bytes) -> bool:
     return bool(_HTML_START.match(data[:2048]))
 
 
-def decode_text(data: bytes, *, source: str, file: str) -> str:
-    """Decode a text publication: refuse HTML pages, strip a BOM and OFAC's trailing 0x1A."""
+def check_bytes(data: bytes | None, *, source: str, file: str) -> bytes:
+    """Refuse a missing or empty file and an HTML page served in place of the data; strip
+    trailing whitespace and OFAC's 0x1A end-of-file byte."""
+    if data is None:
+        raise SourceError("file missing from the publication", source=source, file=file)
     if not data.strip(b"\x1a \r\n\t"):
         raise SourceError("file is empty", source=source, file=file)
     if looks_like_html(data):
@@ -31,13 +34,18 @@ def decode_text(data: bytes, *, source: str, file: str) -> str:
             file=file,
             line=1,
         )
-    data = data.rstrip(b"\x1a")
+    return data.rstrip(b"\x1a\r\n\t ")
+
+
+def decode_text(data: bytes, *, source: str, file: str) -> str:
+    """Decode a text publication: refuse HTML, strip a BOM and OFAC's trailing 0x1A."""
+    check_bytes(data, source=source, file=file)
+    data = data.rstrip(b"\x1a")  # keep the final line break: parsers use it to spot a cut-off row
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         # Older OFAC and BIS files are Latin-1/cp1252; never fail on that alone.
-        text = data.decode("cp1252", errors="replace")
-    return text
+        return data.decode("cp1252", errors="replace")
 
 
 def clean(value: str | None) -> str | None:

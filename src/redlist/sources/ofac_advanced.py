@@ -23,10 +23,9 @@ from xml.etree.ElementTree import Element
 from redlist.errors import SourceError
 from redlist.model import Address, Entity, EntityType, Listing, Name, NameType, Relation
 from redlist.sources.base import Files, ParseResult, RowError
-from redlist.sources.common import clean, country_code, local, ofac_entity_id
+from redlist.sources.common import check_bytes, clean, country_code, local, ofac_entity_id
 from redlist.sources.ofac_xml import (
     apply_labelled,
-    check_bytes,
     children,
     finish,
     iter_records,

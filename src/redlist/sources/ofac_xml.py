@@ -36,7 +36,14 @@ from redlist.model import (
     Relation,
 )
 from redlist.sources.base import Files, ParseResult, RowError
-from redlist.sources.common import clean, country_code, local, looks_like_html, ofac_entity_id, parse_date
+from redlist.sources.common import (
+    check_bytes,
+    clean,
+    country_code,
+    local,
+    ofac_entity_id,
+    parse_date,
+)
 
 SDN_FILE = "sdn.xml"
 CONS_FILE = "consolidated.xml"
@@ -121,22 +128,6 @@ def record_lines(data: bytes, tag: str) -> list[int]:
         last = m.start()
         lines.append(line)
     return lines
-
-
-def check_bytes(data: bytes | None, *, source: str, file: str) -> bytes:
-    """Refuse a missing or empty file and an HTML page served in place of the XML."""
-    if data is None:
-        raise SourceError("file missing from the publication", source=source, file=file)
-    if not data.strip(b"\x1a \r\n\t"):
-        raise SourceError("file is empty", source=source, file=file)
-    if looks_like_html(data):
-        raise SourceError(
-            "got an HTML page instead of the XML file (an error or login page?)",
-            source=source,
-            file=file,
-            line=1,
-        )
-    return data.rstrip(b"\x1a\r\n\t ")
 
 
 def iter_records(
