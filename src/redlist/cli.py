@@ -270,10 +270,8 @@ def show(
         versions = store.records_of(entity_id)
         if not versions:
             raise RedlistError(f"no entity {entity_id!r} in the store")
-        latest: dict[str, Any] = {}
-        for snap, entity in versions:
-            if store.latest(snap.source) and store.latest(snap.source).id == snap.id:
-                latest[snap.source] = entity
+        newest = {s: store.latest(s) for s in {snap.source for snap, _ in versions}}
+        latest = {snap.source: e for snap, e in versions if newest[snap.source].id == snap.id}
         events = store.events(entity_id=entity_id)
     current = merge(list(latest.values())) if latest else None
     if as_json:
