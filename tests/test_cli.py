@@ -184,3 +184,10 @@ def test_reparse_all_snapshots(loaded):
     rows = run_json("reparse", "--all")
     assert [(r["source"], r["as_of"], r["records"]) for r in rows] == [("us_ofac_sdn", "2024-01-02", 3)]
     assert run_json("reparse") == []  # nothing read by an older parser
+
+
+def test_path_that_cannot_be_read_refused(loaded, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where a folder is expected")
+    result = run("update", "us_ofac_sdn", "--from", str(blocker / "sdn.csv"))
+    _assert_refused(result, "us_ofac_sdn", "not-a-folder", "cannot read")
