@@ -25,6 +25,8 @@ from redlist.model import Address, Entity, EntityType, Listing, Name, NameType, 
 from redlist.sources.base import Files, ParseResult, RowError
 from redlist.sources.common import check_bytes, clean, country_code, local, ofac_entity_id
 from redlist.sources.ofac_xml import (
+    ALIAS_TYPES,
+    PARTY_TYPES,
     apply_labelled,
     children,
     finish,
@@ -385,13 +387,6 @@ def _entry(elem: Element, state: _State) -> None:
 
 # --- assembling the records --------------------------------------------------------------------
 
-_PARTY_TYPES = {
-    "individual": EntityType.PERSON,
-    "entity": EntityType.ORGANIZATION,
-    "vessel": EntityType.VESSEL,
-    "aircraft": EntityType.AIRCRAFT,
-}
-_ALIAS_TYPES = {"a.k.a.": NameType.AKA, "f.k.a.": NameType.FKA, "n.k.a.": NameType.NKA}
 _LAST = {"last name", "maiden name"}
 _ADDRESS_PARTS = {"address1": 0, "address2": 1, "address3": 2}
 _VESSEL = [
@@ -430,7 +425,7 @@ def _assemble(state: _State, warnings: list[str]) -> list[Entity]:
 def _entity(party: _Party, state: _State) -> Entity:
     party_type = state.ref("PartyType", state.ref_attr("PartySubType", party.subtype_id, "PartyTypeID"))
     sub_type = (state.ref("PartySubType", party.subtype_id) or "").lower()
-    kind = _PARTY_TYPES.get(sub_type) or _PARTY_TYPES.get((party_type or "").lower(), EntityType.UNKNOWN)
+    kind = PARTY_TYPES.get(sub_type) or PARTY_TYPES.get((party_type or "").lower(), EntityType.UNKNOWN)
     entity = Entity(
         source=state.source,
         key=party.fixed_ref,
@@ -460,7 +455,7 @@ def _names(party: _Party, state: _State) -> list[Name]:
         if low_quality:
             kind = NameType.WEAK
         else:
-            kind = _ALIAS_TYPES.get((state.ref("AliasType", alias_type) or "").lower(), NameType.AKA)
+            kind = ALIAS_TYPES.get((state.ref("AliasType", alias_type) or "").lower(), NameType.AKA)
         name = Name(value, kind, lang)
         if name not in others:
             others.append(name)

@@ -334,13 +334,14 @@ def finish(entity: Entity) -> Entity:
 
 # --- the legacy XML ----------------------------------------------------------------------------
 
-_TYPES = {
+PARTY_TYPES = {
     "individual": EntityType.PERSON,
     "entity": EntityType.ORGANIZATION,
     "vessel": EntityType.VESSEL,
     "aircraft": EntityType.AIRCRAFT,
 }
-_AKA_TYPES = {"a.k.a.": NameType.AKA, "f.k.a.": NameType.FKA, "n.k.a.": NameType.NKA}
+#: OFAC party and alias types, shared with the advanced-XML parser.
+ALIAS_TYPES = {"a.k.a.": NameType.AKA, "f.k.a.": NameType.FKA, "n.k.a.": NameType.NKA}
 _VESSEL_FIELDS = {
     "callSign": "call_sign",
     "vesselType": "type",
@@ -428,7 +429,7 @@ def _entry(elem: Element, *, source: str, list_id: str) -> Entity:
         source=source,
         key=str(int(uid)),
         entity_id=ofac_entity_id(uid),
-        type=_TYPES.get(sdn_type, EntityType.UNKNOWN),
+        type=PARTY_TYPES.get(sdn_type, EntityType.UNKNOWN),
         names=[Name(primary)],
         title=values.get("title"),
         remarks=values.get("remarks"),
@@ -493,7 +494,7 @@ def _akas(elem: Element, entity: Entity, listing: Listing) -> None:
         if (v.get("category") or "").lower() == "weak":
             kind = NameType.WEAK
         else:
-            kind = _AKA_TYPES.get((v.get("type") or "").lower(), NameType.AKA)
+            kind = ALIAS_TYPES.get((v.get("type") or "").lower(), NameType.AKA)
         name = Name(value, kind)
         if name not in entity.names:
             entity.names.append(name)
