@@ -201,13 +201,31 @@ def _parse(files: Files, fs: _FileSet) -> ParseResult:
 _Rows = dict[str, list[str]]  # primary rows by ent_num
 
 
-def _warn_orphans(orphans: dict[str, list[int]], fs: _FileSet, warnings: list[str]) -> None:
-    # Rows for an ent_num with no primary record are dropped with a warning, not a RowError:
-    # the primary file is the list; a stray detail row cannot make it incomplete.
-    for name, lines in orphans.items():
+def _side_rows(
+    files: Files,
+    fs: _FileSet,
+    name: str,
+    columns: int,
+    rows: _Rows,
+    errors: list[RowError],
+    warnings: list[str],
+) -> Iterator[tuple[int, str, list[str]]]:
+    """``(line, ent_num, cells)`` of a detail file (add/alt/comments) for known ent_nums.
+
+    Rows for an ent_num with no primary record are dropped with one warning, not a RowError:
+    the primary file is the list; a stray detail row cannot make it incomplete.
+    """
+    orphans: list[int] = []
+    for line, cells in _Reader(fs, name, files[name], columns, errors).rows():
+        key = str(int(cells[0]))
+        if key in rows:
+            yield line, key, cells
+        else:
+            orphans.append(line)
+    if orphans:
         warnings.append(
-            f"{name}: {len(lines)} row(s) refer to an ent_num not in {fs.primary} and were ignored "
-            f"(first at line {lines[0]})"
+            f"{name}: {len(orphans)} row(s) refer to an ent_num not in {fs.primary} and were ignored "
+            f"(first at line {orphans[0]})"
         )
 
 
@@ -223,13 +241,8 @@ def _read_aliases(
     if fs.alt not in files:
         unpublished.append("aliases")
         return out
-    orphans: dict[str, list[int]] = {}
     unknown_types: set[str] = set()
-    for line, cells in _Reader(fs, fs.alt, files[fs.alt], _ALT_COLUMNS, errors).rows():
-        key = str(int(cells[0]))
-        if key not in rows:
-            orphans.setdefault(fs.alt, []).append(line)
-            continue
+    for line, key, cells in _side_rows(files, fs, fs.alt, _ALT_COLUMNS, rows, errors, warnings):
         name = clean(cells[3])
         if not name:
             errors.append(RowError(fs.alt, line, "alias without a name"))
@@ -240,7 +253,6 @@ def _read_aliases(
         out.setdefault(key, []).append(Name(name, _NAME_TYPES.get(alt_type, NameType.AKA)))
     if unknown_types:
         warnings.append(f"{fs.alt}: unknown alt_type(s) {sorted(unknown_types)} read as aka")
-    _warn_orphans(orphans, fs, warnings)
     return out
 
 
@@ -256,12 +268,7 @@ def _read_addresses(
     if fs.add not in files:
         unpublished.append("addresses")
         return out
-    orphans: dict[str, list[int]] = {}
-    for line, cells in _Reader(fs, fs.add, files[fs.add], _ADD_COLUMNS, errors).rows():
-        key = str(int(cells[0]))
-        if key not in rows:
-            orphans.setdefault(fs.add, []).append(line)
-            continue
+    for _line, key, cells in _side_rows(files, fs, fs.add, _ADD_COLUMNS, rows, errors, warnings):
         street, place, country, remarks = (clean(c) for c in cells[2:6])
         if not (street or place or country or remarks):
             continue  # OFAC writes an all-null address row for entries without one
@@ -276,7 +283,6 @@ def _read_addresses(
                 remarks=remarks,
             )
         )
-    _warn_orphans(orphans, fs, warnings)
     return out
 
 
@@ -292,16 +298,10 @@ def _read_comments(
     if fs.comments not in files:
         unpublished.append("comments")
         return out
-    orphans: dict[str, list[int]] = {}
-    for line, cells in _Reader(fs, fs.comments, files[fs.comments], _COMMENT_COLUMNS, errors).rows():
-        key = str(int(cells[0]))
-        if key not in rows:
-            orphans.setdefault(fs.comments, []).append(line)
-            continue
+    for _line, key, cells in _side_rows(files, fs, fs.comments, _COMMENT_COLUMNS, rows, errors, warnings):
         if cells[1].strip() != "-0-":
             # Raw, unstripped: the cut falls anywhere, even next to a space.
             out[key] = out.get(key, "") + cells[1]
-    _warn_orphans(orphans, fs, warnings)
     return out
 
 
