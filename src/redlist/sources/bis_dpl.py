@@ -42,6 +42,7 @@ from redlist.sources.common import (
     dpl_entity_id,
     norm_key,
     parse_date,
+    sized_rows,
 )
 
 SOURCE = "us_bis_dpl"
@@ -221,36 +222,19 @@ def parse_dpl(files: Files) -> ParseResult:
     result = ParseResult(records=[], format="txt")
     groups: dict[str, _Group] = {}
     last_updates: set[str] = set()
-    line = 1  # the line the next row starts on
-    rows = bad_width = 0
-    last_row_short = False
-    for row in reader:
-        start, line = line + 1, reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        rows += 1
-        last_row_short = len(row) < len(HEADER)
-        if len(row) != len(HEADER):
-            bad_width += 1
-            result.row_errors.append(
-                RowError(FILE, start, f"{len(row)} fields, expected {len(HEADER)} (tab-separated)")
-            )
-            continue
+    for start, row in sized_rows(
+        reader,
+        text,
+        len(HEADER),
+        source=SOURCE,
+        file=FILE,
+        errors=result.row_errors,
+        what="tab-separated fields",
+        note=" (tab-separated)",
+    ):
         error = _add_row(row, groups, last_updates, result.warnings, start)
         if error:
             result.row_errors.append(RowError(FILE, start, error))
-
-    if rows and bad_width == rows:
-        raise SourceError(
-            f"no row has the {len(HEADER)} tab-separated fields of the header",
-            source=SOURCE,
-            file=FILE,
-            line=2,
-        )
-    if last_row_short and not text.endswith(("\n", "\r")):
-        raise SourceError(
-            "the file ends in the middle of a row (truncated download?)", source=SOURCE, file=FILE, line=line
-        )
 
     result.records = [_entity(key, g) for key, g in groups.items()]
     plausible = sorted(d for d in last_updates if "1980" <= d[:4] <= "2100")

@@ -23,7 +23,7 @@ from xml.etree.ElementTree import Element
 from redlist.errors import SourceError
 from redlist.model import Address, Entity, EntityType, Listing, Name, NameType, Relation
 from redlist.sources.base import Files, ParseResult, RowError
-from redlist.sources.common import check_bytes, clean, country_code, local, ofac_entity_id
+from redlist.sources.common import check_bytes, clean, country_code, gc_paused, local, ofac_entity_id
 from redlist.sources.ofac_xml import (
     ALIAS_TYPES,
     PARTY_TYPES,
@@ -32,7 +32,6 @@ from redlist.sources.ofac_xml import (
     finish,
     iter_records,
     namespace_of,
-    no_gc,
     record_lines,
     to_snake,
 )
@@ -138,7 +137,7 @@ def parse_cons_advanced(files: Files) -> ParseResult:
 
 def _parse(files: Files, *, source: str, file: str) -> ParseResult:
     data = check_bytes(files.get(file), source=source, file=file)
-    with no_gc():
+    with gc_paused():
         return _parse_data(data, source=source, file=file)
 
 

@@ -14,9 +14,7 @@ building the whole tree.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import re
 from collections.abc import Callable, Iterable, Iterator
 from xml.etree.ElementTree import Element, ParseError, XMLPullParser
@@ -40,6 +38,7 @@ from redlist.sources.common import (
     check_bytes,
     clean,
     country_code,
+    gc_paused,
     local,
     ofac_entity_id,
     parse_date,
@@ -95,22 +94,6 @@ def scan_prolog(data: bytes, *, source: str, file: str) -> str | None:
     except (_PrologDone, expat.ExpatError):
         pass
     return root[0] if root else None
-
-
-@contextlib.contextmanager
-def no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a big file is read.
-
-    Parsing allocates millions of small acyclic objects; with the collector on, its repeated
-    full passes over the growing heap made a 100 MB file take about three times as long.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def line_of(data: bytes, offset: int) -> int:
@@ -364,7 +347,7 @@ def parse_cons_xml(files: Files) -> ParseResult:
 
 def _parse(files: Files, *, source: str, file: str, list_id: str) -> ParseResult:
     data = check_bytes(files.get(file), source=source, file=file)
-    with no_gc():
+    with gc_paused():
         return _parse_data(data, source=source, file=file, list_id=list_id)
 
 

@@ -34,12 +34,10 @@ from __future__ import annotations
 
 import csv
 import functools
-import gc
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,9 +52,11 @@ from redlist.sources.common import (
     decode_text,
     digest,
     dpl_entity_id,
+    gc_paused,
     named_entity_id,
     ofac_entity_id,
     parse_date,
+    sized_rows,
 )
 
 SOURCE = "us_trade_csl"
@@ -297,31 +297,13 @@ def parse_csl_csv(files: Files) -> ParseResult:
         result.warnings.append(f"{name}: ignored unknown column(s) {', '.join(extra)}")
     index = {h: i for i, h in enumerate(header)}
 
-    rows = bad_width = 0
-    line = reader.line_num
-    last_short = False
-    parsed: list[tuple[int, _Row]] = []
-    for cells in reader:
-        start, line = line + 1, reader.line_num
-        if not any(c.strip() for c in cells):
-            continue
-        rows += 1
-        last_short = len(cells) < len(header)
-        if len(cells) != len(header):
-            bad_width += 1
-            result.row_errors.append(RowError(name, start, f"{len(cells)} fields, expected {len(header)}"))
-            continue
-        with _gc_paused():
-            parsed.append((start, _csv_row(cells, index, type_first)))
-    if rows and bad_width == rows:
-        raise SourceError(
-            f"no row has the {len(header)} columns of the header", source=SOURCE, file=name, line=2
-        )
-    if last_short and not text.endswith(("\n", "\r")):
-        raise SourceError(
-            "the file ends in the middle of a row (truncated download?)", source=SOURCE, file=name, line=line
-        )
-    with _gc_paused():
+    with gc_paused():
+        parsed = [
+            (start, _csv_row(cells, index, type_first))
+            for start, cells in sized_rows(
+                reader, text, len(header), source=SOURCE, file=name, errors=result.row_errors
+            )
+        ]
         _build(parsed, name, result)
     result.row_errors.sort(key=lambda e: e.line)
     return result
@@ -395,7 +377,7 @@ def parse_csl_json(files: Files) -> ParseResult:
         raise SourceError(f"{file} is missing", source=SOURCE, file=file)
     text = decode_text(data, source=SOURCE, file=file)
     try:
-        with _gc_paused():
+        with gc_paused():
             doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SourceError(
@@ -421,7 +403,7 @@ def parse_csl_json(files: Files) -> ParseResult:
             'expected {"results": [...]} or a list of entries', source=SOURCE, file=file, line=1
         )
 
-    with _gc_paused():
+    with gc_paused():
         _json_entries(entries, file, result)
     return result
 
@@ -512,22 +494,6 @@ def _json_row(entry: Mapping[str, Any]) -> _Row:
 
 
 # --- rows -> records -----------------------------------------------------------------------------
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small acyclic objects.
-
-    Records hold no reference cycles, but the collector keeps rescanning the growing record
-    list while they are built, which doubles the parse time of the full CSL.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _build(rows: Iterable[tuple[int, _Row]], file: str, result: ParseResult) -> None:
