@@ -10,6 +10,7 @@ shrink more than 20% against the previous publication (unless ``force``).
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from datetime import UTC, date, datetime
 from redlist import history, sources
 from redlist.errors import RedlistError, ShrinkageError, SourceError
 from redlist.model import ChangeEvent, RawFile, Snapshot, iso_date
-from redlist.sources.base import ParseResult, SourceSpec, accept_row_errors
+from redlist.sources.base import Format, ParseResult, SourceSpec, accept_row_errors
 from redlist.sources.fetch import download, file_name
 from redlist.sources.local import read_path
 from redlist.store import Store
@@ -140,16 +141,9 @@ def load(
 ) -> UpdateResult:
     """Parse the raw files of one publication and store them as a new snapshot (all-or-nothing)."""
     spec = sources.get(source_id)
-    fmt = spec.pick_format(set(files))
-    used = {n: files[n] for n in (*fmt.required, *fmt.optional) if n in files}
     if progress:
         progress(f"{source_id}: parsing", 0, None)
-    try:
-        result = fmt.parse(used)
-    except SourceError as exc:
-        raise exc.with_context(source=source_id) from None
-    accept_row_errors(result, source_id)
-    _check_records(result, source_id, fmt.required[0])
+    fmt, used, result = _parse(spec, files)
     if progress:
         progress(f"{source_id}: parsing", 1, 1)
 
@@ -177,14 +171,7 @@ def load(
 
     with store.transaction() as conn:
         store.insert_snapshot(conn, snapshot, result.records)
-        events = []
-        if previous is not None:
-            events = _diff(store, previous, snapshot)
-            store.insert_events(conn, snapshot.id or 0, previous.id, events)
-        if following is not None:
-            if previous is not None:
-                store.delete_events_between(conn, previous.id or 0, following.id or 0)
-            store.insert_events(conn, following.id or 0, snapshot.id, _diff(store, snapshot, following))
+        events = _link_history(store, conn, previous, snapshot, following)
     message = f"{snapshot.record_count} records as of {snapshot.as_of}"
     if previous is None:
         message += " (first snapshot of this source)"
@@ -200,14 +187,7 @@ def reparse(store: Store, snapshot: Snapshot, *, progress: Progress | None = Non
     of it are recomputed, so history reflects what the newer parser reads.
     """
     spec = sources.get(snapshot.source)
-    files = store.raw_files(snapshot)
-    fmt = spec.pick_format(set(files))
-    try:
-        result = fmt.parse(files)
-    except SourceError as exc:
-        raise exc.with_context(source=snapshot.source) from None
-    accept_row_errors(result, snapshot.source)
-    _check_records(result, snapshot.source, fmt.required[0])
+    fmt, _, result = _parse(spec, store.raw_files(snapshot))
     previous, following = store.neighbours_of(snapshot)
     snapshot.parser_version = spec.parser_version
     snapshot.record_count = len(result.records)
@@ -215,17 +195,48 @@ def reparse(store: Store, snapshot: Snapshot, *, progress: Progress | None = Non
     snapshot.warnings = list(result.warnings)
     with store.transaction() as conn:
         store.replace_records(conn, snapshot, result.records)
-        events: list[ChangeEvent] = []
-        if previous is not None:
-            events = _diff(store, previous, snapshot)
-            store.insert_events(conn, snapshot.id or 0, previous.id, events)
-        if following is not None:
-            store.insert_events(conn, following.id or 0, snapshot.id, _diff(store, snapshot, following))
+        events = _link_history(store, conn, previous, snapshot, following)
     message = f"re-parsed {snapshot.record_count} records with parser {spec.parser_version}"
     return UpdateResult(snapshot.source, "stored", message, snapshot, history.summarize(events))
 
 
 # --- internals ---------------------------------------------------------------------------------
+
+
+def _parse(spec: SourceSpec, files: dict[str, bytes]) -> tuple[Format, dict[str, bytes], ParseResult]:
+    """Pick the format, parse the files it uses, and refuse what cannot be stored."""
+    fmt = spec.pick_format(set(files))
+    used = {n: files[n] for n in (*fmt.required, *fmt.optional) if n in files}
+    try:
+        result = fmt.parse(used)
+    except SourceError as exc:
+        raise exc.with_context(source=spec.id) from None
+    accept_row_errors(result, spec.id)
+    _check_records(result, spec.id, fmt.required[0])
+    return fmt, used, result
+
+
+def _link_history(
+    store: Store,
+    conn: sqlite3.Connection,
+    previous: Snapshot | None,
+    snapshot: Snapshot,
+    following: Snapshot | None,
+) -> list[ChangeEvent]:
+    """Write the events on both sides of a (new or re-read) snapshot, inside the transaction.
+
+    Events that went straight from ``previous`` to ``following`` are replaced by the two steps
+    through ``snapshot``. Returns the events against ``previous``.
+    """
+    events: list[ChangeEvent] = []
+    if previous is not None:
+        events = _diff(store, previous, snapshot)
+        store.insert_events(conn, snapshot.id or 0, previous.id, events)
+    if following is not None:
+        if previous is not None:
+            store.delete_events_between(conn, previous.id or 0, following.id or 0)
+        store.insert_events(conn, following.id or 0, snapshot.id, _diff(store, snapshot, following))
+    return events
 
 
 def _gather(
