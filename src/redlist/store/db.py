@@ -229,7 +229,8 @@ class Store:
             "WHERE s.entity_id = ?",
             (entity_id,),
         ).fetchall()
-        out = [(self.snapshot(sid), Entity.from_dict(json.loads(data))) for sid, data in rows]
+        snaps = {s.id: s for s in self.snapshots()} if rows else {}
+        out = [(snaps[sid], Entity.from_dict(json.loads(data))) for sid, data in rows]
         out.sort(key=lambda pair: (pair[0].as_of, pair[0].id or 0))
         return out
 
