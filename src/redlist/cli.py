@@ -299,6 +299,113 @@ def show(
         out.print(f"  {e.date} {e.source}: {e.change.value} {', '.join(e.fields)}")
 
 
+# --- screen ------------------------------------------------------------------------------------
+
+
+def _screener(lists: list[str] | None = None):
+    """The screener over the store's current lists and the bundled curated lists."""
+    from redlist.screen import Screener
+
+    with err.status("loading the lists"), _store() as store:
+        screener = Screener.load(store)
+    if not len(screener):
+        raise RedlistError("no list data: run `redlist update` first")
+    return screener
+
+
+def _parse_ids(values: list[str]) -> dict[str, str]:
+    ids: dict[str, str] = {}
+    for value in values:
+        kind, sep, code = value.partition(":")
+        if not sep or not kind.strip() or not code.strip():
+            raise typer.BadParameter(
+                f"{value!r} is not TYPE:VALUE (e.g. isin:US0378331005)", param_hint="--id"
+            )
+        ids[kind.strip().lower()] = code.strip()
+    return ids
+
+
+@app.command()
+def screen(
+    name: Annotated[str | None, typer.Argument(help="The name to screen (any script).")] = None,
+    type: Annotated[str, typer.Option("--type", help="person, company, vessel, aircraft or any.")] = "any",
+    country: Annotated[str | None, typer.Option(help="ISO-2 country code of the party.")] = None,
+    ids: Annotated[
+        list[str] | None, typer.Option("--id", help="An identifier TYPE:VALUE (isin, lei, uscc, imo...).")
+    ] = None,
+    threshold: Annotated[
+        float | None, typer.Option(min=0.0, max=1.0, help="Minimum score (default: MATCH_THRESHOLD).")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="Most matches per query.")] = 10,
+    lists: Annotated[list[str] | None, typer.Option("--list", help="Only these list ids.")] = None,
+    input: Annotated[
+        Path | None, typer.Option("--input", "-i", help="Screen a CSV, XLSX, Parquet or JSONL file.")
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", help="Result file: .jsonl, .csv or .xlsx (default stdout JSONL)."),
+    ] = None,
+    name_column: Annotated[str, typer.Option(help="The input column holding names.")] = "name",
+    id_column: Annotated[str, typer.Option(help="The input column holding row ids.")] = "id",
+    as_json: JsonFlag = False,
+) -> None:
+    """Screen a name (or a file of names and identifiers) against every list, with explained scores."""
+    from redlist.model import LIST_IDS
+    from redlist.screen import Query, kind_of, screen_file
+
+    with _errors():
+        kind_of(type)
+        for list_id in lists or []:
+            if list_id not in LIST_IDS:
+                raise typer.BadParameter(
+                    f"unknown list {list_id!r}; known: {', '.join(LIST_IDS)}", param_hint="--list"
+                )
+        if input is None and name is None and not ids:
+            raise typer.BadParameter("give a NAME, --id TYPE:VALUE or --input FILE")
+        if input is not None:
+            screener = _screener()
+            with _progress(True) as progress:
+                summary = screen_file(
+                    screener,
+                    str(input),
+                    output or "-",
+                    name_column=name_column,
+                    id_column=id_column,
+                    threshold=threshold,
+                    limit=limit,
+                    lists=lists or None,
+                    progress=progress,
+                )
+            err.print(
+                f"screened {summary.rows:,} row(s): {summary.matched:,} with matches, {summary.errors:,} with errors"
+                + (f" -> {output}" if output else "")
+            )
+            return
+        query = Query(
+            name=name, type=type, country=country, identifiers=_parse_ids(ids or []), lists=lists or None
+        )
+        result = _screener().screen(query, threshold=threshold, limit=limit)
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    if result.error:
+        err.print(f"[bold red]error:[/] {result.error}", highlight=False)
+        raise typer.Exit(1)
+    for warning in result.warnings:
+        err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    if not result.matches:
+        out.print(f"no match at or above {threshold if threshold is not None else 'the default threshold'}")
+        return
+    table = _table("#", "score", "entity", "lists")
+    table.add_column("name")
+    for n, m in enumerate(result.matches, 1):
+        lists_text = ", ".join(f"{x['list']}:{x['source_id'] or ''}" for x in m.lists)
+        table.add_row(str(n), f"{m.score:.2f}", m.entity_id, lists_text, m.name)
+    out.print(table)
+    for n, m in enumerate(result.matches, 1):
+        out.print(f"[dim]{n}. {m.explanation['summary']}[/]", highlight=False)
+
+
 # --- export ------------------------------------------------------------------------------------
 
 

@@ -1,0 +1,1 @@
+"""Name matching: normalisation, Chinese script, candidate index, scoring, explanations."""

@@ -1,0 +1,105 @@
+"""The candidate index: which list names might match a query, without scoring every name.
+
+Every token of every list name is in an inverted index, with its adjacent pairs joined
+("huawei technologies" also indexes "huaweitechnologies"). A query token finds list tokens that
+are equal, one edit apart (symmetric-delete lookup), or share its consonant skeleton (Mohammed /
+Muhammad); each found token adds its rarity (IDF) times its similarity to the names holding it.
+The best-ranked names go on to full scoring. Recall against scoring every name is measured by
+``benchmarks/evaluate.py``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from functools import lru_cache
+
+import numpy as np
+
+from redlist.match.normalize import NameForm
+from redlist.match.score import skeleton, token_similarity
+
+_MIN_DELETE_LEN = 4
+
+
+def _deletes(token: str) -> set[str]:
+    return {token[:i] + token[i + 1 :] for i in range(len(token))}
+
+
+class NameIndex:
+    """Inverted token index over list name forms."""
+
+    def __init__(self, names: Iterable[NameForm]) -> None:
+        self.names: list[NameForm] = list(names)
+        postings: dict[str, list[int]] = {}
+        for n, name in enumerate(self.names):
+            keys = set(name.tokens)
+            keys.update(a + b for a, b in zip(name.tokens, name.tokens[1:], strict=False))
+            for key in keys:
+                postings.setdefault(key, []).append(n)
+        self.vocab = list(postings)
+        self.token_ids = {t: i for i, t in enumerate(self.vocab)}
+        self.postings = [np.asarray(postings[t], dtype=np.int32) for t in self.vocab]
+        total = max(len(self.names), 1)
+        self.idf = np.asarray([math.log(1 + total / len(postings[t])) for t in self.vocab], dtype=np.float32)
+        self._by_delete: dict[str, list[int]] = {}
+        self._by_skeleton: dict[str, list[int]] = {}
+        for i, token in enumerate(self.vocab):
+            if len(token) >= _MIN_DELETE_LEN and token.isalpha():
+                for d in _deletes(token):
+                    self._by_delete.setdefault(d, []).append(i)
+                self._by_skeleton.setdefault(skeleton(token), []).append(i)
+        self.similar = lru_cache(maxsize=200_000)(self._similar)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        del state["similar"]  # a per-process cache
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.similar = lru_cache(maxsize=200_000)(self._similar)
+
+    def _similar(self, token: str) -> tuple[tuple[int, float], ...]:
+        """Vocabulary tokens that may be the same word as ``token``, with their similarity."""
+        found: dict[int, float] = {}
+        exact = self.token_ids.get(token)
+        if exact is not None:
+            found[exact] = 1.0
+        if len(token) >= _MIN_DELETE_LEN and token.isalpha():
+            near: set[int] = set(self._by_delete.get(token, ()))
+            for d in _deletes(token):
+                near.update(self._by_delete.get(d, ()))
+                i = self.token_ids.get(d)
+                if i is not None:
+                    near.add(i)
+            near.update(self._by_skeleton.get(skeleton(token), ()))
+            for i in near:
+                if i not in found:
+                    sim = token_similarity(token, self.vocab[i])
+                    if sim:
+                        found[i] = sim
+        return tuple(found.items())
+
+    def candidates(self, query: NameForm, limit: int = 40) -> list[int]:
+        """Indexes of the list names most likely to match, best first."""
+        keys = list(zip(query.tokens, query.weights, strict=True))
+        keys += [(a + b, max(wa, wb)) for (a, wa), (b, wb) in zip(keys, keys[1:], strict=False)]
+        ids: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
+        for token, weight in keys:
+            for i, sim in self.similar(token):
+                posting = self.postings[i]
+                ids.append(posting)
+                weights.append(np.full(len(posting), self.idf[i] * sim * max(weight, 0.2), dtype=np.float32))
+        if not ids:
+            return []
+        hit, inverse = np.unique(np.concatenate(ids), return_inverse=True)
+        scores = np.bincount(inverse, weights=np.concatenate(weights))
+        if len(hit) > limit:
+            top = np.argpartition(-scores, limit)[:limit]
+            hit, scores = hit[top], scores[top]
+        return [int(i) for i in hit[np.argsort(-scores, kind="stable")]]

@@ -1,0 +1,276 @@
+"""Names into comparable forms: folded tokens, legal forms set apart, word weights, other scripts in Latin.
+
+Every name, from a list or from a query, becomes one or more :class:`NameForm`: lowercase ASCII
+tokens with a weight each (a function word or "group" counts less than "huawei"), the legal forms
+found in it ("Co., Ltd." and "Company Limited" are both ``ltd``) kept apart from the tokens so that a
+legal form alone can never make two names match. Names in Han script get extra Latin forms
+(translation, pinyin) from :mod:`redlist.match.cjk`; Cyrillic, Arabic, Greek and other scripts are
+transliterated by ICU (through ``normality``).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from importlib import resources
+
+from normality import ascii_text
+
+#: How the kinds of party a query can ask for map onto how their names are compared.
+KINDS = ("any", "person", "organization", "vessel", "aircraft")
+
+_INITIALISM = re.compile(r"^(?:[^\W\d_]\.){2,}[^\W\d_]?\.?$|^(?:[^\W\d_]\.)[^\W\d_]$")
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
+_SPLIT = re.compile(r"[^\w]+")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+_MAX_NAME = 500  # characters; beyond this a "name" is not a name (the screener reports it)
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """One comparable rendering of a name."""
+
+    text: str  # the name as given
+    tokens: tuple[str, ...]  # folded tokens without legal forms and titles
+    weights: tuple[float, ...]  # one per token
+    legal_forms: frozenset[str] = frozenset()
+    via: str = "name"  # how this form was made: name, translation, pinyin, transliteration, brand
+    kind: str = "any"
+
+    @property
+    def core(self) -> str:
+        return " ".join(self.tokens)
+
+    @property
+    def total(self) -> float:
+        return sum(self.weights)
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    legal: dict[tuple[str, ...], str] = field(default_factory=dict)
+    abbreviations: dict[str, str] = field(default_factory=dict)
+    longest_legal: int = 1
+    org: dict[str, float] = field(default_factory=dict)
+    person: dict[str, float] = field(default_factory=dict)
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("redlist.match").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+@cache
+def _words() -> _Words:
+    legal = {tuple(r["variant"].split()): r["form"] for r in _rows("legal_forms.csv")}
+    org: dict[str, float] = {}
+    person: dict[str, float] = {}
+    for r in _rows("name_words.csv"):
+        weight = float(r["weight"])
+        if r["role"] in ("stop", "generic"):
+            org.setdefault(r["word"], weight)
+        if r["role"] in ("stop", "particle", "title"):
+            person.setdefault(r["word"], weight)
+    abbreviations = {r["short"]: r["long"] for r in _rows("abbreviations.csv")}
+    return _Words(legal, abbreviations, max(len(k) for k in legal), org, person)
+
+
+def has_han(text: str) -> bool:
+    return _HAN.search(text) is not None
+
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+_LEET = str.maketrans("013457@$", "oieastas")
+_NUMBER_WORDS = {
+    w: str(i)
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+        ]
+    )
+}
+_NUMBER_WORDS.update(
+    {
+        w: str(10 * i)
+        for i, w in enumerate(
+            ["x", "x", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+        )
+        if i > 1
+    }
+)
+_NUMBER_WORDS.update(
+    {"fourty": "40", "first": "1", "second": "2", "third": "3", "1st": "1", "2nd": "2", "3rd": "3"}
+)
+
+
+def _numbers(tokens: list[str]) -> list[str]:
+    """Number words as digits ("forty four" -> 44, "first" -> 1), so that "Brigade 44" meets them."""
+    out: list[str] = []
+    for token in tokens:
+        digits = _NUMBER_WORDS.get(token, token)
+        tens = out[-1] if out else ""
+        if (
+            token in _NUMBER_WORDS
+            and len(digits) == 1
+            and len(tens) == 2
+            and tens.isdigit()
+            and tens[1] == "0"
+        ):
+            out[-1] = str(int(tens) + int(digits))
+            continue
+        out.append(digits if token in _NUMBER_WORDS else token)
+    return out
+
+
+def _unleet(token: str) -> str:
+    """Digits typed for letters inside a word ("Ig0r Sech1n"), not ordinals ("1st")."""
+    if token in _NUMBER_WORDS:
+        return token
+    if (
+        token[:1].isalpha()
+        and token.isalnum()
+        and not token.isalpha()
+        and sum(c.isalpha() for c in token) >= 2
+    ):
+        return token.translate(_LEET)
+    return token
+
+
+@lru_cache(maxsize=200_000)
+def fold(text: str) -> str:
+    """Lowercase ASCII with single spaces: NFKC, case, diacritics and other scripts folded."""
+    text = _CAMEL.sub(" ", unicodedata.normalize("NFKC", text)).casefold()
+    text = (
+        _POSSESSIVE.sub("", text)
+        .replace("&", " and ")
+        .replace("'", "")
+        .replace("\u2019", "")
+        .replace("`", "")
+    )
+    words = []
+    for raw in text.split():
+        if _INITIALISM.match(raw):  # "s.a." "l.l.c." "u.s." -> one token
+            raw = raw.replace(".", "")
+        words.append(raw)
+    text = " ".join(words)
+    if not text.isascii():
+        text = (ascii_text(text) or "").replace("'", "")  # ICU writes the soft sign as '
+
+    tokens = [_unleet(t) for t in _SPLIT.split(text.lower()) if t and t != "_"]
+    return " ".join(_numbers(tokens))
+
+
+def _legal_split(tokens: list[str]) -> tuple[list[str], set[str]]:
+    """Tokens with legal-form phrases removed, and the forms found."""
+    words = _words()
+    out: list[str] = []
+    forms: set[str] = set()
+    i = 0
+    while i < len(tokens):
+        for size in range(min(words.longest_legal, len(tokens) - i), 0, -1):
+            form = words.legal.get(tuple(tokens[i : i + size]))
+            if form and _is_legal_here(tokens, i, size):
+                forms.add(form)
+                i += size
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out, forms
+
+
+_PREFIX_FORMS = frozenset({"ooo", "oao", "zao", "pao", "ao", "tov", "pt", "jsc", "ojsc", "cjsc", "pjsc"})
+
+
+def _is_legal_here(tokens: list[str], i: int, size: int) -> bool:
+    """Whether a legal-form phrase found at position i is one, not part of the name."""
+    rest = len(tokens) - i - size
+    if i == 0:  # Russian, Ukrainian and Indonesian forms come first: "OOO Romashka", "PT Bank X"
+        return rest > 0 and (size > 1 or tokens[0] in _PREFIX_FORMS)
+    # a one- or two-letter form inside a name is usually an initial or a word ("as", "ab")
+    return size > 1 or len(tokens[i]) > 2 or rest == 0
+
+
+#: Spellings of one Arabic name particle: "ibn" / "bin", "el-" / "al-".
+_PERSON_VARIANTS = {
+    "ibn": "bin",
+    "el": "al",
+    "ul": "al",
+    "abdel": "abdul",
+    "abdal": "abdul",
+    "abdoul": "abdul",
+}
+
+
+def _weight(token: str, table: dict[str, float]) -> float:
+    weight = table.get(token)
+    if weight is not None:
+        return weight
+    if len(token) == 1:
+        return 0.5  # an initial
+    if token.isdigit():
+        return 0.8
+    return 1.0
+
+
+def form(text: str, kind: str = "any", via: str = "name") -> NameForm:
+    """One comparable form of a (Latin or transliterated) name."""
+    if kind == "person" and text.count(",") == 1:  # "LAST, First" as lists write it
+        last, first = text.split(",")
+        text = f"{first} {last}"
+    tokens = fold(text).split()
+    legal: set[str] = set()
+    if kind != "person":
+        tokens, legal = _legal_split(tokens)
+        if all((t,) in _words().legal for t in tokens):  # "Company Limited": nothing but legal forms
+            legal.update(_words().legal[(t,)] for t in tokens)
+            tokens = []
+        expand = _words().abbreviations
+        tokens = [expand.get(t, t) for t in tokens]
+    table = _words().person if kind == "person" else _words().org
+    if kind == "person":
+        tokens = [_PERSON_VARIANTS.get(t, t) for t in tokens if table.get(t, 1.0) > 0] or tokens
+    weights = tuple(_weight(t, table) for t in tokens)
+    return NameForm(text, tuple(tokens), weights, frozenset(legal), via, kind)
+
+
+def forms(text: str, kind: str = "any") -> list[NameForm]:
+    """Every comparable form of a name: the name itself, plus Latin forms of Han-script names."""
+    text = text[:_MAX_NAME]
+    if has_han(text):
+        try:
+            from redlist.match import cjk
+        except ImportError:  # pragma: no cover - the Chinese module is part of the package
+            return [form(text, kind, via="transliteration")]
+        out = []
+        for i, latin in enumerate(cjk.latin_forms(text, kind=kind)):
+            out.append(form(latin, kind, via="translation" if i == 0 else "pinyin"))
+        return [f for f in out if f.tokens] or [form(text, kind, via="transliteration")]
+    via = "name" if text.isascii() else "transliteration"
+    result = form(text, kind, via)
+    if not result.tokens and result.legal_forms:
+        return [result]
+    return [result]

@@ -1,0 +1,192 @@
+"""Scoring two name forms: token alignment with typo, initial and transliteration tolerance.
+
+The score of two names is how much of each name's weight is met by the other, token by token
+(order does not matter: "LAST, First" = "First Last"), with every token pair scored by an edit
+similarity that allows one typo in four letters, initials, and consonant-skeleton equality for
+transliteration variants (Mohammed / Muhammad). The shorter name must be covered almost whole;
+words missing from the longer one (a middle name, "Trading") cost less. Legal forms never add to
+the score: they are compared apart and only reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+from rapidfuzz.fuzz import ratio
+
+from redlist.match.normalize import NameForm
+
+#: How much of the longer name's weight counts, by kind: person names often lack middle names.
+_LONG_SHARE = {"person": 0.25, "organization": 0.35, "any": 0.3, "vessel": 0.35, "aircraft": 0.35}
+_MIN_TOKEN_SIM = 0.75  # one typo in a four-letter word; "Ahmed" / "Mohamed" (0.71) stay apart
+_CONFLICT = 1.0  # cost of words on both sides that the other lacks, per share of the name
+_NUMBER_FACTOR = 0.9  # "Fund II" vs "Fund" or "Trust 2004-1" vs "2004-2": likely related, not the same
+_WHOLE_MIN = 0.9  # joined-string similarity needed when the names split into words differently
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """The score of one query form against one list form, and why."""
+
+    score: float
+    pairs: tuple[tuple[str, str, float], ...]  # (query token, list token, similarity)
+    query_coverage: float
+    list_coverage: float
+    method: str  # "tokens" or "whole string"
+    query: NameForm
+    candidate: NameForm
+
+
+_DROP_VOWELS = str.maketrans("", "", "aeiouy")
+
+
+@lru_cache(maxsize=500_000)
+def skeleton(token: str) -> str:
+    """Consonant skeleton: transliteration variants of one name often share it (mhmd, ysf)."""
+    rest = token[1:].translate(_DROP_VOWELS)
+    out = token[0]
+    for c in rest:
+        if c != out[-1]:
+            out += c
+    return out
+
+
+@lru_cache(maxsize=1_000_000)
+def token_similarity(a: str, b: str) -> float:
+    """Similarity of two folded tokens in [0, 1]; 0 below the point where they could be the same word."""
+    if a == b:
+        return 1.0
+    if len(a) == 1 or len(b) == 1:  # an initial meets a name
+        return 0.6 if a[0] == b[0] else 0.0
+    if not (a.isalpha() and b.isalpha()):  # numbers and codes must be equal
+        return 0.0
+    shorter = min(len(a), len(b))
+    if shorter <= 3:
+        return 0.0
+    sim = OSA.normalized_similarity(a, b)
+    if shorter >= 5 and skeleton(a) == skeleton(b):
+        sim = max(sim, 0.75)
+    return sim if sim >= _MIN_TOKEN_SIM else 0.0
+
+
+def _joins(
+    a: tuple[str, ...], b: tuple[str, ...], wa: tuple[float, ...]
+) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """a with adjacent tokens joined where the joined word is a token of b ("hua wei" -> "huawei")."""
+    if len(a) < 2:
+        return a, wa
+    targets = set(b)
+    tokens, weights = list(a), list(wa)
+    i = 0
+    while i < len(tokens) - 1:
+        joined = tokens[i] + tokens[i + 1]
+        if joined in targets and tokens[i] not in targets:
+            tokens[i : i + 2] = [joined]
+            weights[i : i + 2] = [max(weights[i], weights[i + 1])]
+        else:
+            i += 1
+    return tuple(tokens), tuple(weights)
+
+
+def _align(qt, qw, ct, cw) -> list[tuple[int, int, float]]:
+    """Greedy one-to-one alignment of tokens, best pairs first."""
+    pairs = []
+    for i, q in enumerate(qt):
+        for j, c in enumerate(ct):
+            sim = token_similarity(q, c)
+            if sim:
+                pairs.append((sim * min(qw[i], cw[j]), sim, i, j))
+    pairs.sort(reverse=True)
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    out = []
+    for _, sim, i, j in pairs:
+        if i not in used_q and j not in used_c:
+            used_q.add(i)
+            used_c.add(j)
+            out.append((i, j, sim))
+    return out
+
+
+#: Legal forms that lists and translations use interchangeably ("Co., Ltd." for 有限公司, "Corp").
+_LOOSE_FORMS = frozenset({"ltd", "co", "corp", "inc"})
+
+
+def _legal_factor(a: frozenset[str], b: frozenset[str]) -> float:
+    """Different legal forms (AG vs GmbH, LLC vs JSC) make two names less likely the same company."""
+    if not a or not b or a & b or (a | b) <= _LOOSE_FORMS:
+        return 1.0
+    return 0.9
+
+
+def _order_factor(aligned: list[tuple[int, int, float]]) -> float:
+    """Person names: the same words in another order are less likely the same person.
+
+    A rotation ("Putin Vladimir") costs little; other permutations ("Salman bin Muhammad" vs
+    "Muhammad bin Salman") cost more. List names written "LAST, First" are put in order beforehand.
+    """
+    if len(aligned) < 2:
+        return 1.0
+    order = [j for _, j in sorted((i, j) for i, j, _ in aligned)]
+    ranks = sorted(order)
+    order = [ranks.index(j) for j in order]
+    n = len(order)
+    if order == list(range(n)):
+        return 1.0
+    if any(order == [(k + r) % n for k in range(n)] for r in range(1, n)):
+        return 0.93
+    return 0.7
+
+
+_ROMAN = frozenset({"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii"})
+
+
+def _unmatched_number(
+    qt: tuple[str, ...], ct: tuple[str, ...], aligned: list[tuple[int, int, float]]
+) -> bool:
+    """A number or roman numeral on one side only ("Fund II", "Trust 2004-2") names another party."""
+    used_q = {i for i, _, _ in aligned}
+    used_c = {j for _, j, _ in aligned}
+    loose = [t for i, t in enumerate(qt) if i not in used_q] + [
+        t for j, t in enumerate(ct) if j not in used_c
+    ]
+    return any(t.isdigit() or t in _ROMAN for t in loose)
+
+
+def compare_forms(query: NameForm, candidate: NameForm, kind: str = "any") -> Comparison:
+    """Score one query form against one list form."""
+    if not query.tokens or not candidate.tokens:
+        return Comparison(0.0, (), 0.0, 0.0, "tokens", query, candidate)
+    qt, qw = _joins(query.tokens, candidate.tokens, query.weights)
+    ct, cw = _joins(candidate.tokens, qt, candidate.weights)
+    aligned = _align(qt, qw, ct, cw)
+    q_total, c_total = sum(qw) or 1.0, sum(cw) or 1.0
+    q_cov = sum(qw[i] * s for i, _, s in aligned) / q_total
+    c_cov = sum(cw[j] * s for _, j, s in aligned) / c_total
+    short, long_ = (q_cov, c_cov) if q_total <= c_total else (c_cov, q_cov)
+    share = _LONG_SHARE.get(kind, 0.3)
+    score = short * ((1 - share) + share * long_)
+    # a word on each side that the other lacks ("Ahmed" where the other has "Mohamed") is a different party
+    q_loose = 1 - sum(qw[i] for i, _, _ in aligned) / q_total
+    c_loose = 1 - sum(cw[j] for _, j, _ in aligned) / c_total
+    score -= _CONFLICT * min(q_loose, c_loose)
+    strong = sum(1 for i, j, s in aligned if s >= 0.8 and min(qw[i], cw[j]) >= 0.5)
+    q_words = sum(1 for w in qw if w >= 0.5)
+    c_words = sum(1 for w in cw if w >= 0.5)
+    if strong < 2 and q_words != c_words and max(q_words, c_words) > 1:
+        score = min(score, 0.75)  # one shared word between names of different length is not enough
+    pairs = tuple((qt[i], ct[j], round(s, 3)) for i, j, s in aligned)
+    method = "tokens"
+    whole = ratio("".join(qt), "".join(ct)) / 100 if len(qt) != len(ct) else 0.0
+    if whole >= _WHOLE_MIN and 0.97 * whole > score:  # words joined or split differently
+        score, method = 0.97 * whole, "whole string"
+    if kind == "person":
+        score *= _order_factor(aligned)
+    score *= _legal_factor(query.legal_forms, candidate.legal_forms)
+    if _unmatched_number(qt, ct, aligned):
+        score *= _NUMBER_FACTOR
+    return Comparison(
+        round(min(score, 1.0), 4), pairs, round(q_cov, 3), round(c_cov, 3), method, query, candidate
+    )

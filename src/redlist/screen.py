@@ -1,0 +1,410 @@
+"""Screening: queries -> candidates -> scored, explained matches.
+
+>>> screener = Screener.from_store(store)          # load once
+>>> screener.screen(Query("Huawei Technologies"))   # screen many
+>>> compare("Huawei Technologies Co., Ltd.", "HUAWEI TECHNOLOGIES COMPANY LIMITED")
+
+A name matches a list entry when one of the query's forms (the name, and for Chinese names its
+translation and pinyin) scores at least the threshold against one of the entry's names; an
+identifier (ISIN, LEI, USCC, IMO, ...) matches when it is equal after normalisation. Every match
+says which name or identifier met which, and which features made the score.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from redlist.errors import RedlistError
+from redlist.identifiers import is_valid, normalize
+from redlist.match.cjk import han_similarity
+from redlist.match.explain import name_features, name_summary
+from redlist.match.index import NameIndex
+from redlist.match.normalize import NameForm, forms, has_han
+from redlist.match.score import Comparison, compare_forms
+from redlist.model import Entity, EntityType, IdType, NameType
+
+#: The default threshold: calibrated on the evaluation in docs/benchmarks.md.
+MATCH_THRESHOLD = 0.80
+
+#: Query types users may give, and the entity types they mean.
+QUERY_TYPES: dict[str, str | None] = {
+    "any": None,
+    "person": "person",
+    "individual": "person",
+    "company": "organization",
+    "organization": "organization",
+    "organisation": "organization",
+    "entity": "organization",
+    "vessel": "vessel",
+    "aircraft": "aircraft",
+}
+MAX_NAME_LENGTH = 1000
+_CANDIDATES = 40
+_WEAK_ALIAS_FACTOR = 0.9  # OFAC: weak a.k.a.s are not to be screened alone
+_COUNTRY_MISMATCH = 0.92
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+@dataclass(slots=True)
+class Query:
+    """One party to screen: a name and/or identifiers, with optional type, country and lists."""
+
+    name: str | None = None
+    type: str | None = None
+    country: str | None = None
+    identifiers: dict[str, str] = field(default_factory=dict)
+    lists: list[str] | None = None
+    id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name}
+        for key in ("type", "country", "id"):
+            if getattr(self, key):
+                out[key] = getattr(self, key)
+        if self.identifiers:
+            out["identifiers"] = dict(self.identifiers)
+        if self.lists:
+            out["lists"] = list(self.lists)
+        return out
+
+
+@dataclass(slots=True)
+class Match:
+    """One list entry that may be the queried party."""
+
+    entity_id: str
+    name: str
+    matched_name: str
+    score: float
+    type: str
+    lists: list[dict[str, Any]]
+    explanation: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "entity_id": self.entity_id,
+            "name": self.name,
+            "matched_name": self.matched_name,
+            "score": self.score,
+            "type": self.type,
+            "lists": self.lists,
+            "explanation": self.explanation,
+        }
+
+
+@dataclass(slots=True)
+class ScreenResult:
+    """The answer for one query: matches at or above the threshold, best first."""
+
+    query: Query
+    matches: list[Match] = field(default_factory=list)
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.query.id, "query": self.query.to_dict()}
+        out["matches"] = [m.to_dict() for m in self.matches]
+        if self.error:
+            out["error"] = self.error
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
+        return out
+
+
+def kind_of(query_type: str | None) -> str:
+    """The comparison kind for a query type ("company" -> "organization"); raises on unknown types."""
+    if query_type is None or query_type == "":
+        return "any"
+    key = query_type.strip().lower()
+    if key not in QUERY_TYPES:
+        raise RedlistError(f"unknown type {query_type!r}; use one of: {', '.join(QUERY_TYPES)}")
+    return QUERY_TYPES[key] or "any"
+
+
+def compare(name1: str, name2: str, kind: str = "any") -> float:
+    """The similarity of two names in [0, 1], as the screener scores them (no index, no qualifiers)."""
+    kind = kind_of(kind)
+    if has_han(name1) and has_han(name2):
+        return han_similarity(name1, name2)
+    best = 0.0
+    for a in forms(name1, kind):
+        for b in forms(name2, kind):
+            best = max(best, compare_forms(a, b, kind).score)
+    return best
+
+
+def clean_name(name: str | None) -> str:
+    """The name to screen, or a RedlistError saying why it cannot be screened."""
+    if name is None or not name.strip():
+        raise RedlistError("empty name")
+    if len(name) > MAX_NAME_LENGTH:
+        raise RedlistError(f"name is {len(name):,} characters long; the limit is {MAX_NAME_LENGTH:,}")
+    text = _CONTROL.sub(" ", name)
+    if "\ufffd" in text or sum(1 for c in text if unicodedata.category(c) in ("Co", "Cs", "Cn")) > 0:
+        raise RedlistError("name contains undecodable or unassigned characters (binary data?)")
+    if not any(c.isalnum() for c in text):
+        raise RedlistError("name has no letters or digits")
+    return " ".join(text.split())
+
+
+class Screener:
+    """An in-memory index of list entries: load once, screen many queries."""
+
+    def __init__(self, entities: Iterable[Entity]) -> None:
+        self.entities: list[Entity] = list(entities)
+        name_forms: list[NameForm] = []
+        self._name_entity: list[int] = []
+        self._name_type: list[str] = []
+        self._id_index: dict[tuple[str, str], list[int]] = {}
+        for e, entity in enumerate(self.entities):
+            kind = _entity_kind(entity)
+            for name in entity.names:
+                for f in forms(name.value, kind):
+                    name_forms.append(f)
+                    self._name_entity.append(e)
+                    self._name_type.append(str(name.type))
+            for ident in entity.identifiers:
+                key = (str(ident.type), normalize(ident.type, ident.value))
+                self._id_index.setdefault(key, []).append(e)
+        self.index = NameIndex(name_forms)
+        self._countries = [_countries(e) for e in self.entities]
+
+    @classmethod
+    def from_store(cls, store: Any, curated: bool = True) -> Screener:
+        """A screener over the current state of every list in a store, and the bundled curated lists."""
+        from redlist.store.current import current_entities
+
+        entities = current_entities(store)
+        if curated:
+            from redlist.curated import curated_entities
+
+            entities += curated_entities()
+        return cls(entities)
+
+    load = from_store
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    def screen(
+        self,
+        query: Query | str,
+        threshold: float | None = None,
+        limit: int = 10,
+        exhaustive: bool = False,
+    ) -> ScreenResult:
+        """Matches for one query. A bad query gives a result with ``error`` set, never an exception.
+
+        ``exhaustive`` scores every list name instead of the index's candidates (for recall checks).
+        """
+        if isinstance(query, str):
+            query = Query(name=query)
+        threshold = MATCH_THRESHOLD if threshold is None else threshold
+        result = ScreenResult(query)
+        try:
+            kind = kind_of(query.type)
+            best: dict[int, Match] = {}
+            self._match_identifiers(query, result, best)
+            if query.name is not None or not query.identifiers:
+                name = clean_name(query.name)
+                self._match_names(name, kind, query, best, exhaustive, threshold)
+        except RedlistError as exc:
+            result.error = str(exc)
+            return result
+        matches = [m for m in best.values() if m.score >= threshold]
+        matches.sort(key=lambda m: (-m.score, m.entity_id))
+        result.matches = matches[:limit]
+        return result
+
+    def screen_many(
+        self, queries: Iterable[Query], threshold: float | None = None, limit: int = 10
+    ) -> Iterator[ScreenResult]:
+        """Results for many queries, in order."""
+        for query in queries:
+            yield self.screen(query, threshold=threshold, limit=limit)
+
+    def _allowed(self, e: int, query: Query, kind: str) -> bool:
+        entity = self.entities[e]
+        if query.lists and not set(query.lists) & set(entity.list_ids):
+            return False
+        if kind == "any":
+            return True
+        etype = str(entity.type)
+        if kind == "organization":
+            return etype in ("organization", "security", "unknown")
+        return etype in (kind, "unknown")
+
+    def _match_identifiers(self, query: Query, result: ScreenResult, best: dict[int, Match]) -> None:
+        for label, raw in query.identifiers.items():
+            value = str(raw).strip()
+            if not value:
+                continue
+            try:
+                kind = IdType(label.strip().lower())
+            except ValueError:
+                result.warnings.append(f"{label}: unknown identifier type; not matched")
+                continue
+            if is_valid(kind, value) is False:
+                result.warnings.append(f"{kind}: {value} is invalid (check digit or format); not matched")
+                continue
+            norm = normalize(kind, value)
+            for e in self._id_index.get((str(kind), norm), ()):
+                if not self._allowed(e, query, "any"):
+                    continue
+                features = {"identifier": {"type": str(kind), "value": norm}}
+                summary = f"{kind} {norm} is an identifier of this entry (exact match)"
+                best[e] = self._match(e, f"{kind}:{norm}", 1.0, {"summary": summary, "features": features})
+
+    def _match_names(
+        self, name: str, kind: str, query: Query, best: dict[int, Match], exhaustive: bool, threshold: float
+    ) -> None:
+        floor = threshold * _COUNTRY_MISMATCH - 0.02  # below this no qualifier can lift a score over it
+        query_forms = forms(name, kind)
+        if not any(f.tokens for f in query_forms):
+            raise RedlistError(
+                f"name {name!r} has nothing to match once legal forms and titles are set apart"
+            )
+        scored: dict[int, tuple[float, Comparison, int]] = {}
+        for qf in query_forms:
+            if exhaustive:
+                candidates: Iterable[int] = range(len(self.index))
+            else:
+                candidates = self.index.candidates(qf, _CANDIDATES)
+            for n in candidates:
+                e = self._name_entity[n]
+                if not self._allowed(e, query, kind):
+                    continue
+                entity_kind = kind if kind != "any" else _entity_kind(self.entities[e])
+                comparison = compare_forms(qf, self.index.names[n], entity_kind)
+                score = comparison.score
+                if self._name_type[n] == NameType.WEAK:
+                    score *= _WEAK_ALIAS_FACTOR
+                if score > scored.get(e, (0.0,))[0]:
+                    scored[e] = (score, comparison, n)
+        for e, (score, comparison, n) in scored.items():
+            if e in best or score < floor:  # an identifier hit already says more
+                continue
+            features = name_features(comparison, self._name_type[n])
+            summary = name_summary(comparison, self._name_type[n])
+            score, country_note = self._country(e, query.country, score)
+            if country_note:
+                features["country"] = country_note
+                summary += f"; {country_note}"
+            explanation = {"summary": summary, "features": features}
+            best[e] = self._match(e, comparison.candidate.text, round(score, 4), explanation)
+
+    def _country(self, e: int, country: str | None, score: float) -> tuple[float, str | None]:
+        if not country:
+            return score, None
+        code = country.strip().upper()
+        known = self._countries[e]
+        if not known:
+            return score, None
+        if code in known:
+            return min(1.0, score + 0.02), f"country {code} matches"
+        return score * _COUNTRY_MISMATCH, f"country {code} not among the entry's ({', '.join(sorted(known))})"
+
+    def _match(self, e: int, matched: str, score: float, explanation: dict[str, Any]) -> Match:
+        entity = self.entities[e]
+        lists = [
+            {
+                "list": lst.list_id,
+                "source_id": lst.source_id,
+                "programs": list(lst.programs),
+                **({"listed_on": lst.listed_on} if lst.listed_on else {}),
+            }
+            for lst in entity.listings
+        ]
+        return Match(entity.entity_id, entity.name, matched, score, str(entity.type), lists, explanation)
+
+
+def _entity_kind(entity: Entity) -> str:
+    if entity.type == EntityType.PERSON:
+        return "person"
+    if entity.type in (EntityType.ORGANIZATION, EntityType.SECURITY):
+        return "organization"
+    if entity.type in (EntityType.VESSEL, EntityType.AIRCRAFT):
+        return str(entity.type)
+    return "any"
+
+
+def _countries(entity: Entity) -> frozenset[str]:
+    codes = set(entity.countries) | set(entity.nationalities) | set(entity.citizenships)
+    codes.update(a.country_code for a in entity.addresses if a.country_code)
+    return frozenset(c.upper() for c in codes if c and len(c) == 2)
+
+
+@dataclass(slots=True)
+class BatchSummary:
+    """What a batch run did: rows read, rows with errors, rows with at least one match."""
+
+    rows: int = 0
+    errors: int = 0
+    matched: int = 0
+    output: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rows": self.rows, "errors": self.errors, "matched": self.matched, "output": self.output}
+
+
+def row_query(row: Any, lists: list[str] | None = None) -> Query:
+    """The query of one input row (see :mod:`redlist.batch_io`)."""
+    return Query(
+        name=row.name,
+        type=row.type,
+        country=row.country,
+        identifiers=dict(row.identifiers),
+        lists=lists,
+        id=row.id if row.id is not None else str(row.line),
+    )
+
+
+def screen_file(
+    screener: Screener,
+    input_path: str,
+    output_path: str,
+    *,
+    name_column: str = "name",
+    id_column: str = "id",
+    threshold: float | None = None,
+    limit: int = 10,
+    lists: list[str] | None = None,
+    progress: Any = None,
+) -> BatchSummary:
+    """Screen every row of a CSV/XLSX/Parquet/JSONL file into a JSONL/CSV/XLSX file, in input order.
+
+    A bad row (no name, binary junk, a malformed identifier) is written with its ``error`` and the
+    run goes on: the output has one result per input row. ``progress(stage, done, total)`` is called
+    as rows are screened.
+    """
+    from pathlib import Path
+
+    from redlist.batch_io import count_rows, open_writer, read_rows
+
+    if output_path != "-" and Path(output_path).resolve() == Path(input_path).resolve():
+        raise RedlistError(f"--output {output_path} is the input file; writing would overwrite it")
+    total = count_rows(input_path) if progress else None
+    summary = BatchSummary(output=str(output_path))
+    rows = read_rows(input_path, name_column=name_column, id_column=id_column)
+    with open_writer(output_path) as writer:
+        for row in rows:
+            query = row_query(row, lists)
+            if row.error:
+                result = ScreenResult(query, error=row.error)
+            else:
+                result = screener.screen(query, threshold=threshold, limit=limit)
+            record = result.to_dict()
+            record["line"] = row.line
+            writer.write(record)
+            summary.rows += 1
+            summary.errors += bool(result.error)
+            summary.matched += bool(result.matches)
+            if progress and summary.rows % 200 == 0:
+                progress("screening", summary.rows, total)
+    if progress:
+        progress("screening", summary.rows, total)
+    return summary

@@ -1,0 +1,104 @@
+"""Name normalisation and pair scoring (redlist.compare) on hand-written names."""
+
+from __future__ import annotations
+
+import pytest
+
+from redlist.match.normalize import fold, form, forms
+from redlist.screen import MATCH_THRESHOLD, compare
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Müller GmbH", "muller gmbh"),
+        ("  HUAWEI   TECHNOLOGIES, CO.,LTD. ", "huawei technologies co ltd"),
+        ("AT&T Inc.", "at and t inc"),
+        ("Deutsche Bank's AG", "deutsche bank ag"),
+        ("S.A.", "sa"),
+        ("Brigade Forty-Four", "brigade 44"),
+        ("Ig0r Sech1n", "igor sechin"),
+        ("1st Bank", "1 bank"),
+        ("FridrichBuchenberg", "fridrich buchenberg"),
+        ("Володимир Зеленський", "volodimir zelenskij"),
+    ],
+)
+def test_fold(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+def test_legal_forms_are_set_apart() -> None:
+    a = form("HUAWEI TECHNOLOGIES CO., LTD.", "organization")
+    b = form("Huawei Technologies Company Limited", "organization")
+    assert a.tokens == b.tokens == ("huawei", "technologies")
+    assert a.legal_forms == b.legal_forms == {"ltd"}
+    assert form("ООО Ромашка", "organization").legal_forms == {"llc"}
+    assert form("ООО Ромашка", "organization").tokens == ("romaska",)
+
+
+def test_legal_form_alone_never_matches() -> None:
+    assert form("Company Limited", "organization").tokens == ()
+    assert compare("Company Limited", "Co., Ltd.", "organization") == 0.0
+    assert compare("Acme LLC", "Globex LLC", "organization") < 0.5
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "kind"),
+    [
+        ("Huawei Technologies Co., Ltd.", "HUAWEI TECHNOLOGIES COMPANY LIMITED", "organization"),
+        ("BIN LADEN, Usama", "Usama bin Laden", "person"),
+        ("Usama ibn Laden", "Usama bin Laden", "person"),
+        ("Olaf Scholze", "Olaf Scholz", "person"),
+        ("Rosoboronexprot", "Rosoboronexport", "organization"),
+        ("Huaweitechnologies", "Huawei Technologies", "organization"),
+        ("AT&T Inc.", "AT and T Inc.", "organization"),
+        ("Mohammed Hassan Ali", "Muhammad Hassan Ali", "person"),
+        ("华为技术有限公司", "HUAWEI TECHNOLOGIES CO., LTD.", "organization"),
+        ("華為技術有限公司", "HUAWEI TECHNOLOGIES CO., LTD.", "organization"),
+        ("中国航空工业集团有限公司", "AVIATION INDUSTRY CORPORATION OF CHINA", "organization"),
+        (
+            "杭州海康威视数字技术股份有限公司",
+            "Hangzhou Hikvision Digital Technology Co., Ltd.",
+            "organization",
+        ),
+    ],
+)
+def test_same_party_scores_over_threshold(a: str, b: str, kind: str) -> None:
+    assert compare(a, b, kind) >= MATCH_THRESHOLD, (a, b, compare(a, b, kind))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "kind"),
+    [
+        ("SALMAN BIN MUHAMMAD AL-RAWI", "MUHAMMAD BIN SALMAN AL-RAWI", "person"),
+        ("TARIQ ANWAR EL SAYED MOHAMED", "TARIQ ANWAR EL SAYED AHMED", "person"),
+        ("WALIJAN ABDUL GHAFOOR HAQQANI", "WALIJAN", "person"),
+        ("Industrial and Commercial Bank of Chad", "Industrial and Commercial Bank of China", "organization"),
+        ("高石早苗", "高市早苗", "person"),
+        ("Apple Inc.", "Huawei Technologies Co., Ltd.", "organization"),
+        ("Aaron A. Wendt", "Josh A. Wendt", "person"),
+    ],
+)
+def test_different_parties_score_under_threshold(a: str, b: str, kind: str) -> None:
+    assert compare(a, b, kind) < MATCH_THRESHOLD, (a, b, compare(a, b, kind))
+
+
+def test_compare_is_symmetric_enough_and_bounded() -> None:
+    pairs = [("Olaf Scholz", "Scholz, Olaf"), ("Acme Trading LLC", "ACME TRADING"), ("x", "y")]
+    for a, b in pairs:
+        assert 0.0 <= compare(a, b) <= 1.0
+        assert abs(compare(a, b) - compare(b, a)) < 0.05
+
+
+def test_han_names_get_latin_forms() -> None:
+    made = forms("华为技术有限公司", "organization")
+    assert made[0].via == "translation"
+    assert "huawei" in made[0].tokens
+    assert any(f.via == "pinyin" for f in made)
+
+
+def test_compare_rejects_unknown_kind() -> None:
+    from redlist.errors import RedlistError
+
+    with pytest.raises(RedlistError, match="unknown type"):
+        compare("a", "b", kind="planet")

@@ -1,0 +1,151 @@
+"""The Screener on a small hand-built list: names, scripts, identifiers, qualifiers, bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from redlist.identifiers import make
+from redlist.model import Entity, EntityType, Listing, Name, NameType
+from redlist.screen import MATCH_THRESHOLD, Query, Screener
+
+
+def _entity(eid: str, kind: EntityType, names: list[str], lists: list[str], **kw) -> Entity:
+    return Entity(
+        source="us_ofac_sdn",
+        key=eid,
+        entity_id=eid,
+        type=kind,
+        names=[Name(n, NameType.PRIMARY if i == 0 else NameType.AKA) for i, n in enumerate(names)],
+        listings=[Listing(list_id=lst, source_id=eid.split("-")[-1], programs=["SDGT"]) for lst in lists],
+        **kw,
+    )
+
+
+@pytest.fixture(scope="module")
+def screener() -> Screener:
+    org, person = EntityType.ORGANIZATION, EntityType.PERSON
+    return Screener(
+        [
+            _entity("ofac-1", org, ["HUAWEI TECHNOLOGIES CO., LTD."], ["us_bis_el"], countries=["CN"]),
+            _entity("ofac-2", person, ["BIN LADEN, Usama", "BIN LADIN, Osama"], ["us_ofac_sdn"]),
+            _entity("ofac-3", org, ["AVIATION INDUSTRY CORPORATION OF CHINA", "AVIC"], ["us_ofac_cons"]),
+            _entity(
+                "ofac-4",
+                EntityType.ORGANIZATION,
+                ["CHINA MOBILE LIMITED"],
+                ["us_ofac_cons"],
+                identifiers=[make("isin", "HK0941009539")],
+            ),
+            _entity("ofac-5", org, ["ROSOBORONEXPORT OAO"], ["us_ofac_sdn"], countries=["RU"]),
+            _entity("ofac-6", EntityType.VESSEL, ["HUAWEI STAR"], ["us_ofac_sdn"]),
+            _entity("ofac-7", person, ["MUHAMMAD, Ali Hassan"], ["us_ofac_sdn"]),
+        ]
+    )
+
+
+def _ids(result) -> list[str]:
+    return [m.entity_id for m in result.matches]
+
+
+def test_exact_and_fuzzy_names(screener: Screener) -> None:
+    assert _ids(screener.screen(Query("Huawei Technologies Company Limited")))[0] == "ofac-1"
+    assert _ids(screener.screen(Query("Usama bin Laden", type="person"))) == ["ofac-2"]
+    assert _ids(screener.screen(Query("Rosoboronexprot")))[0] == "ofac-5"
+    assert _ids(screener.screen(Query("Mohammed Ali Hassan", type="person"))) == ["ofac-7"]
+
+
+def test_chinese_names_find_english_entries(screener: Screener) -> None:
+    result = screener.screen(Query("中国航空工业集团有限公司"))
+    assert _ids(result)[0] == "ofac-3"
+    assert result.matches[0].explanation["features"]["query_form_via"] == "translation"
+    assert _ids(screener.screen(Query("華為技術有限公司")))[0] == "ofac-1"
+
+
+def test_match_shape_and_explanation(screener: Screener) -> None:
+    match = screener.screen(Query("HUAWEI TECHNOLOGIES CO LTD")).matches[0]
+    record = match.to_dict()
+    assert record["entity_id"] == "ofac-1"
+    assert record["name"] == "HUAWEI TECHNOLOGIES CO., LTD."
+    assert record["matched_name"] == "HUAWEI TECHNOLOGIES CO., LTD."
+    assert record["score"] == 1.0
+    assert record["lists"] == [{"list": "us_bis_el", "source_id": "1", "programs": ["SDGT"]}]
+    assert "huawei" in record["explanation"]["summary"]
+    tokens = record["explanation"]["features"]["tokens"]
+    assert {"query": "huawei", "list": "huawei", "similarity": 1.0} in tokens
+
+
+def test_type_filter(screener: Screener) -> None:
+    assert "ofac-6" not in _ids(screener.screen(Query("Huawei Star", type="company")))
+    assert _ids(screener.screen(Query("Huawei Star", type="vessel"))) == ["ofac-6"]
+    assert _ids(screener.screen(Query("Usama bin Laden", type="company"))) == []
+
+
+def test_list_filter(screener: Screener) -> None:
+    assert _ids(screener.screen(Query("Huawei Technologies", lists=["us_ofac_sdn"]))) == []
+    assert _ids(screener.screen(Query("Huawei Technologies", lists=["us_bis_el"]))) == ["ofac-1"]
+
+
+def test_country_qualifier(screener: Screener) -> None:
+    same = screener.screen(Query("Rosoboronexport", country="RU"), threshold=0).matches[0]
+    other = screener.screen(Query("Rosoboronexport", country="FR"), threshold=0).matches[0]
+    assert same.score > other.score
+    assert "country FR not among" in other.explanation["summary"]
+
+
+def test_identifier_exact_hit_and_invalid_isin(screener: Screener) -> None:
+    hit = screener.screen(Query(identifiers={"isin": "hk0941009539"}))
+    assert _ids(hit) == ["ofac-4"]
+    assert hit.matches[0].score == 1.0
+    assert hit.matches[0].matched_name == "isin:HK0941009539"
+    bad = screener.screen(Query(identifiers={"isin": "HK0941009538"}))
+    assert bad.matches == [] and bad.error is None
+    assert "invalid" in bad.warnings[0]
+
+
+def test_threshold_and_limit(screener: Screener) -> None:
+    loose = screener.screen(Query("Huawei"), threshold=0.0, limit=10)
+    assert all(m.score >= 0 for m in loose.matches)
+    assert len(screener.screen(Query("Huawei"), threshold=0.0, limit=1).matches) <= 1
+    strict = screener.screen(Query("Huawei Technologies"))
+    assert all(m.score >= MATCH_THRESHOLD for m in strict.matches)
+
+
+def test_legal_form_alone_finds_nothing(screener: Screener) -> None:
+    result = screener.screen(Query("Co., Ltd."))
+    assert result.matches == []
+    assert "nothing to match" in result.error
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("", "empty name"),
+        ("   ", "empty name"),
+        ("x" * 10_000, "limit is 1,000"),
+        ("\x00\x01\x02", "no letters or digits"),
+        ("abc\ufffddef", "undecodable"),
+        ("!!! ---", "no letters or digits"),
+    ],
+)
+def test_bad_names_give_errors_not_exceptions(screener: Screener, name: str, message: str) -> None:
+    result = screener.screen(Query(name))
+    assert result.matches == []
+    assert message in result.error
+
+
+def test_unknown_type_is_an_error(screener: Screener) -> None:
+    assert "unknown type" in screener.screen(Query("Huawei", type="planet")).error
+
+
+def test_exhaustive_finds_what_the_index_finds(screener: Screener) -> None:
+    for name in ("Huawei Technologies", "Usama bin Laden", "Rosoboronexprot", "中国航空工业集团有限公司"):
+        fast = _ids(screener.screen(Query(name)))
+        full = _ids(screener.screen(Query(name), exhaustive=True))
+        assert fast == full
+
+
+def test_screen_many_keeps_order(screener: Screener) -> None:
+    queries = [Query("Usama bin Laden", id="a"), Query("", id="b"), Query("Huawei Technologies", id="c")]
+    results = list(screener.screen_many(queries))
+    assert [r.query.id for r in results] == ["a", "b", "c"]
+    assert results[1].error == "empty name"
