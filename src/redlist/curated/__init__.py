@@ -1,0 +1,79 @@
+"""Curated list data: hand-reviewed facts about lists no agency publishes as a machine-readable file.
+
+The YAML files in ``data/`` (shipped with the package) hold, one file per legal list, the entries
+of lists such as DoD's s.1237 and s.1260H lists, the FCC Covered List, the UFLPA Entity List and the
+NDAA s.889 companies, each with its listing date, citation, source and a verification level:
+
+- ``confirmed``: read in government text or a verbatim copy of it;
+- ``secondary``: from non-government sources only;
+- ``unconfirmed``: one weak source, or inferred.
+
+A list file (``<list id>.yaml``)::
+
+    list: us_dod_ccmc              # one of redlist.model.LIST_IDS; must match the file name
+    title: ...
+    authority: ...
+    source_url: https://...
+    editions:                      # optional dated tranches/editions
+      - {id: tranche-5, date: 2021-01-14, citation: ..., source_url: ..., verification: ...}
+    entries:
+      - id: xiaomi                 # slug, unique in the file; entity id "us_dod_ccmc:xiaomi"
+        name: Xiaomi Corporation
+        aliases: []
+        type: organization         # person | organization | vessel | aircraft | security
+        country: CN                # ISO-2, optional
+        listed_on: 2021-01-14
+        edition: tranche-5         # optional, must be one of the editions
+        removed_on: 2021-05-25     # optional
+        relisted_on: []            # optional: same-day delist-and-relist dates (see below)
+        identifiers: []            # optional [{type: isin|lei|uscc|ticker|..., value: ...}]
+        citation: ...
+        source_url: https://...
+        verification: secondary
+        notes: ...                 # optional
+
+Re-listings: ``relisted_on`` is for an entry taken off and put back on the same day (DoD removed
+Hesai's original 1260H record and re-listed it on a new record on 2024-10-16); each date ends one
+listing period and starts the next, and ``removed_on`` ends the last one. A removal followed by a
+re-listing on a later day goes in ``events.yaml`` as ``removal`` and ``relisting`` events.
+
+``events.yaml`` holds dated legal events (designations, injunctions, vacaturs, removals...) with
+the parties they act on; see :class:`LegalEvent`. :func:`check` lists every problem in a folder;
+the ``load_*`` functions raise :class:`CuratedDataError` on the first.
+"""
+
+from redlist.curated.loader import (
+    EFFECTS,
+    EVENT_KINDS,
+    VERIFICATION,
+    CaseRef,
+    CuratedDataError,
+    CuratedEntry,
+    CuratedList,
+    Edition,
+    LegalEvent,
+    check,
+    curated_entities,
+    data_dir,
+    entry_entity,
+    load_events,
+    load_lists,
+)
+
+__all__ = [
+    "EFFECTS",
+    "EVENT_KINDS",
+    "VERIFICATION",
+    "CaseRef",
+    "CuratedDataError",
+    "CuratedEntry",
+    "CuratedList",
+    "Edition",
+    "LegalEvent",
+    "check",
+    "curated_entities",
+    "data_dir",
+    "entry_entity",
+    "load_events",
+    "load_lists",
+]
