@@ -406,6 +406,158 @@ def screen(
         out.print(f"[dim]{n}. {m.explanation['summary']}[/]", highlight=False)
 
 
+# --- check and timeline ------------------------------------------------------------------------
+
+_VERDICT_STYLE = {
+    "prohibited": "bold red",
+    "restricted": "bold yellow",
+    "allowed": "bold green",
+    "unknown": "bold magenta",
+}
+
+
+@contextmanager
+def _checker():
+    """A Checker over the store (kept open while it answers) and the curated data."""
+    from redlist.check import Checker
+
+    with _store() as store:
+        with err.status("loading the lists, their history and the curated data"):
+            checker = Checker(store)
+        yield checker
+
+
+@app.command()
+def check(
+    name: Annotated[str | None, typer.Argument(help="The party's name (any script).")] = None,
+    entity_id: Annotated[str | None, typer.Option("--id", help="An entity id instead of a name.")] = None,
+    activity: Annotated[
+        str,
+        typer.Option(help="invest, divest, transact, export, import, procure or telecom."),
+    ] = "transact",
+    on: Annotated[
+        str | None, typer.Option("--on", help="The date asked about, YYYY-MM-DD (default today).")
+    ] = None,
+    input: Annotated[
+        Path | None,
+        typer.Option("--input", "-i", help="A CSV/XLSX/Parquet/JSONL file: id, name, activity, date."),
+    ] = None,
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="Result JSON lines file (default stdout).")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """May a US person do ACTIVITY with this party on this date? Verdict, findings and citations."""
+    from redlist.check import check_file
+    from redlist.regimes.status import parse_activity, parse_date
+
+    with _errors():
+        parse_activity(activity)
+        if on is not None:
+            parse_date(on, "--on")
+        if input is not None:
+            if output and not output.endswith((".jsonl", ".ndjson", ".json")):
+                raise typer.BadParameter(
+                    "check results are JSON lines: use a .jsonl output", param_hint="--output"
+                )
+            with _checker() as checker, _progress(True) as progress:
+                counts = check_file(
+                    checker,
+                    str(input),
+                    output or "-",
+                    default_activity=activity,
+                    default_date=on,
+                    progress=progress,
+                )
+            err.print(
+                f"checked {counts['rows']:,} row(s), {counts['errors']:,} with errors"
+                + (f" -> {output}" if output else "")
+            )
+            return
+        if not name and not entity_id:
+            raise typer.BadParameter("give a NAME or --id ENTITY_ID")
+        with _checker() as checker:
+            result = checker.check(name, entity_id=entity_id, activity=activity, on=on)
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    _print_check(result)
+
+
+def _print_check(result) -> None:
+    party = result.party
+    if result.candidates:
+        out.print(f"[bold]{result.error}[/]", highlight=False)
+        table = _table("entity", "score", "lists")
+        table.add_column("name")
+        for c in result.candidates:
+            table.add_row(c["entity_id"], f"{c['score']:.2f}", ", ".join(c["lists"]), c["name"])
+        out.print(table)
+        raise typer.Exit(2)
+    style = _VERDICT_STYLE.get(result.verdict or "", "bold")
+    who = f"{party['name']} ({', '.join(party['entity_ids'])})" if party else repr(result.query["name"])
+    out.print(
+        f"[{style}]{(result.verdict or '').upper()}[/]: {result.activity} with {who} on {result.on}",
+        highlight=False,
+    )
+    if party and party.get("found_by") == "name":
+        out.print(
+            f"[dim]found by name: {party['explanation']} (score {party['score']:.2f})[/]", highlight=False
+        )
+    for f in result.findings:
+        out.print(
+            f"\n[bold]{f['list_title'] or f['list']}[/] - {f['state'].replace('_', ' ')}, {f['effect']}",
+            highlight=False,
+        )
+        out.print(f"  {f['explanation']}", highlight=False)
+        dates = [
+            f"{k.replace('_on', '')} {f[k]}"
+            for k in ("listed_on", "effective_on", "divestment_on", "removed_on")
+            if f.get(k)
+        ]
+        if dates:
+            out.print(f"  dates: {', '.join(dates)}", highlight=False)
+        if f.get("case"):
+            c = f["case"]
+            out.print(
+                f"  court: {c['title']}, {c.get('docket') or ''} ({c.get('court') or ''})", highlight=False
+            )
+        for cite in f["citations"][:4]:
+            out.print(f"  [dim]cite: {cite}[/]", highlight=False)
+    for notice in result.notices:
+        out.print(f"[yellow]note:[/] {notice}", highlight=False)
+
+
+@app.command()
+def timeline(
+    name: Annotated[str | None, typer.Argument(help="The party's name, or an entity id with --id.")] = None,
+    entity_id: Annotated[str | None, typer.Option("--id", help="An entity id instead of a name.")] = None,
+    format: Annotated[str, typer.Option("--format", help="text, json, svg or png.")] = "text",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File for svg/png (default timeline.<format>).")
+    ] = None,
+) -> None:
+    """The party's dated history across all lists and courts, as text, JSON or a chart."""
+    from redlist.check import party_timeline
+    from redlist.timeline import render_chart, render_text
+
+    if format not in ("text", "json", "svg", "png"):
+        raise typer.BadParameter("format must be text, json, svg or png", param_hint="--format")
+    with _errors():
+        if not name and not entity_id:
+            raise typer.BadParameter("give a NAME or --id ENTITY_ID")
+        with _checker() as checker:
+            line = party_timeline(checker, name, entity_id=entity_id)
+        if format == "json":
+            _print_json(line.to_dict())
+        elif format == "text":
+            out.print(render_text(line), highlight=False, markup=False)
+        else:
+            path = output or Path(f"timeline.{format}")
+            render_chart(line, str(path), format)
+            err.print(f"wrote {path}")
+
+
 # --- export ------------------------------------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ from redlist.match.index import NameIndex
 from redlist.match.normalize import NameForm, forms, has_han
 from redlist.match.score import Comparison, compare_forms
 from redlist.model import Entity, EntityType, IdType, NameType
+from redlist.sources.common import gc_paused
 
 #: The default threshold: calibrated on the evaluation in docs/benchmarks.md.
 MATCH_THRESHOLD = 0.80
@@ -43,7 +44,8 @@ QUERY_TYPES: dict[str, str | None] = {
     "aircraft": "aircraft",
 }
 MAX_NAME_LENGTH = 1000
-_CANDIDATES = 40
+_CANDIDATES = 30  # names scored per query form
+_KEEP = 0.4  # ... among those with at least this share of the best one's index score
 _WEAK_ALIAS_FACTOR = 0.9  # OFAC: weak a.k.a.s are not to be screened alone
 _COUNTRY_MISMATCH = 0.92
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -155,7 +157,11 @@ class Screener:
     """An in-memory index of list entries: load once, screen many queries."""
 
     def __init__(self, entities: Iterable[Entity]) -> None:
-        self.entities: list[Entity] = list(entities)
+        with gc_paused():  # the index is many small acyclic objects; GC passes would double the build
+            self._build(list(entities))
+
+    def _build(self, entities: list[Entity]) -> None:
+        self.entities: list[Entity] = entities
         name_forms: list[NameForm] = []
         self._name_entity: list[int] = []
         self._name_type: list[str] = []
@@ -172,6 +178,7 @@ class Screener:
                 self._id_index.setdefault(key, []).append(e)
         self.index = NameIndex(name_forms)
         self._countries = [_countries(e) for e in self.entities]
+        self._kinds = [_entity_kind(e) for e in self.entities]
 
     @classmethod
     def from_store(cls, store: Any, curated: bool = True) -> Screener:
@@ -273,12 +280,12 @@ class Screener:
             if exhaustive:
                 candidates: Iterable[int] = range(len(self.index))
             else:
-                candidates = self.index.candidates(qf, _CANDIDATES)
+                candidates = self.index.candidates(qf, _CANDIDATES, keep=_KEEP)
             for n in candidates:
                 e = self._name_entity[n]
                 if not self._allowed(e, query, kind):
                     continue
-                entity_kind = kind if kind != "any" else _entity_kind(self.entities[e])
+                entity_kind = kind if kind != "any" else self._kinds[e]
                 comparison = compare_forms(qf, self.index.names[n], entity_kind)
                 score = comparison.score
                 if self._name_type[n] == NameType.WEAK:

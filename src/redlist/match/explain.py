@@ -23,9 +23,9 @@ def name_features(c: Comparison, name_type: str) -> dict[str, Any]:
         "list_name_type": name_type,
         "list_form": c.candidate.core,
         "method": c.method,
-        "tokens": [{"query": q, "list": t, "similarity": s} for q, t, s in c.pairs],
-        "query_coverage": c.query_coverage,
-        "list_coverage": c.list_coverage,
+        "tokens": [{"query": q, "list": t, "similarity": round(s, 3)} for q, t, s in c.pairs],
+        "query_coverage": round(c.query_coverage, 3),
+        "list_coverage": round(c.list_coverage, 3),
         "legal_forms": {"query": sorted(c.query.legal_forms), "list": sorted(c.candidate.legal_forms)},
     }
 

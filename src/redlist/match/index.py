@@ -10,7 +10,7 @@ The best-ranked names go on to full scoring. Recall against scoring every name i
 
 from __future__ import annotations
 
-import math
+from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -31,24 +31,36 @@ class NameIndex:
 
     def __init__(self, names: Iterable[NameForm]) -> None:
         self.names: list[NameForm] = list(names)
-        postings: dict[str, list[int]] = {}
+        postings: defaultdict[str, list[int]] = defaultdict(list)
+        words: set[str] = set()
         for n, name in enumerate(self.names):
-            keys = set(name.tokens)
-            keys.update(a + b for a, b in zip(name.tokens, name.tokens[1:], strict=False))
+            tokens = name.tokens
+            words.update(tokens)
+            keys = set(tokens)
+            keys.update(map(str.__add__, tokens, tokens[1:]))
             for key in keys:
-                postings.setdefault(key, []).append(n)
+                postings[key].append(n)
         self.vocab = list(postings)
         self.token_ids = {t: i for i, t in enumerate(self.vocab)}
         self.postings = [np.asarray(postings[t], dtype=np.int32) for t in self.vocab]
         total = max(len(self.names), 1)
-        self.idf = np.asarray([math.log(1 + total / len(postings[t])) for t in self.vocab], dtype=np.float32)
-        self._by_delete: dict[str, list[int]] = {}
-        self._by_skeleton: dict[str, list[int]] = {}
-        for i, token in enumerate(self.vocab):
+        self.idf = np.log1p(total / np.asarray([len(postings[t]) for t in self.vocab], dtype=np.float32))
+        # each name's own rarity mass: ranking divides by its root so that, among names holding the
+        # query's words, those with fewer other words come first (cosine-like)
+        ids = self.token_ids
+        mass = [sum(float(self.idf[ids[t]]) for t in name.tokens) for name in self.names]
+        self.norm = np.sqrt(np.maximum(np.asarray(mass, dtype=np.float32), 1.0))
+        by_delete: defaultdict[str, list[int]] = defaultdict(list)
+        by_skeleton: defaultdict[str, list[int]] = defaultdict(list)
+        for token in words:  # fuzzy lookup for words, not for the joined pairs
             if len(token) >= _MIN_DELETE_LEN and token.isalpha():
+                i = ids[token]
                 for d in _deletes(token):
-                    self._by_delete.setdefault(d, []).append(i)
-                self._by_skeleton.setdefault(skeleton(token), []).append(i)
+                    by_delete[d].append(i)
+                if len(token) >= 5:  # token_similarity only trusts skeletons from five letters
+                    by_skeleton[skeleton(token)].append(i)
+        self._by_delete = dict(by_delete)
+        self._by_skeleton = dict(by_skeleton)
         self.similar = lru_cache(maxsize=200_000)(self._similar)
 
     def __len__(self) -> int:
@@ -76,7 +88,8 @@ class NameIndex:
                 i = self.token_ids.get(d)
                 if i is not None:
                     near.add(i)
-            near.update(self._by_skeleton.get(skeleton(token), ()))
+            if len(token) >= 5:
+                near.update(self._by_skeleton.get(skeleton(token), ()))
             for i in near:
                 if i not in found:
                     sim = token_similarity(token, self.vocab[i])
@@ -84,22 +97,32 @@ class NameIndex:
                         found[i] = sim
         return tuple(found.items())
 
-    def candidates(self, query: NameForm, limit: int = 40) -> list[int]:
-        """Indexes of the list names most likely to match, best first."""
+    def candidates(self, query: NameForm, limit: int = 40, keep: float = 0.0) -> list[int]:
+        """Indexes of the list names most likely to match, best first.
+
+        Names are ranked by the rarity-weighted share of the query they contain; ``keep`` drops
+        those ranked under that fraction of the best one.
+        """
         keys = list(zip(query.tokens, query.weights, strict=True))
         keys += [(a + b, max(wa, wb)) for (a, wa), (b, wb) in zip(keys, keys[1:], strict=False)]
         ids: list[np.ndarray] = []
-        weights: list[np.ndarray] = []
+        weights: list[float] = []
+        sizes: list[int] = []
         for token, weight in keys:
             for i, sim in self.similar(token):
                 posting = self.postings[i]
                 ids.append(posting)
-                weights.append(np.full(len(posting), self.idf[i] * sim * max(weight, 0.2), dtype=np.float32))
+                weights.append(self.idf[i] * sim * max(weight, 0.2))
+                sizes.append(len(posting))
         if not ids:
             return []
         hit, inverse = np.unique(np.concatenate(ids), return_inverse=True)
-        scores = np.bincount(inverse, weights=np.concatenate(weights))
+        scores = np.bincount(inverse, weights=np.repeat(np.asarray(weights, dtype=np.float32), sizes))
+        scores /= self.norm[hit]
         if len(hit) > limit:
             top = np.argpartition(-scores, limit)[:limit]
             hit, scores = hit[top], scores[top]
-        return [int(i) for i in hit[np.argsort(-scores, kind="stable")]]
+        order = np.argsort(-scores, kind="stable")
+        if keep:
+            order = order[scores[order] >= keep * scores[order[0]]]
+        return hit[order].tolist()

@@ -157,36 +157,44 @@ def _unmatched_number(
 
 def compare_forms(query: NameForm, candidate: NameForm, kind: str = "any") -> Comparison:
     """Score one query form against one list form."""
-    if not query.tokens or not candidate.tokens:
+    qt, qw, ct, cw = query.tokens, query.weights, candidate.tokens, candidate.weights
+    if not qt or not ct:
         return Comparison(0.0, (), 0.0, 0.0, "tokens", query, candidate)
-    qt, qw = _joins(query.tokens, candidate.tokens, query.weights)
-    ct, cw = _joins(candidate.tokens, qt, candidate.weights)
+    if len(qt) > 1 or len(ct) > 1:
+        qt, qw = _joins(qt, ct, qw)
+        ct, cw = _joins(ct, qt, cw)
     aligned = _align(qt, qw, ct, cw)
     q_total, c_total = sum(qw) or 1.0, sum(cw) or 1.0
-    q_cov = sum(qw[i] * s for i, _, s in aligned) / q_total
-    c_cov = sum(cw[j] * s for _, j, s in aligned) / c_total
+    q_hit = c_hit = q_sim = c_sim = 0.0
+    strong = 0
+    for i, j, sim in aligned:
+        wq, wc = qw[i], cw[j]
+        q_hit += wq
+        c_hit += wc
+        q_sim += wq * sim
+        c_sim += wc * sim
+        strong += sim >= 0.8 and wq >= 0.5 and wc >= 0.5
+    q_cov, c_cov = q_sim / q_total, c_sim / c_total
     short, long_ = (q_cov, c_cov) if q_total <= c_total else (c_cov, q_cov)
     share = _LONG_SHARE.get(kind, 0.3)
     score = short * ((1 - share) + share * long_)
     # a word on each side that the other lacks ("Ahmed" where the other has "Mohamed") is a different party
-    q_loose = 1 - sum(qw[i] for i, _, _ in aligned) / q_total
-    c_loose = 1 - sum(cw[j] for _, j, _ in aligned) / c_total
-    score -= _CONFLICT * min(q_loose, c_loose)
-    strong = sum(1 for i, j, s in aligned if s >= 0.8 and min(qw[i], cw[j]) >= 0.5)
-    q_words = sum(1 for w in qw if w >= 0.5)
-    c_words = sum(1 for w in cw if w >= 0.5)
-    if strong < 2 and q_words != c_words and max(q_words, c_words) > 1:
-        score = min(score, 0.75)  # one shared word between names of different length is not enough
-    pairs = tuple((qt[i], ct[j], round(s, 3)) for i, j, s in aligned)
+    score -= _CONFLICT * min(1 - q_hit / q_total, 1 - c_hit / c_total)
+    if strong < 2:
+        q_words = sum(w >= 0.5 for w in qw)
+        c_words = sum(w >= 0.5 for w in cw)
+        if q_words != c_words and max(q_words, c_words) > 1:
+            score = min(score, 0.75)  # one shared word between names of different length is not enough
     method = "tokens"
-    whole = ratio("".join(qt), "".join(ct)) / 100 if len(qt) != len(ct) else 0.0
-    if whole >= _WHOLE_MIN and 0.97 * whole > score:  # words joined or split differently
-        score, method = 0.97 * whole, "whole string"
-    if kind == "person":
+    if len(qt) != len(ct):
+        whole = ratio("".join(qt), "".join(ct)) / 100
+        if whole >= _WHOLE_MIN and 0.97 * whole > score:  # words joined or split differently
+            score, method = 0.97 * whole, "whole string"
+    if kind == "person" and len(aligned) > 1:
         score *= _order_factor(aligned)
-    score *= _legal_factor(query.legal_forms, candidate.legal_forms)
-    if _unmatched_number(qt, ct, aligned):
+    if query.legal_forms and candidate.legal_forms:
+        score *= _legal_factor(query.legal_forms, candidate.legal_forms)
+    if len(aligned) < max(len(qt), len(ct)) and _unmatched_number(qt, ct, aligned):
         score *= _NUMBER_FACTOR
-    return Comparison(
-        round(min(score, 1.0), 4), pairs, round(q_cov, 3), round(c_cov, 3), method, query, candidate
-    )
+    pairs = tuple((qt[i], ct[j], sim) for i, j, sim in aligned)
+    return Comparison(max(0.0, min(score, 1.0)), pairs, q_cov, c_cov, method, query, candidate)

@@ -9,8 +9,10 @@ identifiers it lacks.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from redlist.model import SOURCE_IDS, Entity
+from redlist.sources.common import gc_paused
 from redlist.store.db import Store
 
 #: Which source's record leads when several describe the same entry.
@@ -20,20 +22,31 @@ SOURCE_PRIORITY = ("us_ofac_sdn", "us_ofac_cons", "us_bis_el", "us_bis_dpl", "us
 def current_entities(store: Store, sources: Iterable[str] = SOURCE_IDS) -> list[Entity]:
     """Merged entities from the latest snapshot of each source, ordered by entity id."""
     groups: dict[str, list[Entity]] = {}
-    for source in sources:
-        snapshot = store.latest(source)
-        if snapshot is None:
-            continue
-        for entity in store.entities(snapshot.id or 0):
-            groups.setdefault(entity.entity_id, []).append(entity)
-    return [merge(records) for _, records in sorted(groups.items())]
+    with gc_paused():  # tens of thousands of small records: GC passes would double the load
+        for source in sources:
+            snapshot = store.latest(source)
+            if snapshot is None:
+                continue
+            for entity in store.entities(snapshot.id or 0):
+                groups.setdefault(entity.entity_id, []).append(entity)
+        return [merge(records) for _, records in sorted(groups.items())]
 
 
 def merge(records: list[Entity]) -> Entity:
     """One entity from records of several sources describing the same entry."""
     rank = {s: i for i, s in enumerate(SOURCE_PRIORITY)}
     records = sorted(records, key=lambda e: rank.get(e.source, len(rank)))
-    lead = Entity.from_dict(records[0].to_dict())  # a copy: callers may keep the originals
+    if len(records) == 1:
+        return records[0]
+    first = records[0]
+    # a copy with its own lists (the items themselves are not changed): callers may keep the originals
+    lead = replace(
+        first,
+        names=list(first.names),
+        identifiers=list(first.identifiers),
+        countries=list(first.countries),
+        listings=list(first.listings),
+    )
     names = {n.value.casefold() for n in lead.names}
     ids = {(i.type, i.value) for i in lead.identifiers}
     lists = {lst.list_id for lst in lead.listings}
