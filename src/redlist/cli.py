@@ -308,8 +308,13 @@ def _screener(lists: list[str] | None = None):
 
     with err.status("loading the lists"), _store() as store:
         screener = Screener.load(store)
-    if not len(screener):
-        raise RedlistError("no list data: run `redlist update` first")
+        official = bool(store.snapshots())
+    if not official:
+        err.print(
+            "[yellow]warning:[/] no official list loaded yet (run `redlist update`); "
+            "screening against the bundled curated lists only",
+            highlight=False,
+        )
     return screener
 
 
