@@ -116,7 +116,9 @@ def test_check_quick_start_offline(home) -> None:
 
 
 def test_check_json_and_bad_input(home) -> None:
-    data = json.loads(run("check", "Xiaomi Corporation", "--activity", "invest", "--on", "2021-02-15", "--json").stdout)
+    data = json.loads(
+        run("check", "Xiaomi Corporation", "--activity", "invest", "--on", "2021-02-15", "--json").stdout
+    )
     assert data["verdict"] == "allowed"
     assert data["findings"][0]["state"] == "pending"
     assert run("check", "Xiaomi Corporation", "--activity", "smuggle").exit_code == 1

@@ -24,12 +24,12 @@ from redlist.match.cjk import han_similarity
 from redlist.match.explain import name_features, name_summary
 from redlist.match.index import NameIndex
 from redlist.match.normalize import NameForm, forms, has_han
-from redlist.match.score import Comparison, compare_forms
+from redlist.match.score import ONE_WORD_CAP, Comparison, compare_forms
 from redlist.model import Entity, EntityType, IdType, NameType
 from redlist.sources.common import gc_paused
 
 #: The default threshold: calibrated on the evaluation in docs/benchmarks.md.
-MATCH_THRESHOLD = 0.80
+MATCH_THRESHOLD = 0.70
 
 #: Query types users may give, and the entity types they mean.
 QUERY_TYPES: dict[str, str | None] = {
@@ -280,7 +280,9 @@ class Screener:
             if exhaustive:
                 candidates: Iterable[int] = range(len(self.index))
             else:
-                candidates = self.index.candidates(qf, _CANDIDATES, keep=_KEEP)
+                candidates = self.index.candidates(
+                    qf, _CANDIDATES, keep=_KEEP, min_words=_min_words(qf, threshold)
+                )
             for n in candidates:
                 e = self._name_entity[n]
                 if not self._allowed(e, query, kind):
@@ -302,7 +304,7 @@ class Screener:
                 features["country"] = country_note
                 summary += f"; {country_note}"
             explanation = {"summary": summary, "features": features}
-            best[e] = self._match(e, comparison.candidate.text, round(score, 4), explanation)
+            best[e] = self._match(e, comparison.candidate.text.strip(), round(score, 4), explanation)
 
     def _country(self, e: int, country: str | None, score: float) -> tuple[float, str | None]:
         if not country:
@@ -327,6 +329,17 @@ class Screener:
             for lst in entity.listings
         ]
         return Match(entity.entity_id, entity.name, matched, score, str(entity.type), lists, explanation)
+
+
+def _min_words(query: NameForm, threshold: float) -> int:
+    """How many of the query's words a list name must hold to be worth scoring.
+
+    Two names sharing one word, when the query has two or more, score at most ONE_WORD_CAP (or
+    lose to the words each lacks), so above that threshold such names are not candidates.
+    """
+    if threshold <= ONE_WORD_CAP:
+        return 1
+    return 2 if sum(w >= 0.5 for w in query.weights) >= 2 else 1
 
 
 def _entity_kind(entity: Entity) -> str:

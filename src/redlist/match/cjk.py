@@ -479,4 +479,5 @@ def han_similarity(a: str, b: str) -> float:
     x, y = core(a), core(b)
     if not x or not y:
         return 0.0
-    return round(Levenshtein.normalized_similarity(x, y), 4)
+    # squared: one character of a short Han name is a whole syllable, not a typo
+    return round(Levenshtein.normalized_similarity(x, y) ** 2, 4)

@@ -97,28 +97,41 @@ class NameIndex:
                         found[i] = sim
         return tuple(found.items())
 
-    def candidates(self, query: NameForm, limit: int = 40, keep: float = 0.0) -> list[int]:
+    def candidates(
+        self, query: NameForm, limit: int = 40, keep: float = 0.0, min_words: int = 1
+    ) -> list[int]:
         """Indexes of the list names most likely to match, best first.
 
-        Names are ranked by the rarity-weighted share of the query they contain; ``keep`` drops
-        those ranked under that fraction of the best one.
+        Names are ranked by the rarity-weighted share of the query they contain (divided by the
+        root of their own rarity mass, so that names with fewer other words come first); ``keep``
+        drops those ranked under that fraction of the best one, ``min_words`` those holding fewer
+        of the query's words (a joined pair counts as two).
         """
-        keys = list(zip(query.tokens, query.weights, strict=True))
-        keys += [(a + b, max(wa, wb)) for (a, wa), (b, wb) in zip(keys, keys[1:], strict=False)]
+        words = list(zip(query.tokens, query.weights, strict=True))
+        keys = [(t, w, 1) for t, w in words]
+        keys += [(a + b, max(wa, wb), 2) for (a, wa), (b, wb) in zip(words, words[1:], strict=False)]
         ids: list[np.ndarray] = []
         weights: list[float] = []
+        counts: list[int] = []
         sizes: list[int] = []
-        for token, weight in keys:
+        for token, weight, count in keys:
             for i, sim in self.similar(token):
                 posting = self.postings[i]
                 ids.append(posting)
                 weights.append(self.idf[i] * sim * max(weight, 0.2))
+                counts.append(count)
                 sizes.append(len(posting))
         if not ids:
             return []
         hit, inverse = np.unique(np.concatenate(ids), return_inverse=True)
         scores = np.bincount(inverse, weights=np.repeat(np.asarray(weights, dtype=np.float32), sizes))
         scores /= self.norm[hit]
+        if min_words > 1:
+            found = np.bincount(inverse, weights=np.repeat(np.asarray(counts, dtype=np.float32), sizes))
+            enough = found >= min_words
+            hit, scores = hit[enough], scores[enough]
+            if not len(hit):
+                return []
         if len(hit) > limit:
             top = np.argpartition(-scores, limit)[:limit]
             hit, scores = hit[top], scores[top]

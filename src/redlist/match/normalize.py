@@ -56,6 +56,7 @@ class _Words:
     longest_legal: int = 1
     org: dict[str, float] = field(default_factory=dict)
     person: dict[str, float] = field(default_factory=dict)
+    person_variants: dict[str, str] = field(default_factory=dict)
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -76,7 +77,13 @@ def _words() -> _Words:
         if r["role"] in ("stop", "particle", "title"):
             person.setdefault(r["word"], weight)
     abbreviations = {r["short"]: r["long"] for r in _rows("abbreviations.csv")}
-    return _Words(legal, abbreviations, max(len(k) for k in legal), org, person)
+    return _Words(legal, abbreviations, max(len(k) for k in legal), org, person, dict(_PERSON_VARIANTS))
+
+
+@cache
+def nicknames() -> dict[str, str]:
+    """Short forms of given names -> the full name ("ted" -> "theodore")."""
+    return {r["nickname"]: r["name"] for r in _rows("nicknames.csv")}
 
 
 def has_han(text: str) -> bool:
@@ -252,7 +259,8 @@ def form(text: str, kind: str = "any", via: str = "name") -> NameForm:
         tokens = [expand.get(t, t) for t in tokens]
     table = _words().person if kind == "person" else _words().org
     if kind == "person":
-        tokens = [_PERSON_VARIANTS.get(t, t) for t in tokens if table.get(t, 1.0) > 0] or tokens
+        variants = _words().person_variants
+        tokens = [variants.get(t, t) for t in tokens if table.get(t, 1.0) > 0] or tokens
     weights = tuple(_weight(t, table) for t in tokens)
     return NameForm(text, tuple(tokens), weights, frozenset(legal), via, kind)
 

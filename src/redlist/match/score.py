@@ -16,10 +16,15 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 from rapidfuzz.fuzz import ratio
 
-from redlist.match.normalize import NameForm
+from redlist.match.normalize import NameForm, nicknames
 
 #: How much of the longer name's weight counts, by kind: person names often lack middle names.
 _LONG_SHARE = {"person": 0.25, "organization": 0.35, "any": 0.3, "vessel": 0.35, "aircraft": 0.35}
+_ROMAN = frozenset({"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii", "xiii", "xiv", "xv", "xx"})
+_NUMBERED_SIBLING = 0.6  # "Trust 2004-1" / "Trust 2004-2", "Fund VII" / "Fund VIII": related, flagged lower
+_NICKNAME = 0.9
+#: The most a pair of names sharing one word can score when one has more words (below any threshold).
+ONE_WORD_CAP = 0.6
 _MIN_TOKEN_SIM = 0.75  # one typo in a four-letter word; "Ahmed" / "Mohamed" (0.71) stay apart
 _CONFLICT = 1.0  # cost of words on both sides that the other lacks, per share of the name
 _NUMBER_FACTOR = 0.9  # "Fund II" vs "Fund" or "Trust 2004-1" vs "2004-2": likely related, not the same
@@ -53,15 +58,25 @@ def skeleton(token: str) -> str:
     return out
 
 
+def _digit_shape(token: str) -> str:
+    """A token with its digits blanked: "ahl1" and "ahl2" have one shape, "2004" and "2005" another."""
+    return "".join("9" if c.isdigit() else c for c in token)
+
+
 @lru_cache(maxsize=1_000_000)
 def token_similarity(a: str, b: str) -> float:
     """Similarity of two folded tokens in [0, 1]; 0 below the point where they could be the same word."""
     if a == b:
         return 1.0
+    short = nicknames()
+    if short.get(a, a) == short.get(b, b):  # "Ted" / "Theodore", "Bill" / "William"
+        return _NICKNAME
     if len(a) == 1 or len(b) == 1:  # an initial meets a name
         return 0.6 if a[0] == b[0] else 0.0
-    if not (a.isalpha() and b.isalpha()):  # numbers and codes must be equal
-        return 0.0
+    if not (a.isalpha() and b.isalpha()):  # numbers and codes: another number is a sibling, not a typo
+        return _NUMBERED_SIBLING if _digit_shape(a) == _digit_shape(b) else 0.0
+    if a in _ROMAN and b in _ROMAN:  # "Fund VII" / "Fund VIII"
+        return _NUMBERED_SIBLING
     shorter = min(len(a), len(b))
     if shorter <= 3:
         return 0.0
@@ -137,10 +152,7 @@ def _order_factor(aligned: list[tuple[int, int, float]]) -> float:
         return 1.0
     if any(order == [(k + r) % n for k in range(n)] for r in range(1, n)):
         return 0.93
-    return 0.7
-
-
-_ROMAN = frozenset({"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii"})
+    return 0.6
 
 
 def _unmatched_number(
@@ -184,7 +196,9 @@ def compare_forms(query: NameForm, candidate: NameForm, kind: str = "any") -> Co
         q_words = sum(w >= 0.5 for w in qw)
         c_words = sum(w >= 0.5 for w in cw)
         if q_words != c_words and max(q_words, c_words) > 1:
-            score = min(score, 0.75)  # one shared word between names of different length is not enough
+            score = min(
+                score, ONE_WORD_CAP
+            )  # one shared word between names of different length is not enough
     method = "tokens"
     if len(qt) != len(ct):
         whole = ratio("".join(qt), "".join(ct)) / 100
