@@ -136,7 +136,7 @@ def compare(name1: str, name2: str, kind: str = "any") -> float:
     for a in forms(name1, kind):
         for b in forms(name2, kind):
             best = max(best, compare_forms(a, b, kind).score)
-    return best
+    return round(best, 4)
 
 
 def clean_name(name: str | None) -> str:
