@@ -1,3 +1,28 @@
-"""redlist: US restriction lists, screened by name and identifier, with their history over time."""
+"""redlist: US restriction lists, screened by name and identifier, with their history over time.
+
+>>> from redlist import Screener, compare, MATCH_THRESHOLD, Checker
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 __version__ = "0.1.0"
+
+_LAZY = {
+    "Screener": "redlist.screen",
+    "Query": "redlist.screen",
+    "compare": "redlist.screen",
+    "MATCH_THRESHOLD": "redlist.screen",
+    "Checker": "redlist.check",
+}
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    # imported on first use so that `redlist --help` stays fast
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'redlist' has no attribute {name!r}")
