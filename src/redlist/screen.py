@@ -135,7 +135,7 @@ def compare(name1: str, name2: str, kind: str = "any") -> float:
     best = 0.0
     for a in forms(name1, kind):
         for b in forms(name2, kind):
-            best = max(best, compare_forms(a, b, kind).score)
+            best = max(best, compare_forms(a, b, kind, symmetric=True).score)
     return round(best, 4)
 
 
@@ -270,24 +270,28 @@ class Screener:
         self, name: str, kind: str, query: Query, best: dict[int, Match], exhaustive: bool, threshold: float
     ) -> None:
         floor = threshold * _COUNTRY_MISMATCH - 0.02  # below this no qualifier can lift a score over it
-        query_forms = forms(name, kind)
-        if not any(f.tokens for f in query_forms):
+        # an untyped query is read as a person's name for person entries and as an organisation's
+        # for the rest ("LAST, First" turned round, legal forms set apart), like the list names
+        by_kind = {k: forms(name, k) for k in ((kind,) if kind != "any" else ("person", "organization"))}
+        company = by_kind.get("organization")
+        if kind == "any" and company and any(f.legal_forms for f in company):
+            kind, by_kind = "organization", {"organization": company}  # "... Co., Ltd." names a company
+        if (
+            company is not None
+            and not any(f.tokens for f in company)
+            or not any(f.tokens for fs in by_kind.values() for f in fs)
+        ):
             raise RedlistError(
                 f"name {name!r} has nothing to match once legal forms and titles are set apart"
             )
         scored: dict[int, tuple[float, Comparison, int]] = {}
-        for qf in query_forms:
-            if exhaustive:
-                candidates: Iterable[int] = range(len(self.index))
-            else:
-                candidates = self.index.candidates(
-                    qf, _CANDIDATES, keep=_KEEP, min_words=_min_words(qf, threshold)
-                )
-            for n in candidates:
-                e = self._name_entity[n]
-                if not self._allowed(e, query, kind):
-                    continue
-                entity_kind = kind if kind != "any" else self._kinds[e]
+        for n in self._candidates(by_kind, exhaustive, threshold):
+            e = self._name_entity[n]
+            if not self._allowed(e, query, kind):
+                continue
+            entity_kind = kind if kind != "any" else self._kinds[e]
+            query_forms = by_kind.get(entity_kind) or by_kind.get("organization") or by_kind[kind]
+            for qf in query_forms:
                 comparison = compare_forms(qf, self.index.names[n], entity_kind)
                 score = comparison.score
                 if self._name_type[n] == NameType.WEAK:
@@ -305,6 +309,25 @@ class Screener:
                 summary += f"; {country_note}"
             explanation = {"summary": summary, "features": features}
             best[e] = self._match(e, comparison.candidate.text.strip(), round(score, 4), explanation)
+
+    def _candidates(
+        self, by_kind: dict[str, list[NameForm]], exhaustive: bool, threshold: float
+    ) -> list[int]:
+        """List names to score for every form of the query, without repeats, best first."""
+        if exhaustive:
+            return list(range(len(self.index)))
+        seen: dict[int, None] = {}
+        done: set[tuple[str, ...]] = set()
+        for query_forms in by_kind.values():
+            for qf in query_forms:
+                if qf.tokens in done or not qf.tokens:
+                    continue
+                done.add(qf.tokens)
+                found = self.index.candidates(
+                    qf, _CANDIDATES, keep=_KEEP, min_words=_min_words(qf, threshold)
+                )
+                seen.update(dict.fromkeys(found))
+        return list(seen)
 
     def _country(self, e: int, country: str | None, score: float) -> tuple[float, str | None]:
         if not country:

@@ -152,18 +152,19 @@ def _numbers(tokens: list[str]) -> list[str]:
     return out
 
 
-def _unleet(token: str) -> str:
-    """Digits typed for letters inside a word ("Ig0r Sech1n"), not ordinals ("1st")."""
-    if token in _NUMBER_WORDS:
-        return token
-    if (
-        token[:1].isalpha()
-        and token.isalnum()
-        and not token.isalpha()
-        and sum(c.isalpha() for c in token) >= 2
+_INNER_DIGIT = re.compile(r"[a-z][0-9]+[a-z]")
+_LETTERS_DIGITS = re.compile(r"[a-z]+|[0-9]+")
+
+
+def _unleet(token: str) -> list[str]:
+    """Digits typed for letters inside a word ("Ig0r", "Sech1n"); letters glued to a number apart."""
+    if token in _NUMBER_WORDS or token.isalpha() or token.isdigit():
+        return [token]
+    if _INNER_DIGIT.search(token) or (
+        token[-1:].isdigit() and token[-2:-1].isalpha() and len(token) > 3 and token[-1] in "013457"
     ):
-        return token.translate(_LEET)
-    return token
+        return [token.translate(_LEET)]  # "sech1n", "ig0r", "sechi1"
+    return _LETTERS_DIGITS.findall(token) or [token]  # "damour850" -> damour 850
 
 
 @lru_cache(maxsize=200_000)
@@ -186,12 +187,42 @@ def fold(text: str) -> str:
     if not text.isascii():
         text = (ascii_text(text) or "").replace("'", "")  # ICU writes the soft sign as '
 
-    tokens = [_unleet(t) for t in _SPLIT.split(text.lower()) if t and t != "_"]
+    tokens = [part for t in _SPLIT.split(text.lower()) if t and t != "_" for part in _unleet(t)]
     return " ".join(_numbers(tokens))
 
 
+@cache
+def _legal_words() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Every word of the legal-form phrases, and the long ones a typo may hide ("limjited")."""
+    all_words = frozenset(w for phrase in _words().legal for w in phrase)
+    return all_words, tuple(sorted(w for w in all_words if len(w) >= 5))
+
+
+@lru_cache(maxsize=100_000)
+def _legal_spelling(token: str) -> str:
+    """A mistyped legal-form word as spelt in the table ("limjited" -> "limited"), else the token."""
+    known, long_words = _legal_words()
+    if len(token) < 5 or token in known or not token.isalpha():
+        return token
+    from rapidfuzz.distance import OSA
+
+    for word in long_words:
+        if abs(len(word) - len(token)) <= 2 and OSA.distance(token, word) <= (1 if len(word) < 8 else 2):
+            return word
+    return token
+
+
 def _legal_split(tokens: list[str]) -> tuple[list[str], set[str]]:
-    """Tokens with legal-form phrases removed, and the forms found."""
+    """Tokens with legal-form phrases removed, and the forms found (typos in them forgiven)."""
+    spelt = [_legal_spelling(t) for t in tokens]
+    if spelt != tokens:
+        fixed = _legal_split_exact(spelt)
+        if len(fixed[0]) < len(_legal_split_exact(tokens)[0]):
+            return fixed
+    return _legal_split_exact(tokens)
+
+
+def _legal_split_exact(tokens: list[str]) -> tuple[list[str], set[str]]:
     words = _words()
     out: list[str] = []
     forms: set[str] = set()
@@ -209,7 +240,9 @@ def _legal_split(tokens: list[str]) -> tuple[list[str], set[str]]:
     return out, forms
 
 
-_PREFIX_FORMS = frozenset({"ooo", "oao", "zao", "pao", "ao", "tov", "pt", "jsc", "ojsc", "cjsc", "pjsc"})
+_PREFIX_FORMS = frozenset(
+    {"ooo", "oao", "zao", "pao", "ao", "tov", "pt", "jsc", "ojsc", "cjsc", "pjsc", "llc"}
+)
 
 
 def _is_legal_here(tokens: list[str], i: int, size: int) -> bool:

@@ -19,10 +19,14 @@ from rapidfuzz.fuzz import ratio
 from redlist.match.normalize import NameForm, nicknames
 
 #: How much of the longer name's weight counts, by kind: person names often lack middle names.
-_LONG_SHARE = {"person": 0.25, "organization": 0.35, "any": 0.3, "vessel": 0.35, "aircraft": 0.35}
+#: How much the list name's coverage counts, by kind: a query without the middle name still
+#: finds a person; extra words in the query (a different company) cost the full share.
+_LIST_SHARE = {"person": 0.45, "organization": 0.35, "any": 0.35, "vessel": 0.35, "aircraft": 0.35}
 _ROMAN = frozenset({"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii", "xiii", "xiv", "xv", "xx"})
 _NUMBERED_SIBLING = 0.6  # "Trust 2004-1" / "Trust 2004-2", "Fund VII" / "Fund VIII": related, flagged lower
 _NICKNAME = 0.9
+_INITIAL = 0.6
+_ABBREVIATION = 0.8
 #: The most a pair of names sharing one word can score when one has more words (below any threshold).
 ONE_WORD_CAP = 0.6
 _MIN_TOKEN_SIM = 0.75  # one typo in a four-letter word; "Ahmed" / "Mohamed" (0.71) stay apart
@@ -71,8 +75,8 @@ def token_similarity(a: str, b: str) -> float:
     short = nicknames()
     if short.get(a, a) == short.get(b, b):  # "Ted" / "Theodore", "Bill" / "William"
         return _NICKNAME
-    if len(a) == 1 or len(b) == 1:  # an initial meets a name
-        return 0.6 if a[0] == b[0] else 0.0
+    if len(a) == 1 or len(b) == 1:  # an initial meets a name (scored for person names only)
+        return _INITIAL if a[0] == b[0] else 0.0
     if not (a.isalpha() and b.isalpha()):  # numbers and codes: another number is a sibling, not a typo
         return _NUMBERED_SIBLING if _digit_shape(a) == _digit_shape(b) else 0.0
     if a in _ROMAN and b in _ROMAN:  # "Fund VII" / "Fund VIII"
@@ -81,6 +85,8 @@ def token_similarity(a: str, b: str) -> float:
     if shorter <= 3:
         return 0.0
     sim = OSA.normalized_similarity(a, b)
+    if shorter >= 4 and abs(len(a) - len(b)) >= 3 and (a.startswith(b) or b.startswith(a)):
+        sim = max(sim, _ABBREVIATION)  # "tech" / "technology", "inst" / "institute"
     if shorter >= 5 and skeleton(a) == skeleton(b):
         sim = max(sim, 0.75)
     return sim if sim >= _MIN_TOKEN_SIM else 0.0
@@ -105,12 +111,14 @@ def _joins(
     return tuple(tokens), tuple(weights)
 
 
-def _align(qt, qw, ct, cw) -> list[tuple[int, int, float]]:
-    """Greedy one-to-one alignment of tokens, best pairs first."""
+def _align(qt, qw, ct, cw, initials: bool = True) -> list[tuple[int, int, float]]:
+    """Greedy one-to-one alignment of tokens, best pairs first (initials only in person names)."""
     pairs = []
     for i, q in enumerate(qt):
         for j, c in enumerate(ct):
             sim = token_similarity(q, c)
+            if sim == _INITIAL and not initials and (len(q) == 1) != (len(c) == 1):
+                continue
             if sim:
                 pairs.append((sim * min(qw[i], cw[j]), sim, i, j))
     pairs.sort(reverse=True)
@@ -167,15 +175,17 @@ def _unmatched_number(
     return any(t.isdigit() or t in _ROMAN for t in loose)
 
 
-def compare_forms(query: NameForm, candidate: NameForm, kind: str = "any") -> Comparison:
-    """Score one query form against one list form."""
+def compare_forms(
+    query: NameForm, candidate: NameForm, kind: str = "any", symmetric: bool = False
+) -> Comparison:
+    """Score one query form against one list form (or two names alike, with ``symmetric``)."""
     qt, qw, ct, cw = query.tokens, query.weights, candidate.tokens, candidate.weights
     if not qt or not ct:
         return Comparison(0.0, (), 0.0, 0.0, "tokens", query, candidate)
     if len(qt) > 1 or len(ct) > 1:
         qt, qw = _joins(qt, ct, qw)
         ct, cw = _joins(ct, qt, cw)
-    aligned = _align(qt, qw, ct, cw)
+    aligned = _align(qt, qw, ct, cw, kind == "person" or kind == "any")
     q_total, c_total = sum(qw) or 1.0, sum(cw) or 1.0
     q_hit = c_hit = q_sim = c_sim = 0.0
     strong = 0
@@ -187,9 +197,12 @@ def compare_forms(query: NameForm, candidate: NameForm, kind: str = "any") -> Co
         c_sim += wc * sim
         strong += sim >= 0.8 and wq >= 0.5 and wc >= 0.5
     q_cov, c_cov = q_sim / q_total, c_sim / c_total
-    short, long_ = (q_cov, c_cov) if q_total <= c_total else (c_cov, q_cov)
-    share = _LONG_SHARE.get(kind, 0.3)
-    score = short * ((1 - share) + share * long_)
+    share = _LIST_SHARE.get(kind, 0.35)
+    if symmetric:  # two names, neither a query: the lighter one must be covered
+        short, long_ = (q_cov, c_cov) if q_total <= c_total else (c_cov, q_cov)
+        score = short * ((1 - share) + share * long_)
+    else:  # every word of the query must be found; words only the list name has cost less
+        score = q_cov * ((1 - share) + share * c_cov)
     # a word on each side that the other lacks ("Ahmed" where the other has "Mohamed") is a different party
     score -= _CONFLICT * min(1 - q_hit / q_total, 1 - c_hit / c_total)
     if strong < 2:
