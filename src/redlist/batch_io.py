@@ -999,3 +999,38 @@ def open_writer(path: str | Path, *, format: str | None = None) -> ResultWriter:
     if fmt == "csv":
         return _CsvWriter(stream)
     return _JsonWriter(stream, owned=True, array=fmt == "json")
+
+
+def process_file(
+    input_path: str | Path,
+    output_path: str | Path,
+    answer: Callable[[InputRow], dict[str, Any]],
+    *,
+    name_column: str = "name",
+    id_column: str = "id",
+    progress: Callable[[str, int, int | None], None] | None = None,
+    stage: str = "rows",
+    every: int = 100,
+) -> dict[str, int]:
+    """Write ``answer(row)`` for every input row, in order; counts of rows, errors and rows with matches.
+
+    The one loop behind batch screening and batch status checks: the output has one record per
+    input row (``id`` and ``line`` added), a row whose answer has an ``error`` is counted and the
+    run goes on, and ``progress(stage, done, total)`` is called as it goes.
+    """
+    if str(output_path) != "-" and Path(output_path).resolve() == Path(input_path).resolve():
+        raise RedlistError(f"--output {output_path} is the input file; writing would overwrite it")
+    total = count_rows(input_path) if progress else None
+    counts = {"rows": 0, "errors": 0, "matched": 0}
+    with open_writer(output_path) as writer:
+        for row in read_rows(input_path, name_column=name_column, id_column=id_column):
+            record = {"id": row.key, "line": row.line, **answer(row)}
+            writer.write(record)
+            counts["rows"] += 1
+            counts["errors"] += bool(record.get("error"))
+            counts["matched"] += bool(record.get("matches"))
+            if progress and counts["rows"] % every == 0:
+                progress(stage, counts["rows"], total)
+    if progress:
+        progress(stage, counts["rows"], total)
+    return counts

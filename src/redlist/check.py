@@ -325,33 +325,27 @@ def check_file(
     An ``entity_id`` column (e.g. ``ofac-30947`` or ``us_dod_ccmc:xiaomi``) may stand in for the name.
     A bad row gets its ``error`` and the run goes on; output rows = input rows, in order.
     """
-    from pathlib import Path
+    from redlist.batch_io import process_file
 
-    from redlist.batch_io import count_rows, open_writer, read_rows
-
-    if output_path != "-" and Path(output_path).resolve() == Path(input_path).resolve():
-        raise RedlistError(f"--output {output_path} is the input file; writing would overwrite it")
-    total = count_rows(input_path) if progress else None
-    counts = {"rows": 0, "errors": 0}
-    with open_writer(output_path) as writer:
-        for row in read_rows(input_path, name_column=name_column, id_column=id_column):
-            activity = row.extra.get("activity") or default_activity
-            on = row.extra.get("date") or default_date
+    def answer(row: Any) -> dict[str, Any]:
+        activity = row.extra.get("activity") or default_activity
+        on = row.extra.get("date") or default_date
+        try:
+            if row.error:
+                raise RedlistError(row.error)
             entity_id = row.extra.get("entity_id") or None
-            record: dict[str, Any]
-            try:
-                if row.error:
-                    raise RedlistError(row.error)
-                result = checker.check(row.name, entity_id=entity_id, activity=activity, on=on)
-                record = result.to_dict()
-            except RedlistError as exc:
-                record = {"query": {"name": row.name, "activity": activity, "on": on}, "error": str(exc)}
-            record = {"id": row.id if row.id is not None else str(row.line), "line": row.line, **record}
-            writer.write(record)
-            counts["rows"] += 1
-            counts["errors"] += bool(record.get("error"))
-            if progress and counts["rows"] % 50 == 0:
-                progress("checking", counts["rows"], total)
-    if progress:
-        progress("checking", counts["rows"], total)
-    return counts
+            return checker.check(row.name, entity_id=entity_id, activity=activity, on=on).to_dict()
+        except RedlistError as exc:
+            return {"query": {"name": row.name, "activity": activity, "on": on}, "error": str(exc)}
+
+    counts = process_file(
+        input_path,
+        output_path,
+        answer,
+        name_column=name_column,
+        id_column=id_column,
+        progress=progress,
+        stage="checking",
+        every=50,
+    )
+    return {"rows": counts["rows"], "errors": counts["errors"]}

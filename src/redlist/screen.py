@@ -424,30 +424,22 @@ def screen_file(
     run goes on: the output has one result per input row. ``progress(stage, done, total)`` is called
     as rows are screened.
     """
-    from pathlib import Path
+    from redlist.batch_io import process_file
 
-    from redlist.batch_io import count_rows, open_writer, read_rows
+    def answer(row: Any) -> dict[str, Any]:
+        query = row_query(row, lists)
+        if row.error:
+            return ScreenResult(query, error=row.error).to_dict()
+        return screener.screen(query, threshold=threshold, limit=limit).to_dict()
 
-    if output_path != "-" and Path(output_path).resolve() == Path(input_path).resolve():
-        raise RedlistError(f"--output {output_path} is the input file; writing would overwrite it")
-    total = count_rows(input_path) if progress else None
-    summary = BatchSummary(output=str(output_path))
-    rows = read_rows(input_path, name_column=name_column, id_column=id_column)
-    with open_writer(output_path) as writer:
-        for row in rows:
-            query = row_query(row, lists)
-            if row.error:
-                result = ScreenResult(query, error=row.error)
-            else:
-                result = screener.screen(query, threshold=threshold, limit=limit)
-            record = result.to_dict()
-            record["line"] = row.line
-            writer.write(record)
-            summary.rows += 1
-            summary.errors += bool(result.error)
-            summary.matched += bool(result.matches)
-            if progress and summary.rows % 200 == 0:
-                progress("screening", summary.rows, total)
-    if progress:
-        progress("screening", summary.rows, total)
-    return summary
+    counts = process_file(
+        input_path,
+        output_path,
+        answer,
+        name_column=name_column,
+        id_column=id_column,
+        progress=progress,
+        stage="screening",
+        every=200,
+    )
+    return BatchSummary(counts["rows"], counts["errors"], counts["matched"], str(output_path))

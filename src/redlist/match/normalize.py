@@ -19,6 +19,8 @@ from importlib import resources
 
 from normality import ascii_text
 
+from redlist.sources.common import NUMBER_WORDS
+
 #: How the kinds of party a query can ask for map onto how their names are compared.
 KINDS = ("any", "person", "organization", "vessel", "aircraft")
 
@@ -92,42 +94,7 @@ def has_han(text: str) -> bool:
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 _LEET = str.maketrans("013457@$", "oieastas")
-_NUMBER_WORDS = {
-    w: str(i)
-    for i, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-        ]
-    )
-}
-_NUMBER_WORDS.update(
-    {
-        w: str(10 * i)
-        for i, w in enumerate(
-            ["x", "x", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-        )
-        if i > 1
-    }
-)
+_NUMBER_WORDS = {w: str(n) for w, n in NUMBER_WORDS.items()}
 _NUMBER_WORDS.update(
     {"fourty": "40", "first": "1", "second": "2", "third": "3", "1st": "1", "2nd": "2", "3rd": "3"}
 )

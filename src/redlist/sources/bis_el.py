@@ -38,7 +38,15 @@ from xml.parsers import expat
 from redlist.errors import SourceError
 from redlist.model import Address, Entity, EntityType, Listing, Name, NameType, iso_date
 from redlist.sources.base import Files, ParseResult, RowError
-from redlist.sources.common import country_code, digest, local, named_entity_id, parse_date, parse_xml
+from redlist.sources.common import (
+    NUMBER_WORDS,
+    country_code,
+    digest,
+    local,
+    named_entity_id,
+    parse_date,
+    parse_xml,
+)
 
 SOURCE = "us_bis_el"
 FILE = "part-744.xml"
@@ -566,38 +574,7 @@ _FOLLOWING = re.compile(r"the\s+following\s+(?:([\w-]+)\s+)?(?:(aliases|names)|a
 _AND_BULLET = re.compile(r"^\s*(?:and\s+)?(?=[—–-])")
 _SEE = re.compile(r"\s*\((?:see|also listed)\b[^()]*\)\.?", re.I)
 _BULLET = "—–-"
-_NUMBERS = {
-    w: i
-    for i, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-        ]
-    )
-} | {
-    w: 10 * i
-    for i, w in enumerate(
-        ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], start=2
-    )
-}
+_NUMBERS = NUMBER_WORDS
 # Tokens after which a period does not end a sentence (company forms, address abbreviations).
 _ABBREV_WORDS = (
     r"\b(?:co|ltd|inc|corp|bhd|pvt|pte|pty|sdn|no|nos|st|rd|ave|jr|sr|dr|mr|mrs|ms|bldg|blvd|fl|apt|"

@@ -264,3 +264,39 @@ def named_entity_id(list_id: str, name: str) -> str:
     """An entry of a list that publishes no ids (Entity List, MEU, UVL, DTC, ISN), by its name."""
     prefix = list_id.removeprefix("us_").replace("_", "-")
     return f"{prefix}-{digest(norm_key(name), n=12)}"
+
+
+#: English number words and their values (zero to nineteen, then the tens), shared by the Entity
+#: List parser ("the following three aliases") and the name normaliser ("Brigade Forty-Four").
+NUMBER_WORDS: dict[str, int] = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+        ]
+    )
+} | {
+    w: 10 * i
+    for i, w in enumerate(
+        ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], start=2
+    )
+}
