@@ -61,19 +61,35 @@ class NameIndex:
                     by_skeleton[skeleton(token)].append(i)
         self._by_delete = dict(by_delete)
         self._by_skeleton = dict(by_skeleton)
+        self._caches()
+
+    def _caches(self) -> None:
         self.similar = lru_cache(maxsize=200_000)(self._similar)
+        self.expand = lru_cache(maxsize=20_000)(self._expand)
 
     def __len__(self) -> int:
         return len(self.names)
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        del state["similar"]  # a per-process cache
+        del state["similar"], state["expand"]  # per-process caches
         return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self.similar = lru_cache(maxsize=200_000)(self._similar)
+        self._caches()
+
+    def _expand(self, token: str) -> tuple[np.ndarray, np.ndarray]:
+        """The names holding a word like ``token``, and for each, that word's rarity times its likeness."""
+        found = self.similar(token)
+        if not found:
+            return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
+        ids = np.concatenate([self.postings[i] for i, _ in found])
+        rarity = np.repeat(
+            np.asarray([self.idf[i] * sim for i, sim in found], dtype=np.float32),
+            [len(self.postings[i]) for i, _ in found],
+        )
+        return ids, rarity
 
     def _similar(self, token: str) -> tuple[tuple[int, float], ...]:
         """Vocabulary tokens that may be the same word as ``token``, with their similarity."""
@@ -111,27 +127,36 @@ class NameIndex:
         keys = [(t, w, 1) for t, w in words]
         keys += [(a + b, max(wa, wb), 2) for (a, wa), (b, wb) in zip(words, words[1:], strict=False)]
         ids: list[np.ndarray] = []
-        weights: list[float] = []
-        counts: list[int] = []
-        sizes: list[int] = []
+        weights: list[np.ndarray] = []
+        counts: list[np.ndarray] = []
         for token, weight, count in keys:
-            for i, sim in self.similar(token):
-                posting = self.postings[i]
-                ids.append(posting)
-                weights.append(self.idf[i] * sim * max(weight, 0.2))
-                counts.append(count)
-                sizes.append(len(posting))
+            found_ids, rarity = self.expand(token)
+            if len(found_ids):
+                ids.append(found_ids)
+                weights.append(rarity * max(weight, 0.2))
+                counts.append(np.full(len(found_ids), count, dtype=np.float32))
         if not ids:
             return []
-        hit, inverse = np.unique(np.concatenate(ids), return_inverse=True)
-        scores = np.bincount(inverse, weights=np.repeat(np.asarray(weights, dtype=np.float32), sizes))
-        scores /= self.norm[hit]
-        if min_words > 1:
-            found = np.bincount(inverse, weights=np.repeat(np.asarray(counts, dtype=np.float32), sizes))
-            enough = found >= min_words
-            hit, scores = hit[enough], scores[enough]
+        all_ids = np.concatenate(ids)
+        if min_words > 1:  # first drop the names holding too few of the query's words (most of them)
+            found = np.bincount(
+                all_ids,
+                weights=np.concatenate(counts),
+                minlength=len(self.names),
+            )
+            hit = np.flatnonzero(found >= min_words)
             if not len(hit):
                 return []
+            raw = np.bincount(
+                all_ids,
+                weights=np.concatenate(weights),
+                minlength=len(self.names),
+            )
+            scores = raw[hit] / self.norm[hit]
+        else:
+            hit, inverse = np.unique(all_ids, return_inverse=True)
+            scores = np.bincount(inverse, weights=np.concatenate(weights))
+            scores /= self.norm[hit]
         if len(hit) > limit:
             top = np.argpartition(-scores, limit)[:limit]
             hit, scores = hit[top], scores[top]

@@ -247,7 +247,7 @@ def form(text: str, kind: str = "any", via: str = "name") -> NameForm:
     """One comparable form of a (Latin or transliterated) name."""
     if kind == "person" and text.count(",") == 1:  # "LAST, First" as lists write it
         last, first = text.split(",")
-        text = f"{first} {last}"
+        text = f"{first.strip()} {last.strip()}"
     tokens = fold(text).split()
     legal: set[str] = set()
     if kind != "person":
