@@ -138,3 +138,23 @@ def test_timeline_formats(home, tmp_path) -> None:
         assert result.exit_code == 0, result.output
         assert magic in path.read_bytes()[:400]
     assert run("timeline", "Xiaomi", "--format", "gif").exit_code != 0
+
+
+def test_screener_cache_is_reused_and_renewed_on_update(loaded) -> None:
+    from redlist.screen import Screener
+    from redlist.store import Store
+
+    first = run("screen", "Northwind Shipping Lines", "--json")
+    caches = sorted((loaded / "cache").glob("screener-current-*.pickle"))
+    assert len(caches) == 1
+    with Store.open(loaded) as store:
+        cached_screener = Screener.load(store)
+    assert [m.entity_id for m in cached_screener.screen("Northwind Shipping Lines").matches] == ["ofac-101"]
+    assert run("screen", "Northwind Shipping Lines", "--json").stdout == first.stdout
+    caches[0].write_bytes(b"not a pickle")  # a damaged cache is rebuilt, not trusted
+    assert run("screen", "Northwind Shipping Lines", "--json").stdout == first.stdout
+    update = run("update", "us_ofac_sdn", "--from", str(FIXTURES / "cli" / "sdn_b"), "--as-of", "2024-01-09")
+    assert update.exit_code == 0, update.output
+    run("screen", "Northwind Shipping Lines", "--json")
+    renewed = sorted((loaded / "cache").glob("screener-current-*.pickle"))
+    assert len(renewed) == 1 and renewed != caches

@@ -19,7 +19,7 @@ from redlist.curated import LegalEvent, curated_entities, load_events, load_list
 from redlist.errors import RedlistError
 from redlist.model import Entity, Listing
 from redlist.regimes.status import ListingSpan, Verdict, evaluate, parse_activity, parse_date
-from redlist.screen import MATCH_THRESHOLD, Match, Query, Screener, compare
+from redlist.screen import MATCH_THRESHOLD, Match, Query, Screener, cached, compare
 
 #: A name match at least this close is taken as the party itself (several such entries: one party
 #: on several lists); below it, more than one candidate is ambiguous and the user picks an id.
@@ -81,7 +81,11 @@ class Checker:
                 if first is None or snap.as_of < first:
                     self.coverage[snap.source] = snap.as_of
             if screener is None:
-                entities += current_entities(store) + self._removed_entities()
+                screener = cached(
+                    store,
+                    "check",
+                    lambda: Screener(entities + current_entities(store) + self._removed_entities()),
+                )
         self.screener = screener or Screener(entities)
 
     def _removed_entities(self) -> list[Entity]:

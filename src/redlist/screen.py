@@ -12,10 +12,15 @@ says which name or identifier met which, and which features made the score.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from redlist.errors import RedlistError
@@ -192,7 +197,12 @@ class Screener:
             entities += curated_entities()
         return cls(entities)
 
-    load = from_store
+    @classmethod
+    def load(cls, store: Any, *, cache: bool = True) -> Screener:
+        """:meth:`from_store`, kept in a cache file under the store's home between runs."""
+        if not cache:
+            return cls.from_store(store)
+        return cached(store, "current", lambda: cls.from_store(store))
 
     def __len__(self) -> int:
         return len(self.entities)
@@ -352,6 +362,62 @@ class Screener:
             for lst in entity.listings
         ]
         return Match(entity.entity_id, entity.name, matched, score, str(entity.type), lists, explanation)
+
+
+def cached(store: Any, flavour: str, build: Any) -> Screener:
+    """A screener built by ``build()``, kept in ``<home>/cache`` between runs.
+
+    The cache is keyed by the latest snapshot of every source (id, checksum, parser version,
+    record count), the package version and the bundled data files, so an update, a reparse or an
+    upgrade builds a fresh index; a cache that cannot be read is rebuilt, never trusted.
+    """
+    path = Path(store.home) / "cache" / f"screener-{flavour}-{_cache_key(store)}.pickle"
+    if path.exists():
+        try:
+            with path.open("rb") as fh, gc_paused():
+                screener = pickle.load(fh)
+            if isinstance(screener, Screener):
+                return screener
+        except Exception:  # noqa: BLE001 - a damaged cache is rebuilt
+            pass
+    screener = build()
+    _write_cache(path, screener, flavour)
+    return screener
+
+
+def _cache_key(store: Any) -> str:
+    from redlist import __version__
+
+    parts = [__version__]
+    for snap in sorted((s for s in (store.latest(x) for x in _sources(store)) if s), key=lambda s: s.source):
+        parts.append(f"{snap.source}:{snap.id}:{snap.sha256}:{snap.parser_version}:{snap.record_count}")
+    for package in ("redlist.match", "redlist.curated"):
+        for item in sorted(_data_files(package)):
+            parts.append(f"{item.name}:{item.stat().st_size}:{item.stat().st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
+
+
+def _sources(store: Any) -> set[str]:
+    return {snap.source for snap in store.snapshots()}
+
+
+def _data_files(package: str) -> list[Path]:
+    root = Path(str(resources.files(package)))
+    return [p for p in root.rglob("*") if p.suffix in (".csv", ".yaml")]
+
+
+def _write_cache(path: Path, screener: Screener, flavour: str) -> None:
+    """Write the cache atomically, replacing older ones of its kind; a read-only home skips it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob(f"screener-{flavour}-*.pickle"):
+            old.unlink(missing_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(screener, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass
 
 
 def _min_words(query: NameForm, threshold: float) -> int:
