@@ -85,13 +85,23 @@ def test_name_matching_nothing_says_so(offline: Checker) -> None:
     assert "No entry on any list matches" in result.notices[0]
 
 
-def test_ambiguous_name_lists_candidates(offline: Checker) -> None:
-    result = offline.check("China Telecom", activity="transact", on="2024-01-01")
-    if result.party is None:
-        assert result.error and "choose one" in result.error
-        assert len(result.candidates) > 1
-    else:  # several near-exact entries of one party
-        assert len(result.party["entity_ids"]) >= 1
+def test_ambiguous_name_lists_candidates() -> None:
+    from redlist.model import Entity, EntityType, Listing, Name
+    from redlist.screen import Screener
+
+    def entity(eid: str, name: str) -> Entity:
+        return Entity(
+            "us_ofac_sdn", eid, eid, EntityType.ORGANIZATION, [Name(name)], listings=[Listing("us_ofac_sdn")]
+        )
+
+    screener = Screener([entity("ofac-1", "NORTHWYND SHIPPING"), entity("ofac-2", "NORTHWINDE SHIPPING")])
+    checker = Checker(None, screener=screener)
+    result = checker.check("Northwynde Shipping", activity="transact", on="2024-01-01")
+    assert result.party is None and result.verdict is None
+    assert "choose one" in result.error
+    assert {c["entity_id"] for c in result.candidates} == {"ofac-1", "ofac-2"}
+    exact = checker.check("Northwynd Shipping", activity="transact", on="2024-01-01")
+    assert exact.party["entity_ids"] == ["ofac-1"]
 
 
 @pytest.mark.parametrize(

@@ -206,8 +206,12 @@ def compare_forms(
     # a word on each side that the other lacks ("Ahmed" where the other has "Mohamed") is a different party
     score -= _CONFLICT * min(1 - q_hit / q_total, 1 - c_hit / c_total)
     if strong < 2:
-        q_words = sum(w >= 0.5 for w in qw)
-        c_words = sum(w >= 0.5 for w in cw)
+        # a word counts when it and its partner both do ("tradin" met "trading", a generic word)
+        q_eff, c_eff = list(qw), list(cw)
+        for i, j, _ in aligned:
+            q_eff[i] = c_eff[j] = min(qw[i], cw[j])
+        q_words = sum(w >= 0.5 for w in q_eff)
+        c_words = sum(w >= 0.5 for w in c_eff)
         if q_words != c_words and max(q_words, c_words) > 1:
             score = min(
                 score, ONE_WORD_CAP
