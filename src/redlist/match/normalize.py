@@ -166,22 +166,40 @@ def _legal_words() -> tuple[frozenset[str], tuple[str, ...]]:
 
 
 @lru_cache(maxsize=100_000)
-def _legal_spelling(token: str) -> str:
-    """A mistyped legal-form word as spelt in the table ("limjited" -> "limited"), else the token."""
+def _legal_spelling(token: str, last: bool = False) -> str:
+    """A mistyped legal-form word as spelt in the table ("limjited" -> "limited"), else the token.
+
+    Short forms ("Ltgd", "LCL", "Incc") are only read so as the name's last word.
+    """
     known, long_words = _legal_words()
-    if len(token) < 5 or token in known or not token.isalpha():
+    if token in known or not token.isalpha():
+        return token
+    if len(token) < 5:
+        if last and len(token) >= 2:
+            from rapidfuzz.distance import OSA
+
+            for form in _SHORT_FORMS:
+                if (
+                    abs(len(form) - len(token)) <= 1
+                    and OSA.distance(token, form) == 1
+                    and token[0] == form[0]
+                ):
+                    return form
         return token
     from rapidfuzz.distance import OSA
 
+    best, best_distance = token, 3
     for word in long_words:
-        if abs(len(word) - len(token)) <= 2 and OSA.distance(token, word) <= (1 if len(word) < 8 else 2):
-            return word
-    return token
+        if abs(len(word) - len(token)) <= 2:
+            distance = OSA.distance(token, word)
+            if distance <= (1 if len(word) < 8 else 2) and distance < best_distance:
+                best, best_distance = word, distance
+    return best
 
 
 def _legal_split(tokens: list[str]) -> tuple[list[str], set[str]]:
     """Tokens with legal-form phrases removed, and the forms found (typos in them forgiven)."""
-    spelt = [_legal_spelling(t) for t in tokens]
+    spelt = [_legal_spelling(t, i == len(tokens) - 1) for i, t in enumerate(tokens)]
     if spelt != tokens:
         fixed = _legal_split_exact(spelt)
         if len(fixed[0]) < len(_legal_split_exact(tokens)[0]):
@@ -206,6 +224,24 @@ def _legal_split_exact(tokens: list[str]) -> tuple[list[str], set[str]]:
             i += 1
     return out, forms
 
+
+#: Short legal forms whose one-letter typos are still read as legal forms at the end of a name.
+_SHORT_FORMS = (
+    "ltd",
+    "llc",
+    "inc",
+    "plc",
+    "ooo",
+    "jsc",
+    "pjsc",
+    "ojsc",
+    "cjsc",
+    "corp",
+    "gmbh",
+    "llp",
+    "sarl",
+    "bhd",
+)
 
 _PREFIX_FORMS = frozenset(
     {"ooo", "oao", "zao", "pao", "ao", "tov", "pt", "jsc", "ojsc", "cjsc", "pjsc", "llc"}

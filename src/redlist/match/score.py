@@ -83,6 +83,10 @@ def token_similarity(a: str, b: str) -> float:
         return _NUMBERED_SIBLING
     shorter = min(len(a), len(b))
     if shorter <= 3:
+        # a three-letter word takes one typo only as a dropped letter or two swapped ones
+        # ("Nam"/"Nm", "Ali"/"Ail", "Said"/"Sad"); a changed letter makes another name ("Ali"/"Ari")
+        if shorter == 3 and OSA.distance(a, b) == 1 and (len(a) != len(b) or sorted(a) == sorted(b)):
+            return _MIN_TOKEN_SIM
         return 0.0
     sim = OSA.normalized_similarity(a, b)
     if shorter >= 4 and abs(len(a) - len(b)) >= 3 and (a.startswith(b) or b.startswith(a)):
