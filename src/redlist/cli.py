@@ -510,8 +510,9 @@ def _print_check(result) -> None:
             f"[dim]found by name: {party['explanation']} (score {party['score']:.2f})[/]", highlight=False
         )
     for f in result.findings:
+        effect = {"none": "does not restrict this activity"}.get(f["effect"], f["effect"])
         out.print(
-            f"\n[bold]{f['list_title'] or f['list']}[/] - {f['state'].replace('_', ' ')}, {f['effect']}",
+            f"\n[bold]{f['list_title'] or f['list']}[/]: {f['state'].replace('_', ' ')}; {result.activity}: {effect}",
             highlight=False,
         )
         out.print(f"  {f['explanation']}", highlight=False)
