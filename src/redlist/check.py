@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from redlist.curated import LegalEvent, curated_entities, load_events, load_lists
+from redlist.curated import LegalEvent, load_events, load_lists
+from redlist.curated.loader import entry_entity
 from redlist.errors import RedlistError
 from redlist.model import Entity, Listing
 from redlist.regimes.status import ListingSpan, Verdict, evaluate, parse_activity, parse_date
@@ -65,11 +66,10 @@ class Checker:
 
     def __init__(self, store: Any | None = None, *, screener: Screener | None = None) -> None:
         self.store = store
-        curated = curated_entities()
+        entries = [entry for lst in load_lists() for entry in lst.entries]
+        curated = [entry_entity(entry) for entry in entries]
         self.curated = {e.entity_id: e for e in curated}
-        self.verification = {
-            entry.entity_id: entry.verification for lst in load_lists() for entry in lst.entries
-        }
+        self.verification = {entry.entity_id: entry.verification for entry in entries}
         self.events: list[LegalEvent] = load_events()
         self.coverage: dict[str, str] = {}
         entities: list[Entity] = list(curated)

@@ -286,11 +286,8 @@ class Screener:
         company = by_kind.get("organization")
         if kind == "any" and company and any(f.legal_forms for f in company):
             kind, by_kind = "organization", {"organization": company}  # "... Co., Ltd." names a company
-        if (
-            company is not None
-            and not any(f.tokens for f in company)
-            or not any(f.tokens for fs in by_kind.values() for f in fs)
-        ):
+        legal_only = company is not None and not any(f.tokens for f in company)
+        if legal_only or not any(f.tokens for fs in by_kind.values() for f in fs):
             raise RedlistError(
                 f"name {name!r} has nothing to match once legal forms and titles are set apart"
             )
