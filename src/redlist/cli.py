@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -562,6 +563,80 @@ def timeline(
             path = output or Path(f"timeline.{format}")
             render_chart(line, str(path), format)
             err.print(f"wrote {path}")
+
+
+# --- serve and keys ------------------------------------------------------------------------------
+
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    auth: Annotated[
+        bool | None,
+        typer.Option("--auth/--no-auth", help="Require API keys (default: on unless the host is loopback)."),
+    ] = None,
+    cors: Annotated[list[str] | None, typer.Option(help="An origin allowed by CORS (repeatable).")] = None,
+) -> None:
+    """Run the HTTP API (and its OpenAPI docs at /docs)."""
+    import uvicorn
+
+    need_auth = auth if auth is not None else host not in _LOOPBACK
+    with _errors():
+        from redlist.api.keys import load_keys
+
+        if need_auth and not any(k.revoked is None for k in load_keys()):
+            raise RedlistError(
+                "API keys are required on this address: create one with `redlist keys create NAME`"
+            )
+    os.environ["REDLIST_API_AUTH"] = "1" if need_auth else "0"
+    os.environ["REDLIST_API_CORS"] = ",".join(cors or [])
+    err.print(f"serving on http://{host}:{port} (API keys {'required' if need_auth else 'not required'})")
+    uvicorn.run("redlist.api.server:app", host=host, port=port, workers=workers, log_level="info")
+
+
+keys_app = typer.Typer(help="Create, list and revoke API keys (stored hashed).", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("create")
+def keys_create(name: Annotated[str, typer.Argument(help="Who or what uses the key.")]) -> None:
+    """Create a key; it is shown once."""
+    from redlist.api.keys import create_key
+
+    with _errors():
+        record, secret = create_key(name)
+    err.print(f"created key {record.id} ({record.name}); store it now, it is not shown again:")
+    out.print(secret, highlight=False)
+
+
+@keys_app.command("list")
+def keys_list(as_json: JsonFlag = False) -> None:
+    """The keys: id, name, created, revoked (never the secret)."""
+    from redlist.api.keys import load_keys
+
+    with _errors():
+        rows = [k.public() for k in load_keys()]
+    if as_json:
+        _print_json(rows)
+        return
+    table = _table("id", "name", "created", "revoked")
+    for r in rows:
+        table.add_row(r["id"], r["name"], r["created"], r["revoked"] or "")
+    out.print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key's id (see `keys list`).")]) -> None:
+    """Revoke a key; requests with it are refused from then on."""
+    from redlist.api.keys import revoke_key
+
+    with _errors():
+        key = revoke_key(key_id)
+    out.print(f"revoked {key.id} ({key.name}) at {key.revoked}")
 
 
 # --- export ------------------------------------------------------------------------------------

@@ -94,15 +94,19 @@ class Store:
     # --- lifecycle -----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, home: Path | None = None, *, create: bool = True) -> Store:
-        """Open (and create if needed) the store under ``home`` (default ``REDLIST_HOME``)."""
+    def open(cls, home: Path | None = None, *, create: bool = True, shared: bool = False) -> Store:
+        """Open (and create if needed) the store under ``home`` (default ``REDLIST_HOME``).
+
+        ``shared``: the connection may be used from several threads (the API's read-only use;
+        SQLite serialises the calls).
+        """
         home = home or config.home()
         path = config.db_path(home)
         if not create and not path.exists():
             raise StoreError(f"no data yet in {home}: run `redlist update` first")
         try:
             home.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+            conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=not shared)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the store at {path}: {exc}") from exc
         conn.row_factory = sqlite3.Row

@@ -1,0 +1,1 @@
+"""The HTTP API (FastAPI): create_app(), API keys, the shared reloadable data."""
