@@ -191,10 +191,15 @@ class Screener:
         from redlist.store.current import current_entities
 
         entities = current_entities(store)
-        if curated:
+        if curated:  # the bundled lists, without entries no longer on them (the checker keeps those)
+            from datetime import date
+
             from redlist.curated import curated_entities
 
-            entities += curated_entities()
+            today = date.today().isoformat()
+            entities += [
+                e for e in curated_entities() if any(not x.ends_on or x.ends_on > today for x in e.listings)
+            ]
         return cls(entities)
 
     @classmethod

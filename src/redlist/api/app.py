@@ -101,7 +101,7 @@ def create_app(
         )
     _add_error_handlers(app, max_body)
     _add_routes(app)
-    for module in ("redlist.api.yente", "redlist.api.reconcile"):  # optional routers, when present
+    for module in ("redlist.api.yente", "redlist.api.reconcile", "redlist.api.web"):  # routers, when present
         try:
             router = __import__(module, fromlist=["router"]).router
         except ImportError:
@@ -147,7 +147,8 @@ def require_key(request: Request) -> None:
     if not request.app.state.auth:
         return
     header = request.headers.get("authorization", "")
-    secret = request.headers.get("x-api-key")
+    # OpenRefine cannot send headers to a reconciliation service: a key may come as ?api_key=
+    secret = request.headers.get("x-api-key") or request.query_params.get("api_key")
     for scheme in ("bearer ", "apikey "):
         if header.lower().startswith(scheme):
             secret = header[len(scheme) :].strip()
@@ -213,10 +214,15 @@ def _add_routes(app: FastAPI) -> None:
         return _check(request, body)
 
     @app.get("/entities/{entity_id}", tags=["lists"])
-    def entity(entity_id: str, request: Request, _: Auth) -> dict[str, Any]:
-        """One entry: its current record (merged across sources) and its change history."""
+    def entity(entity_id: str, request: Request, _: Auth, nested: bool | None = None) -> dict[str, Any]:
+        """One entry: its current record and change history (in yente's shape when ``nested`` is given)."""
         data = loaded(request)
-        found = _entity(data, entity_id)
+        if nested is not None:  # yente-client's fetch always sends nested=; our own clients never do
+            from redlist.api.yente import yente_entity
+
+            found = yente_entity(data, entity_id)
+        else:
+            found = _entity(data, entity_id)
         if found is None:
             raise ApiError(404, f"no entity {entity_id!r}")
         return found

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +18,28 @@ from redlist.screen import Screener, _cache_key
 from redlist.store import Store
 
 
-@dataclass(frozen=True)
 class Loaded:
-    """One consistent generation of the data: the key it was built from and its indexes."""
+    """One consistent generation of the data: the key it was built from and its indexes.
 
-    key: str
-    screener: Screener
-    checker: Checker
-    store: Store
-    loaded_at: float
+    The status checker (a second index, with removed entries) is built on first use, so a
+    server that only screens does not pay for it.
+    """
+
+    def __init__(self, key: str, screener: Screener, store: Store, loaded_at: float) -> None:
+        self.key = key
+        self.screener = screener
+        self.store = store
+        self.loaded_at = loaded_at
+        self._checker: Checker | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def checker(self) -> Checker:
+        if self._checker is None:
+            with self._lock:
+                if self._checker is None:
+                    self._checker = Checker(self.store)
+        return self._checker
 
 
 class Service:
@@ -58,9 +70,7 @@ class Service:
     def _build(self) -> Loaded:
         store = Store.open(self.home, shared=True)
         key = _cache_key(store)
-        screener = Screener.load(store)
-        checker = Checker(store)
-        return Loaded(key, screener, checker, store, time.time())
+        return Loaded(key, Screener.load(store), store, time.time())
 
     def _maybe_reload(self) -> None:
         now = time.monotonic()
