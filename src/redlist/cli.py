@@ -580,6 +580,9 @@ def serve(
         typer.Option("--auth/--no-auth", help="Require API keys (default: on unless the host is loopback)."),
     ] = None,
     cors: Annotated[list[str] | None, typer.Option(help="An origin allowed by CORS (repeatable).")] = None,
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
+    ] = False,
 ) -> None:
     """Run the HTTP API (and its OpenAPI docs at /docs)."""
     import uvicorn
@@ -595,7 +598,14 @@ def serve(
     os.environ["REDLIST_API_AUTH"] = "1" if need_auth else "0"
     os.environ["REDLIST_API_CORS"] = ",".join(cors or [])
     err.print(f"serving on http://{host}:{port} (API keys {'required' if need_auth else 'not required'})")
-    uvicorn.run("redlist.api.server:app", host=host, port=port, workers=workers, log_level="info")
+    uvicorn.run(
+        "redlist.api.server:app",
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        access_log=access_log,
+    )
 
 
 keys_app = typer.Typer(help="Create, list and revoke API keys (stored hashed).", no_args_is_help=True)

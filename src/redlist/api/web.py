@@ -1,0 +1,336 @@
+"""The web UI: server-rendered pages over the same library calls as the JSON API (no front-end build).
+
+Pages live under ``/ui``: search with scores and explanations, an entity page (every listing, the
+dated timeline chart, court events, citations), what changed per source and date range, the status
+question answered in plain words, and batch upload of a CSV/XLSX file with a downloadable result.
+Every template is rendered with autoescaping on, so nothing a user types reaches the page as markup;
+the timeline chart is embedded as an ``<img>`` data URI so no SVG markup is inlined either.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+
+from redlist.api.app import ApiError, Auth, _entity, loaded
+from redlist.errors import RedlistError
+from redlist.model import LISTS
+from redlist.regimes.rules import ACTIVITY_TEXT
+
+router = APIRouter(include_in_schema=False)
+
+HERE = Path(__file__).parent
+MAX_UPLOAD = 10 * 1024 * 1024  # bytes; the app-wide body limit may refuse a big upload earlier
+_CHUNK = 64 * 1024
+UPLOAD_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".jsonl", ".ndjson", ".parquet")
+DOWNLOAD_FORMATS = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jsonl": "application/x-ndjson",
+}
+MAX_CHANGES = 2000  # rows shown on the changes page
+
+_env = Environment(
+    loader=FileSystemLoader(HERE / "templates"),
+    autoescape=select_autoescape(["html"], default_for_string=True, default=True),
+)
+_env.globals["LISTS"] = LISTS
+
+VERDICT_WORDS = {
+    "prohibited": "No. On {on}, this activity ({what}) with {party} is prohibited for US persons.",
+    "restricted": "Only with a licence or condition. On {on}, this activity ({what}) with {party} "
+    "is restricted.",
+    "allowed": "Yes. On {on}, no restriction was found on this activity ({what}) with {party}.",
+    "unknown": "Cannot tell. On {on}, the data does not settle whether this activity ({what}) "
+    "with {party} is allowed.",
+}
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """A page from ``templates/``; every value is escaped by the template engine."""
+    html = _env.get_template(template).render(request=request, **context)
+    return HTMLResponse(html, status_code=status)
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    """A plain page saying what was wrong with the request."""
+    return render(request, "error.html", status=status, status_code=status, message=message)
+
+
+# --- pages ----------------------------------------------------------------------------------------
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    return RedirectResponse("/ui", status_code=307)
+
+
+@router.get("/ui/static/style.css")
+def stylesheet() -> FileResponse:
+    return FileResponse(HERE / "static" / "style.css", media_type="text/css")
+
+
+@router.get("/ui", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    _: Auth,
+    q: str = "",
+    country: str = "",
+    type: str = "",  # noqa: A002 - the query parameter's name
+    threshold: str = "",
+    scope: str = "all",
+) -> HTMLResponse:
+    """The search form and, when a name was given, its matches with scores and explanations."""
+    from redlist.screen import Query
+
+    form = {"q": q, "country": country, "type": type, "threshold": threshold, "scope": scope}
+    if not q.strip():
+        return render(request, "search.html", form=form, result=None, error=None)
+    try:
+        level = float(threshold) if threshold.strip() else None
+        if level is not None and not 0 <= level <= 1:
+            raise ValueError
+    except ValueError:
+        return render(
+            request, "search.html", 400, form=form, result=None, error="threshold must be between 0 and 1"
+        )
+    query = Query(name=q, country=country.strip().upper() or None, type=type.strip() or None)
+    data = loaded(request)
+    # The checker's screener also holds entries no longer listed (Xiaomi's vacated designation),
+    # so a search shows a party's past as well as its present; each match says which it is.
+    screener = data.screener if scope == "current" else data.checker.screener
+    result = screener.screen(query, threshold=level, limit=25)
+    current = _current_ids(data)
+    status = 400 if result.error else 200
+    return render(
+        request, "search.html", status, form=form, result=result, error=result.error, current=current
+    )
+
+
+@router.get("/ui/entity/{entity_id}", response_class=HTMLResponse)
+def entity_page(entity_id: str, request: Request, _: Auth) -> HTMLResponse:
+    """Every listing of one entry, its dated timeline (chart and table), court events and citations."""
+    from redlist.check import party_timeline
+
+    data = loaded(request)
+    found = _entity(data, entity_id)
+    if found is None:
+        return error_page(request, 404, f"No entity {entity_id!r} in the store or the curated lists.")
+    try:
+        timeline = party_timeline(data.checker, entity_id=entity_id)
+    except RedlistError:
+        timeline = None  # an id the store knows but the checker does not: show the record alone
+    court = [e for e in timeline.entries if e.case] if timeline else []
+    return render(
+        request,
+        "entity.html",
+        entity=found,
+        primary=_primary_name(found),
+        timeline=timeline,
+        court=court,
+        chart=_chart(timeline) if timeline and (timeline.entries or timeline.periods) else None,
+    )
+
+
+@router.get("/ui/changes", response_class=HTMLResponse)
+def changes_page(
+    request: Request, _: Auth, source: str = "", since: str = "", until: str = ""
+) -> HTMLResponse:
+    """What was added, removed and amended per source in a date range, oldest first."""
+    store = loaded(request).store
+    sources = sorted({s.source for s in store.snapshots()})
+    form = {"source": source, "since": since, "until": until}
+    try:
+        for label, value in (("since", since), ("until", until)):
+            if value.strip():
+                _iso(value.strip(), label)
+        if source and source not in sources:
+            raise ApiError(
+                400, f"unknown source {source!r}: stored sources are {', '.join(sources) or 'none'}"
+            )
+    except ApiError as exc:
+        return render(
+            request, "changes.html", exc.status, form=form, sources=sources, events=[], error=exc.message
+        )
+    events = store.events(source=source or None, since=since.strip() or None, until=until.strip() or None)
+    counts = {c: sum(1 for e in events if e.change == c) for c in ("added", "removed", "amended")}
+    return render(
+        request,
+        "changes.html",
+        form=form,
+        sources=sources,
+        events=events[:MAX_CHANGES],
+        total=len(events),
+        counts=counts,
+        error=None,
+    )
+
+
+@router.get("/ui/check", response_class=HTMLResponse)
+def check_page(
+    request: Request,
+    _: Auth,
+    name: str = "",
+    entity_id: str = "",
+    activity: str = "transact",
+    on: str = "",
+) -> HTMLResponse:
+    """The status question (party, activity, date) answered in plain words, with its evidence."""
+    form = {"name": name, "entity_id": entity_id, "activity": activity, "on": on}
+    context: dict[str, Any] = {"form": form, "activities": ACTIVITY_TEXT, "result": None, "error": None}
+    if not name.strip() and not entity_id.strip():
+        return render(request, "check.html", **context)
+    try:
+        result = loaded(request).checker.check(
+            name.strip() or None,
+            entity_id=entity_id.strip() or None,
+            activity=activity,
+            on=on.strip() or None,
+        )
+    except RedlistError as exc:
+        return render(request, "check.html", 400, **(context | {"error": str(exc)}))
+    context["result"] = result
+    context["sentence"] = plain_words(result)
+    return render(request, "check.html", **context)
+
+
+def plain_words(result: Any) -> str:
+    """One sentence answering the status question, from the verdict."""
+    if result.verdict is None or result.party is None:
+        return result.error or (result.notices[0] if result.notices else "No single party was found.")
+    template = VERDICT_WORDS.get(result.verdict, VERDICT_WORDS["unknown"])
+    what = ACTIVITY_TEXT.get(result.activity, result.activity)
+    return template.format(on=result.on, what=what, party=result.party.get("name") or "this party")
+
+
+@router.get("/ui/batch", response_class=HTMLResponse)
+def batch_form(request: Request, _: Auth) -> HTMLResponse:
+    """The upload form for batch screening."""
+    return render(request, "batch.html", formats=DOWNLOAD_FORMATS, error=None, max_mb=MAX_UPLOAD // 2**20)
+
+
+@router.post("/ui/batch")
+async def batch_upload(
+    request: Request,
+    _: Auth,
+    file: UploadFile = File(...),  # noqa: B008 - FastAPI's way to declare an upload
+    output: str = Form("csv"),
+    threshold: str = Form(""),
+) -> Response:
+    """Screen every row of an uploaded CSV/XLSX; the result comes back as a CSV, XLSX or JSONL download."""
+    suffix = Path(file.filename or "").suffix.lower()
+
+    def refuse(status: int, message: str) -> HTMLResponse:
+        page = render(
+            request, "batch.html", status, formats=DOWNLOAD_FORMATS, error=message, max_mb=MAX_UPLOAD // 2**20
+        )
+        return page
+
+    if output not in DOWNLOAD_FORMATS:
+        return refuse(400, f"unknown output format {output!r}: choose {', '.join(DOWNLOAD_FORMATS)}")
+    if suffix not in UPLOAD_SUFFIXES:
+        return refuse(
+            400, f"unsupported file type {suffix or '(no extension)'!r}: upload {', '.join(UPLOAD_SUFFIXES)}"
+        )
+    try:
+        level = float(threshold) if threshold.strip() else None
+        if level is not None and not 0 <= level <= 1:
+            raise ValueError
+    except ValueError:
+        return refuse(400, "threshold must be between 0 and 1")
+    work = Path(tempfile.mkdtemp(prefix="redlist-ui-"))
+    source = work / f"upload{suffix}"
+    if not await _save(file, source):
+        shutil.rmtree(work, ignore_errors=True)
+        return refuse(413, f"the file is over {MAX_UPLOAD // 2**20} MB; split it or use the CLI")
+    target = work / f"result.{output}"
+    try:
+        summary = await run_in_threadpool(_screen_upload, request, source, target, level)
+    except RedlistError as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        # the library names the temp path; the user knows the file by the name they uploaded
+        return refuse(400, str(exc).replace(str(source), file.filename or "upload"))
+    name = f"redlist-{_safe_stem(file.filename)}.{output}"
+    return FileResponse(
+        target,
+        media_type=DOWNLOAD_FORMATS[output],
+        filename=name,
+        headers={"X-Redlist-Rows": str(summary.rows), "X-Redlist-Matched": str(summary.matched)},
+        background=BackgroundTask(shutil.rmtree, work, ignore_errors=True),
+    )
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+async def _save(upload: UploadFile, path: Path) -> bool:
+    """Copy the upload to ``path``; False (and a partial file) once it is over :data:`MAX_UPLOAD`."""
+    size = 0
+    with open(path, "wb") as out:
+        while chunk := await upload.read(_CHUNK):
+            size += len(chunk)
+            if size > MAX_UPLOAD:
+                return False
+            out.write(chunk)
+    return True
+
+
+def _screen_upload(request: Request, source: Path, target: Path, threshold: float | None) -> Any:
+    from redlist.screen import screen_file
+
+    return screen_file(loaded(request).screener, str(source), str(target), threshold=threshold)
+
+
+_CURRENT: dict[str, frozenset[str]] = {}
+
+
+def _current_ids(data: Any) -> frozenset[str]:
+    """Ids of the entries on a list today (the current screener's), once per data generation."""
+    ids = _CURRENT.get(data.key)
+    if ids is None:
+        ids = frozenset(e.entity_id for e in data.screener.entities)
+        _CURRENT.clear()  # keep only the newest generation
+        _CURRENT[data.key] = ids
+    return ids
+
+
+def _safe_stem(filename: str | None) -> str:
+    """The uploaded file's name reduced to safe characters for a download name (no header tricks)."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", Path(filename or "").stem).strip("_")
+    return stem[:60] or "batch"
+
+
+def _primary_name(found: dict[str, Any]) -> str:
+    names = (found.get("current") or {}).get("names") or []
+    return str(names[0]["value"]) if names else found["entity_id"]
+
+
+def _iso(value: str, label: str) -> str:
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError as exc:
+        raise ApiError(400, f"{label} must be a date as YYYY-MM-DD, not {value!r}") from exc
+
+
+def _chart(timeline: Any) -> str | None:
+    """The timeline chart as a ``data:`` URI of an SVG (None when matplotlib is missing)."""
+    from redlist.timeline import render_chart
+
+    with tempfile.TemporaryDirectory(prefix="redlist-chart-") as folder:
+        path = Path(folder) / "timeline.svg"
+        try:
+            render_chart(timeline, str(path), "svg")
+        except RedlistError:
+            return None
+        return "data:image/svg+xml;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
