@@ -8,6 +8,7 @@ default on any non-loopback address.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from contextlib import asynccontextmanager
@@ -56,6 +57,13 @@ class CheckRequest(BaseModel):
     entity_id: str | None = None
     activity: str = Field("transact", examples=["invest"])
     on: str | None = Field(None, examples=["2021-03-16"])
+
+
+class FastJSON(JSONResponse):
+    """Plain json.dumps of library dicts (already JSON-ready), skipping FastAPI's slow encoder."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 class ApiError(Exception):
@@ -206,23 +214,25 @@ def _add_routes(app: FastAPI) -> None:
         status = request.app.state.service.status()
         return JSONResponse(status, status_code=200 if status["ready"] else 503)
 
-    @app.post("/screen", tags=["screening"])
-    def screen(body: ScreenRequest, request: Request, _: Auth) -> dict[str, Any]:
+    @app.post("/screen", tags=["screening"], response_class=FastJSON)
+    async def screen(
+        body: ScreenRequest, request: Request, _: Auth
+    ) -> FastJSON:  # ~1 ms of CPU: no thread hop
         """Screen one party: matches at or above the threshold, with explained scores."""
         data = loaded(request)
         result = data.screener.screen(_query(body), threshold=body.threshold, limit=body.limit)
         if result.error:
             raise ApiError(400, result.error)
-        return result.to_dict()
+        return FastJSON(result.to_dict())
 
-    @app.post("/screen/batch", tags=["screening"])
-    def screen_batch(body: BatchRequest, request: Request, _: Auth) -> dict[str, Any]:
+    @app.post("/screen/batch", tags=["screening"], response_class=FastJSON)
+    def screen_batch(body: BatchRequest, request: Request, _: Auth) -> FastJSON:
         """Screen up to 1,000 parties; results in the order of the queries."""
         data = loaded(request)
         results = data.screener.screen_many(
             (_query(q) for q in body.queries), threshold=body.threshold, limit=body.limit
         )
-        return {"results": [r.to_dict() for r in results]}
+        return FastJSON({"results": [r.to_dict() for r in results]})
 
     @app.get("/check", tags=["status"])
     def check_get(

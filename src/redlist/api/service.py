@@ -8,6 +8,7 @@ swapped in when ready, so requests in flight keep the one they started with and 
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from pathlib import Path
@@ -70,7 +71,12 @@ class Service:
     def _build(self) -> Loaded:
         store = Store.open(self.home, shared=True)
         key = _cache_key(store)
-        return Loaded(key, Screener.load(store), store, time.time())
+        loaded = Loaded(key, Screener.load(store), store, time.time())
+        # the index is millions of long-lived objects: freeze them out of the cyclic collector,
+        # whose full passes over them would stall requests for half a second
+        gc.collect()
+        gc.freeze()
+        return loaded
 
     def _maybe_reload(self) -> None:
         now = time.monotonic()
