@@ -169,3 +169,14 @@ def test_update_is_picked_up_without_restart(store_home) -> None:
 def test_openapi_document(client) -> None:
     doc = client.get("/openapi.json").json()
     assert {"/screen", "/screen/batch", "/check", "/entities/{entity_id}", "/timeline"} <= set(doc["paths"])
+
+
+def test_cors_is_configurable(store_home) -> None:
+    with TestClient(create_app(store_home, cors_origins=["http://refine.example"])) as c:
+        allowed = c.options(
+            "/screen",
+            headers={"Origin": "http://refine.example", "Access-Control-Request-Method": "POST"},
+        )
+        assert allowed.headers["access-control-allow-origin"] == "http://refine.example"
+    with TestClient(create_app(store_home)) as c:
+        assert "access-control-allow-origin" not in c.get("/healthz", headers={"Origin": "http://x"}).headers
