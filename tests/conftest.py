@@ -30,3 +30,26 @@ def home(tmp_path, monkeypatch) -> Path:
     """A fresh REDLIST_HOME for the test."""
     monkeypatch.setenv("REDLIST_HOME", str(tmp_path / "home"))
     return tmp_path / "home"
+
+
+@pytest.fixture
+def store_home(home) -> Path:
+    """A REDLIST_HOME holding the hand-written OFAC fixture tests/fixtures/cli/sdn_a."""
+    from redlist.store import Store
+    from redlist.update import update
+
+    with Store.open(home) as store:
+        [result] = update(store, ["us_ofac_sdn"], origin=str(FIXTURES / "cli" / "sdn_a"), as_of="2024-01-02")
+        assert result.ok, result.message
+    return home
+
+
+@pytest.fixture
+def client(store_home):
+    """An API test client over ``store_home`` (server errors come back as responses)."""
+    from fastapi.testclient import TestClient
+
+    from redlist.api.app import create_app
+
+    with TestClient(create_app(store_home), raise_server_exceptions=False) as c:
+        yield c

@@ -18,20 +18,6 @@ from redlist.update import update
 from conftest import FIXTURES
 
 
-@pytest.fixture
-def store_home(home):
-    with Store.open(home) as store:
-        [result] = update(store, ["us_ofac_sdn"], origin=str(FIXTURES / "cli" / "sdn_a"), as_of="2024-01-02")
-        assert result.ok, result.message
-    return home
-
-
-@pytest.fixture
-def client(store_home):
-    with TestClient(create_app(store_home), raise_server_exceptions=False) as c:
-        yield c
-
-
 def test_health_and_ready(client) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     client.post("/screen", json={"name": "x"})  # first request loads the data

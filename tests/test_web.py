@@ -30,20 +30,6 @@ XSS = "<script>alert(1)</script>"
 CHROMIUM = os.environ.get("REDLIST_CHROMIUM", "/usr/bin/chromium")
 
 
-@pytest.fixture
-def store_home(home):
-    with Store.open(home) as store:
-        [result] = update(store, ["us_ofac_sdn"], origin=str(FIXTURES / "cli" / "sdn_a"), as_of="2024-01-02")
-        assert result.ok, result.message
-    return home
-
-
-@pytest.fixture
-def client(store_home):
-    with TestClient(create_app(store_home), raise_server_exceptions=False) as c:
-        yield c
-
-
 def test_root_redirects_and_stylesheet(client) -> None:
     root = client.get("/", follow_redirects=False)
     assert root.status_code == 307 and root.headers["location"] == "/ui"
