@@ -285,3 +285,22 @@ def test_browser_end_to_end(live_server, tmp_path) -> None:
             assert by_id == {"a": "ofac-7001", "b": "", "c": ""}
         finally:
             browser.close()
+
+
+def test_ui_under_api_keys_keeps_the_key_in_a_cookie(store_home) -> None:
+    from fastapi.testclient import TestClient
+
+    from redlist.api.app import create_app
+    from redlist.api.keys import create_key
+
+    _, secret = create_key("analyst", store_home)
+    with TestClient(create_app(store_home, auth=True)) as browser:
+        assert browser.get("/ui").status_code == 401
+        first = browser.get("/ui", params={"api_key": secret, "q": "Northwind"})
+        assert first.status_code == 200
+        assert "HttpOnly" in first.headers["set-cookie"] and "SameSite=Strict" in first.headers["set-cookie"]
+        assert browser.get("/ui/check", params={"name": "Xiaomi Corporation"}).status_code == 200  # by cookie
+        assert browser.post("/screen", json={"name": "x"}).status_code == 401  # the cookie is for /ui only
+    with TestClient(create_app(store_home, auth=True)) as stranger:
+        stranger.cookies.set("redlist_key", "rl_forged_key", path="/ui")
+        assert stranger.get("/ui").status_code == 401

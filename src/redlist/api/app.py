@@ -118,6 +118,30 @@ def create_app(
     return app
 
 
+class _UiKeyCookie:
+    """After a /ui page opened with a valid ?api_key=, keep the key in a strict, HTTP-only cookie."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/ui"):
+            await self.app(scope, receive, send)
+            return
+
+        async def with_cookie(message: dict) -> None:
+            key = (scope.get("state") or {}).get("api_key")
+            if message["type"] == "http.response.start" and key and message.get("status", 500) < 400:
+                cookie = f"{KEY_COOKIE}={key}; Path=/ui; HttpOnly; SameSite=Strict"
+                message = {
+                    **message,
+                    "headers": [*message.get("headers", []), (b"set-cookie", cookie.encode())],
+                }
+            await send(message)
+
+        await self.app(scope, receive, with_cookie)
+
+
 class _BodyLimit:
     """Refuse request bodies over ``max_body`` bytes (declared or streamed) with a JSON 413.
 
@@ -152,6 +176,7 @@ class _BodyLimit:
 
 def _add_error_handlers(app: FastAPI, max_body: int) -> None:
     app.add_middleware(_BodyLimit, max_body=max_body)
+    app.add_middleware(_UiKeyCookie)
 
     @app.exception_handler(Exception)
     async def unhandled(request: Request, exc: Exception) -> JSONResponse:  # never a trace to the client
@@ -178,18 +203,28 @@ def _add_error_handlers(app: FastAPI, max_body: int) -> None:
         return _error(exc.status_code, str(exc.detail))
 
 
+#: The web UI's session cookie: set from a valid ?api_key= on a /ui page, so that a browser
+#: (which cannot send key headers) stays signed in while it follows the pages' links.
+KEY_COOKIE = "redlist_key"
+
+
 def require_key(request: Request) -> None:
     """Refuse a request without an active API key when the app requires one."""
     if not request.app.state.auth:
         return
     header = request.headers.get("authorization", "")
     # OpenRefine cannot send headers to a reconciliation service: a key may come as ?api_key=
-    secret = request.headers.get("x-api-key") or request.query_params.get("api_key")
+    secret = (
+        request.headers.get("x-api-key")
+        or request.query_params.get("api_key")
+        or (request.cookies.get(KEY_COOKIE) if request.url.path.startswith("/ui") else None)
+    )
     for scheme in ("bearer ", "apikey "):
         if header.lower().startswith(scheme):
             secret = header[len(scheme) :].strip()
     if verify(secret, load_keys(request.app.state.home)) is None:
         raise ApiError(401, "a valid API key is required (Authorization: Bearer <key>)")
+    request.state.api_key = secret
 
 
 Auth = Annotated[None, Depends(require_key)]
