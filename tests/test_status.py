@@ -11,36 +11,10 @@ from datetime import date
 
 import pytest
 
+from redlist.curated.loader import CaseRef, LegalEvent
 from redlist.errors import RedlistError
 from redlist.model import Listing
 from redlist.regimes.status import ListingSpan, StatusError, evaluate
-
-try:  # the curated loader is written in parallel; a compatible stand-in keeps these tests independent
-    from redlist.curated.loader import CaseRef, LegalEvent
-except ImportError:  # pragma: no cover
-    from dataclasses import dataclass
-
-    @dataclass(frozen=True)
-    class CaseRef:  # type: ignore[no-redef]
-        title: str
-        docket: str | None
-        court: str | None
-
-    @dataclass(frozen=True)
-    class LegalEvent:  # type: ignore[no-redef]
-        id: str
-        date: str
-        kind: str
-        list_id: str
-        parties: tuple
-        effect: str
-        until: str | None
-        case: CaseRef | None
-        citation: str
-        source_url: str
-        verification: str
-        summary: str
-
 
 TODAY = date(2026, 3, 1)
 

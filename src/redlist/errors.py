@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class RedlistError(Exception):
     """Base class for errors reported to users (the CLI prints them without a traceback)."""
@@ -40,6 +42,14 @@ class SourceError(RedlistError):
 
 class ShrinkageError(RedlistError):
     """A new snapshot lost too many records compared with the last good one."""
+
+
+class DataFileError(RedlistError):
+    """A bundled data file is malformed; ``problems`` lists every problem found, each naming its place."""
+
+    def __init__(self, message: str, *, problems: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems) or [message]
 
 
 class StoreError(RedlistError):

@@ -13,6 +13,7 @@ empty fields left out, so that the store can hash and diff them.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -324,6 +325,17 @@ class ChangeEvent:
 
     def to_dict(self) -> dict[str, Any]:
         return _prune(dataclasses.asdict(self)) | {"fields": list(self.fields)}
+
+
+#: A date written exactly YYYY-MM-DD (``date.fromisoformat`` also takes "20210316" and week dates).
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_iso_day(text: str) -> date:
+    """A date written exactly YYYY-MM-DD; ValueError for another form or a day no calendar has."""
+    if not ISO_DAY.match(text):
+        raise ValueError(f"not an ISO date (YYYY-MM-DD): {text!r}")
+    return date.fromisoformat(text)
 
 
 def iso_date(value: date | datetime | str) -> str:

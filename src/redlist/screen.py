@@ -373,7 +373,7 @@ def cached(store: Any, flavour: str, build: Any) -> Screener:
     record count), the package version and the bundled data files, so an update, a reparse or an
     upgrade builds a fresh index; a cache that cannot be read is rebuilt, never trusted.
     """
-    path = Path(store.home) / "cache" / f"screener-{flavour}-{_cache_key(store)}.pickle"
+    path = Path(store.home) / "cache" / f"screener-{flavour}-{data_key(store)}.pickle"
     if path.exists():
         try:
             with path.open("rb") as fh, gc_paused():
@@ -387,7 +387,7 @@ def cached(store: Any, flavour: str, build: Any) -> Screener:
     return screener
 
 
-def _cache_key(store: Any) -> str:
+def data_key(store: Any) -> str:
     from redlist import __version__
 
     parts = [__version__]

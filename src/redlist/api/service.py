@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from redlist.check import Checker
-from redlist.screen import Screener, _cache_key
+from redlist.screen import Screener, data_key
 from redlist.store import Store
 
 
@@ -70,7 +70,7 @@ class Service:
 
     def _build(self) -> Loaded:
         store = Store.open(self.home, shared=True)
-        key = _cache_key(store)
+        key = data_key(store)
         loaded = Loaded(key, Screener.load(store), store, time.time())
         # the index is millions of long-lived objects: freeze them out of the cyclic collector,
         # whose full passes over them would stall requests for half a second
@@ -87,7 +87,7 @@ class Service:
         if current is None:
             return
         try:
-            key = _cache_key(current.store)
+            key = data_key(current.store)
         except Exception:  # noqa: BLE001 - a busy or locked store is checked again later
             return
         if key != current.key:

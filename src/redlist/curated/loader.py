@@ -22,8 +22,8 @@ from typing import Any
 import yaml
 
 from redlist import identifiers as ids
-from redlist.errors import RedlistError
-from redlist.model import LIST_IDS, Entity, EntityType, IdType, Listing, Name, NameType
+from redlist.errors import DataFileError
+from redlist.model import LIST_IDS, Entity, EntityType, IdType, Listing, Name, NameType, parse_iso_day
 
 VERIFICATION = ("confirmed", "secondary", "unconfirmed")
 EVENT_KINDS = (
@@ -80,16 +80,11 @@ _EVENT_KEYS = {
     "summary",
 }
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
-class CuratedDataError(RedlistError):
+class CuratedDataError(DataFileError):
     """A curated data file is malformed; the message names the file, the entry or event and the field."""
-
-    def __init__(self, message: str, *, problems: Iterable[str] = ()) -> None:
-        super().__init__(message)
-        self.problems = list(problems) or [message]
 
 
 @dataclass(frozen=True)
@@ -246,9 +241,7 @@ def _date(d: dict, key: str, where: _Where, *, required: bool = True, future_ok:
 def _check_date(value: Any, key: str, where: _Where, *, future_ok: bool = False) -> str | None:
     text = str(value).strip()
     try:
-        if not _ISO_DATE.match(text):
-            raise ValueError
-        parsed = date.fromisoformat(text)
+        parsed = parse_iso_day(text)
     except ValueError:
         where.add(key, f"not a valid ISO date (YYYY-MM-DD): {text!r}")
         return None

@@ -35,8 +35,8 @@ from typing import Any
 
 import yaml
 
-from redlist.errors import RedlistError
-from redlist.model import LISTS, Listing
+from redlist.errors import DataFileError
+from redlist.model import LISTS, Listing, parse_iso_day
 
 #: What a US person may ask about.
 ACTIVITIES = ("invest", "divest", "transact", "export", "import", "procure", "telecom")
@@ -68,7 +68,6 @@ TEMPLATE_FIELDS = (
     "ends_on",
 )
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$")
 _REGIME_KEYS = {
     "id",
@@ -100,12 +99,8 @@ _RULE_KEYS = {
 _END_KEYS = {"date", "reason", "citation", "source_url", "verification"}
 
 
-class RegimeError(RedlistError):
+class RegimeError(DataFileError):
     """``regimes.yaml`` is malformed; ``problems`` lists every problem found."""
-
-    def __init__(self, message: str, *, problems: Iterable[str] = ()) -> None:
-        super().__init__(message)
-        self.problems = list(problems) or [message]
 
 
 # --- date rules --------------------------------------------------------------------------------
@@ -202,9 +197,7 @@ def _parse_date_rule(raw: Any, where: str, problems: list[str]) -> DateRule | No
 def _iso(value: Any, where: str, problems: list[str]) -> str | None:
     text = str(value).strip() if value is not None else ""
     try:
-        if not _ISO_DATE.match(text):
-            raise ValueError
-        date.fromisoformat(text)
+        parse_iso_day(text)
     except ValueError:
         problems.append(f"{where}: not a valid ISO date (YYYY-MM-DD): {value!r}")
         return None

@@ -37,14 +37,13 @@ order, not in any stored publication) gets a listing of its own, from the events
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
 from redlist.errors import RedlistError
-from redlist.model import LISTS, Listing
+from redlist.model import ISO_DAY, LISTS, Listing, parse_iso_day
 from redlist.regimes.rules import ACTIVITIES, ACTIVITY_TEXT, Regime, Rule, load_regimes, regimes_for
 
 __all__ = [
@@ -70,7 +69,6 @@ _CHANGE_ORDER = {"end": 0, "start": 1, "suspend": 2, "resume": 3, "none": 4}
 # Event kinds whose "start" sets the party's effective date rather than re-listing it.
 _EFFECTIVE_KINDS = frozenset({"effective"})
 _STATE_ORDER = {s: i for i, s in enumerate(("in_force", "enjoined", "suspended", "pending", "unknown"))}
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class StatusError(RedlistError):
@@ -165,10 +163,10 @@ def parse_date(value: str | date, what: str = "date") -> date:
     if not isinstance(value, str):
         raise StatusError(f"{what} must be an ISO date (YYYY-MM-DD), got {value!r}")
     text = value.strip()
-    if not _ISO_DATE.match(text):
+    if not ISO_DAY.match(text):
         raise StatusError(f"{what} is not an ISO date (YYYY-MM-DD): {value!r}")
     try:
-        return date.fromisoformat(text)
+        return parse_iso_day(text)
     except ValueError as exc:
         raise StatusError(f"{what} {value!r} is not a real calendar date ({exc})") from exc
 
