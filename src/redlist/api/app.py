@@ -295,7 +295,7 @@ def _add_routes(app: FastAPI) -> None:
 
             found = yente_entity(data, entity_id)
         else:
-            found = _entity(data, entity_id)
+            found = entity_record(data, entity_id)
         if found is None:
             raise ApiError(404, f"no entity {entity_id!r}")
         return found
@@ -369,7 +369,7 @@ def _check(request: Request, body: CheckRequest) -> dict[str, Any]:
     return result.to_dict()
 
 
-def _entity(data: Any, entity_id: str) -> dict[str, Any] | None:
+def entity_record(data: Any, entity_id: str) -> dict[str, Any] | None:
     from redlist.store.current import merge
 
     curated = data.checker.curated.get(entity_id)

@@ -23,7 +23,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
-from redlist.api.app import ApiError, Auth, _entity, loaded
+from redlist.api.app import ApiError, Auth, entity_record, loaded
 from redlist.errors import RedlistError
 from redlist.model import LISTS
 from redlist.regimes.rules import ACTIVITY_TEXT
@@ -124,7 +124,7 @@ def entity_page(entity_id: str, request: Request, _: Auth) -> HTMLResponse:
     from redlist.check import party_timeline
 
     data = loaded(request)
-    found = _entity(data, entity_id)
+    found = entity_record(data, entity_id)
     if found is None:
         return error_page(request, 404, f"No entity {entity_id!r} in the store or the curated lists.")
     try:
