@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from redlist.store import Store
-from redlist.update import update
+from redlist.store.update import update
 
 SETS = [
     ("us_ofac_sdn", "raw/ofac_sdn/2024-05-03", "2024-05-03"),

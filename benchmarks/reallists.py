@@ -13,7 +13,7 @@ from pathlib import Path
 from redlist.model import Entity
 from redlist.store import Store
 from redlist.store.current import current_entities
-from redlist.update import update
+from redlist.store.update import update
 
 SETS = [
     ("us_ofac_sdn", "raw/ofac_sdn/2024-05-03", "2024-05-03"),

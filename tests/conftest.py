@@ -36,7 +36,7 @@ def home(tmp_path, monkeypatch) -> Path:
 def store_home(home) -> Path:
     """A REDLIST_HOME holding the hand-written OFAC fixture tests/fixtures/cli/sdn_a."""
     from redlist.store import Store
-    from redlist.update import update
+    from redlist.store.update import update
 
     with Store.open(home) as store:
         [result] = update(store, ["us_ofac_sdn"], origin=str(FIXTURES / "cli" / "sdn_a"), as_of="2024-01-02")

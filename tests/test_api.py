@@ -13,7 +13,7 @@ from redlist.api.keys import create_key, load_keys, revoke_key, verify
 from redlist.api.service import Service
 from redlist.cli import app as cli
 from redlist.store import Store
-from redlist.update import update
+from redlist.store.update import update
 
 from conftest import FIXTURES
 

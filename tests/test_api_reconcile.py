@@ -17,7 +17,7 @@ from redlist.api.app import create_app
 from redlist.api.reconcile import preview_html
 from redlist.model import Entity, EntityType, Listing, Name
 from redlist.store import Store
-from redlist.update import update
+from redlist.store.update import update
 
 from conftest import DATA, FIXTURES
 

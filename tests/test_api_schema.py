@@ -12,7 +12,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance  # noq
 
 from redlist.api.app import create_app  # noqa: E402
 from redlist.store import Store  # noqa: E402
-from redlist.update import update  # noqa: E402
+from redlist.store.update import update  # noqa: E402
 
 from conftest import FIXTURES  # noqa: E402
 

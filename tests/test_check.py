@@ -10,7 +10,7 @@ import pytest
 from redlist.check import Checker, check_file, party_timeline
 from redlist.errors import RedlistError
 from redlist.store import Store
-from redlist.update import update
+from redlist.store.update import update
 
 from conftest import raw_path
 

@@ -6,7 +6,7 @@ import pytest
 
 from redlist.store import Store
 from redlist.store.current import current_entities
-from redlist.update import update
+from redlist.store.update import update
 
 from conftest import raw_path
 

@@ -11,7 +11,7 @@ from redlist import sources
 from redlist.errors import SourceError
 from redlist.sources.fetch import download, file_name
 from redlist.store import Store
-from redlist.update import update
+from redlist.store.update import update
 
 from toy_source import TOY
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from redlist.history import summarize
 from redlist.store import Store
-from redlist.update import update
+from redlist.store.history import summarize
+from redlist.store.update import update
 
 from conftest import raw_path
 

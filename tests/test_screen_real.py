@@ -10,7 +10,7 @@ from redlist.model import IdType
 from redlist.screen import Query, Screener, screen_file
 from redlist.store import Store
 from redlist.store.current import current_entities
-from redlist.update import update
+from redlist.store.update import update
 
 from conftest import raw_path
 

@@ -7,7 +7,7 @@ import pytest
 from redlist import sources
 from redlist.errors import ShrinkageError, SourceError
 from redlist.store import Store
-from redlist.update import load, reparse
+from redlist.store.update import load, reparse
 
 from toy_source import TOY, toy_file
 

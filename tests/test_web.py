@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from redlist.api import web
 from redlist.api.app import create_app
 from redlist.store import Store
-from redlist.update import update
+from redlist.store.update import update
 
 from conftest import FIXTURES, REPO
 

@@ -298,7 +298,7 @@ def _candidate(m: Match) -> dict[str, Any]:
 
 def party_timeline(checker: Checker, name: str | None = None, *, entity_id: str | None = None):
     """The dated history of a party (by name or id) across every list and court."""
-    from redlist.timeline import build
+    from redlist.regimes.timeline import build
 
     result = CheckResult({"name": name, "entity_id": entity_id}, None, "transact", date.today().isoformat())
     if entity_id:

@@ -106,7 +106,7 @@ def update(
     as_json: JsonFlag = False,
 ) -> None:
     """Download or load publications and store them as new snapshots (all-or-nothing per source)."""
-    from redlist.update import update as run_update
+    from redlist.store.update import update as run_update
 
     as_of = _date_option(as_of, "--as-of")
     with _errors(), _store() as store, _progress(enabled=not as_json) as progress:
@@ -163,7 +163,7 @@ def _progress(enabled: bool):
 @app.command("sources")
 def sources_cmd(as_json: JsonFlag = False) -> None:
     """Per source: the latest snapshot's date, record count, fetch time, checksum and status."""
-    from redlist.inventory import source_status
+    from redlist.store.inventory import source_status
 
     with _errors(), _store() as store:
         rows = source_status(store)
@@ -239,7 +239,7 @@ def reparse(
 ) -> None:
     """Re-read stored snapshots from their archived raw bytes with the current parsers."""
     from redlist import sources as registry
-    from redlist.update import reparse as run_reparse
+    from redlist.store.update import reparse as run_reparse
 
     results = []
     with _errors(), _store() as store, _progress(enabled=not as_json) as progress:
@@ -546,7 +546,7 @@ def timeline(
 ) -> None:
     """The party's dated history across all lists and courts, as text, JSON or a chart."""
     from redlist.check import party_timeline
-    from redlist.timeline import render_chart, render_text
+    from redlist.render.timeline import render_chart, render_text
 
     if format not in ("text", "json", "svg", "png"):
         raise typer.BadParameter("format must be text, json, svg or png", param_hint="--format")

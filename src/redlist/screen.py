@@ -31,7 +31,7 @@ from redlist.match.index import NameIndex
 from redlist.match.normalize import NameForm, forms, has_han
 from redlist.match.score import ONE_WORD_CAP, Comparison, compare_forms
 from redlist.model import Entity, EntityType, IdType, NameType
-from redlist.sources.common import gc_paused
+from redlist.util import gc_paused
 
 #: The default threshold: calibrated on the evaluation in docs/benchmarks.md.
 MATCH_THRESHOLD = 0.70

@@ -335,7 +335,7 @@ def _add_routes(app: FastAPI) -> None:
     @app.get("/sources", tags=["lists"])
     def sources(request: Request, _: Auth) -> list[dict[str, Any]]:
         """Per source: the newest stored publication, its date, size and status."""
-        from redlist.inventory import source_status
+        from redlist.store.inventory import source_status
 
         return source_status(loaded(request).store)
 

@@ -325,7 +325,7 @@ def _iso(value: str, label: str) -> str:
 
 def _chart(timeline: Any) -> str | None:
     """The timeline chart as a ``data:`` URI of an SVG (None when matplotlib is missing)."""
-    from redlist.timeline import render_chart
+    from redlist.render.timeline import render_chart
 
     with tempfile.TemporaryDirectory(prefix="redlist-chart-") as folder:
         path = Path(folder) / "timeline.svg"

@@ -19,7 +19,7 @@ from importlib import resources
 
 from normality import ascii_text
 
-from redlist.sources.common import NUMBER_WORDS
+from redlist.util import NUMBER_WORDS
 
 #: How the kinds of party a query can ask for map onto how their names are compared.
 KINDS = ("any", "person", "organization", "vessel", "aircraft")

@@ -1,28 +1,75 @@
 """The publications redlist updates from: one module per publication, registered here.
 
-Parsers are imported lazily so that the CLI starts fast and a broken optional dependency of one
-parser cannot stop the others.
+Each parser module is imported when its publication is parsed (the functions below), so that the
+CLI starts fast; an import error in a parser surfaces when that publication is loaded, and in its
+tests.
 """
 
 from __future__ import annotations
-
-import importlib
-from collections.abc import Callable
 
 from redlist.sources.base import Files, Format, ParseResult, SourceSpec
 
 OFAC_EXPORTS = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
 
 
-def _lazy(target: str) -> Callable[[Files], ParseResult]:
-    module_name, func_name = target.split(":")
+def _parse_dpl(files: Files) -> ParseResult:
+    from redlist.sources.bis_dpl import parse_dpl
 
-    def parse(files: Files) -> ParseResult:
-        module = importlib.import_module(f"redlist.sources.{module_name}")
-        return getattr(module, func_name)(files)
+    return parse_dpl(files)
 
-    parse.__qualname__ = parse.__name__ = func_name
-    return parse
+
+def _parse_ecfr_xml(files: Files) -> ParseResult:
+    from redlist.sources.bis_el import parse_ecfr_xml
+
+    return parse_ecfr_xml(files)
+
+
+def _parse_cons_advanced(files: Files) -> ParseResult:
+    from redlist.sources.ofac_advanced import parse_cons_advanced
+
+    return parse_cons_advanced(files)
+
+
+def _parse_sdn_advanced(files: Files) -> ParseResult:
+    from redlist.sources.ofac_advanced import parse_sdn_advanced
+
+    return parse_sdn_advanced(files)
+
+
+def _parse_cons_csv(files: Files) -> ParseResult:
+    from redlist.sources.ofac_csv import parse_cons_csv
+
+    return parse_cons_csv(files)
+
+
+def _parse_sdn_csv(files: Files) -> ParseResult:
+    from redlist.sources.ofac_csv import parse_sdn_csv
+
+    return parse_sdn_csv(files)
+
+
+def _parse_cons_xml(files: Files) -> ParseResult:
+    from redlist.sources.ofac_xml import parse_cons_xml
+
+    return parse_cons_xml(files)
+
+
+def _parse_sdn_xml(files: Files) -> ParseResult:
+    from redlist.sources.ofac_xml import parse_sdn_xml
+
+    return parse_sdn_xml(files)
+
+
+def _parse_csl_csv(files: Files) -> ParseResult:
+    from redlist.sources.trade_csl import parse_csl_csv
+
+    return parse_csl_csv(files)
+
+
+def _parse_csl_json(files: Files) -> ParseResult:
+    from redlist.sources.trade_csl import parse_csl_json
+
+    return parse_csl_json(files)
 
 
 SOURCES: dict[str, SourceSpec] = {
@@ -32,13 +79,13 @@ SOURCES: dict[str, SourceSpec] = {
             id="us_ofac_sdn",
             title="OFAC Specially Designated Nationals (SDN) list",
             formats=(
-                Format("advanced_xml", ("sdn_advanced.xml",), (), _lazy("ofac_advanced:parse_sdn_advanced")),
-                Format("xml", ("sdn.xml",), (), _lazy("ofac_xml:parse_sdn_xml")),
+                Format("advanced_xml", ("sdn_advanced.xml",), (), _parse_sdn_advanced),
+                Format("xml", ("sdn.xml",), (), _parse_sdn_xml),
                 Format(
                     "csv",
                     ("sdn.csv",),
                     ("add.csv", "alt.csv", "sdn_comments.csv"),
-                    _lazy("ofac_csv:parse_sdn_csv"),
+                    _parse_sdn_csv,
                 ),
             ),
             urls={
@@ -52,15 +99,13 @@ SOURCES: dict[str, SourceSpec] = {
             id="us_ofac_cons",
             title="OFAC Consolidated Sanctions List (non-SDN lists: CMIC, SSI, FSE, PLC, CAPTA, NS-MBS)",
             formats=(
-                Format(
-                    "advanced_xml", ("cons_advanced.xml",), (), _lazy("ofac_advanced:parse_cons_advanced")
-                ),
-                Format("xml", ("consolidated.xml",), (), _lazy("ofac_xml:parse_cons_xml")),
+                Format("advanced_xml", ("cons_advanced.xml",), (), _parse_cons_advanced),
+                Format("xml", ("consolidated.xml",), (), _parse_cons_xml),
                 Format(
                     "csv",
                     ("cons_prim.csv",),
                     ("cons_add.csv", "cons_alt.csv", "cons_comments.csv"),
-                    _lazy("ofac_csv:parse_cons_csv"),
+                    _parse_cons_csv,
                 ),
             ),
             urls={
@@ -74,9 +119,9 @@ SOURCES: dict[str, SourceSpec] = {
             id="us_trade_csl",
             title="trade.gov Consolidated Screening List",
             formats=(
-                Format("json", ("consolidated.json",), (), _lazy("trade_csl:parse_csl_json")),
-                Format("csv", ("consolidated.csv",), (), _lazy("trade_csl:parse_csl_csv")),
-                Format("csv", ("csl.csv",), (), _lazy("trade_csl:parse_csl_csv")),
+                Format("json", ("consolidated.json",), (), _parse_csl_json),
+                Format("csv", ("consolidated.csv",), (), _parse_csl_csv),
+                Format("csv", ("csl.csv",), (), _parse_csl_csv),
             ),
             urls={
                 "consolidated.json": "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.json"
@@ -87,7 +132,7 @@ SOURCES: dict[str, SourceSpec] = {
         SourceSpec(
             id="us_bis_dpl",
             title="BIS Denied Persons List",
-            formats=(Format("txt", ("dpl.txt",), (), _lazy("bis_dpl:parse_dpl")),),
+            formats=(Format("txt", ("dpl.txt",), (), _parse_dpl),),
             urls={"dpl.txt": "https://www.bis.doc.gov/dpl/dpl.txt"},
             parser_version="1",
             homepage="https://www.bis.gov/licensing/guidance-on-end-user-and-end-use-controls-and-us-person-controls/denied-persons-list",
@@ -96,9 +141,9 @@ SOURCES: dict[str, SourceSpec] = {
             id="us_bis_el",
             title="BIS Entity List (eCFR, 15 CFR Part 744 Supplement No. 4)",
             formats=(
-                Format("ecfr_xml", ("part-744.xml",), (), _lazy("bis_el:parse_ecfr_xml")),
+                Format("ecfr_xml", ("part-744.xml",), (), _parse_ecfr_xml),
                 # the versioner's own file name, for `--from <eCFR URL or saved file>`
-                Format("ecfr_xml", ("title-15.xml",), (), _lazy("bis_el:parse_ecfr_xml")),
+                Format("ecfr_xml", ("title-15.xml",), (), _parse_ecfr_xml),
             ),
             urls={"part-744.xml": "https://www.ecfr.gov/api/versioner/v1/full/{date}/title-15.xml?part=744"},
             parser_version="1",

@@ -38,15 +38,8 @@ from xml.parsers import expat
 from redlist.errors import SourceError
 from redlist.model import Address, Entity, EntityType, Listing, Name, NameType, iso_date
 from redlist.sources.base import Files, ParseResult, RowError
-from redlist.sources.common import (
-    NUMBER_WORDS,
-    country_code,
-    digest,
-    local,
-    named_entity_id,
-    parse_date,
-    parse_xml,
-)
+from redlist.sources.common import country_code, digest, local, named_entity_id, parse_date, parse_xml
+from redlist.util import NUMBER_WORDS
 
 SOURCE = "us_bis_el"
 FILE = "part-744.xml"

@@ -23,7 +23,7 @@ from xml.etree.ElementTree import Element
 from redlist.errors import SourceError
 from redlist.model import Address, Entity, EntityType, Listing, Name, NameType, Relation
 from redlist.sources.base import Files, ParseResult, RowError
-from redlist.sources.common import check_bytes, clean, country_code, gc_paused, local, ofac_entity_id
+from redlist.sources.common import check_bytes, clean, country_code, local, ofac_entity_id
 from redlist.sources.ofac_xml import (
     ALIAS_TYPES,
     PARTY_TYPES,
@@ -35,6 +35,7 @@ from redlist.sources.ofac_xml import (
     record_lines,
     to_snake,
 )
+from redlist.util import gc_paused
 
 SDN_FILE = "sdn_advanced.xml"
 CONS_FILE = "cons_advanced.xml"

@@ -34,15 +34,8 @@ from redlist.model import (
     Relation,
 )
 from redlist.sources.base import Files, ParseResult, RowError
-from redlist.sources.common import (
-    check_bytes,
-    clean,
-    country_code,
-    gc_paused,
-    local,
-    ofac_entity_id,
-    parse_date,
-)
+from redlist.sources.common import check_bytes, clean, country_code, local, ofac_entity_id, parse_date
+from redlist.util import gc_paused
 
 SDN_FILE = "sdn.xml"
 CONS_FILE = "consolidated.xml"

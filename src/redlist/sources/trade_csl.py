@@ -52,12 +52,12 @@ from redlist.sources.common import (
     decode_text,
     digest,
     dpl_entity_id,
-    gc_paused,
     named_entity_id,
     ofac_entity_id,
     parse_date,
     sized_rows,
 )
+from redlist.util import gc_paused
 
 SOURCE = "us_trade_csl"
 

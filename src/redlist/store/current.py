@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from redlist.model import SOURCE_IDS, Entity
-from redlist.sources.common import gc_paused
 from redlist.store.db import Store
+from redlist.util import gc_paused
 
 #: Which source's record leads when several describe the same entry.
 SOURCE_PRIORITY = ("us_ofac_sdn", "us_ofac_cons", "us_bis_el", "us_bis_dpl", "us_trade_csl")

@@ -16,13 +16,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from redlist import history, sources
+from redlist import sources
 from redlist.errors import RedlistError, ShrinkageError, SourceError
 from redlist.model import ChangeEvent, RawFile, Snapshot, iso_date
 from redlist.sources.base import Format, ParseResult, SourceSpec, accept_row_errors
 from redlist.sources.fetch import download, file_name
 from redlist.sources.local import read_path
-from redlist.store import Store
+from redlist.store import Store, history
 
 #: A new snapshot may hold at most this share fewer records than the previous one.
 MAX_SHRINKAGE = 0.20

@@ -1,0 +1,1 @@
+"""Rendering helpers for people: text and charts built from the library's answers."""
