@@ -116,8 +116,18 @@ def test_missing_citation_names_file_entry_and_field(tmp_path):
     write(tmp_path, "us_dod_ccmc.yaml", LIST_YAML.replace("    citation: FR Doc 2024-06895\n", ""))
     problem = one_problem(tmp_path)
     assert "us_dod_ccmc.yaml" in problem and "'hesai'" in problem and "'citation'" in problem
-    with pytest.raises(CuratedDataError, match=r"us_dod_ccmc\.yaml: entry 'hesai': field 'citation'"):
+    # the line is the hesai entry's (the missing field has no line of its own)
+    line = LIST_YAML.splitlines().index("  - id: hesai") + 1
+    with pytest.raises(
+        CuratedDataError, match=rf"us_dod_ccmc\.yaml:{line}: entries\[1\] 'hesai': field 'citation': missing"
+    ):
         load_lists(tmp_path)
+
+
+def test_a_bad_field_is_reported_at_its_own_line(tmp_path):
+    write(tmp_path, "us_dod_ccmc.yaml", LIST_YAML.replace("listed_on: 2024-01-31", "listed_on: 2024-13-31"))
+    line = LIST_YAML.splitlines().index("    listed_on: 2024-01-31") + 1
+    assert one_problem(tmp_path).startswith(f"us_dod_ccmc.yaml:{line}: entries[1] 'hesai': field 'listed_on'")
 
 
 def test_bad_date_is_reported_not_raised_by_yaml(tmp_path):

@@ -194,17 +194,17 @@ def test_a_file_missing_lists_is_reported(tmp_path):
     [
         (_GOOD_RULE.replace("export", "smuggle"), "", "'smuggle' is not one of"),
         (_GOOD_RULE.replace("restricted", "forbidden"), "", "'forbidden' is not one of"),
-        (_GOOD_RULE.replace("        citation: 15 CFR 744.11\n", ""), "", "citation: missing"),
+        (_GOOD_RULE.replace("        citation: 15 CFR 744.11\n", ""), "", "citation': missing or empty"),
         (_GOOD_RULE + "        from: {date: 2021-02-30}\n", "", "not a valid ISO date"),
         (_GOOD_RULE + "        from: {date: 21-2-3}\n", "", "not a valid ISO date"),
         (_GOOD_RULE + "        from: {field: listing_date}\n", "", "unknown date field 'listing_date'"),
         (_GOOD_RULE + "        from: {field: listed_on, days: soon}\n", "", "whole number of days"),
         (_GOOD_RULE + "        from: {sometime: true}\n", "", "unknown date rule"),
-        (_GOOD_RULE + "        form: {field: listed_on}\n", "", "form: unknown field"),
+        (_GOOD_RULE + "        form: {field: listed_on}\n", "", "form': unknown field"),
         (_GOOD_RULE + '        details: ["{licence}"]\n', "", "unknown listing field {licence}"),
         (_GOOD_RULE, "    ends_on: vanished\n", "'vanished' is not one of"),
-        (_GOOD_RULE, "    programs: []\n", "programs: must be a non-empty list"),
-        (" []", "", "rules: missing, empty"),
+        (_GOOD_RULE, "    programs: []\n", "'programs': missing or empty"),
+        (" []", "", "'rules': missing or empty"),
     ],
 )
 def test_bad_regimes_are_reported(tmp_path, rules, extra, message):

@@ -43,9 +43,6 @@ the ``load_*`` functions raise :class:`CuratedDataError` on the first.
 """
 
 from redlist.curated.loader import (
-    EFFECTS,
-    EVENT_KINDS,
-    VERIFICATION,
     CaseRef,
     CuratedDataError,
     CuratedEntry,
@@ -59,6 +56,8 @@ from redlist.curated.loader import (
     load_events,
     load_lists,
 )
+from redlist.curated.schema import EFFECTS, EVENT_KINDS
+from redlist.datafile import VERIFICATION
 
 __all__ = [
     "EFFECTS",

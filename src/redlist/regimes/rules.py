@@ -5,15 +5,10 @@ directives, the BIS Entity List, ...). A regime has rules, one per restricted ac
 an effect (``prohibited``, ``restricted`` or ``allowed``) and a window given by date rules. The
 status engine (:mod:`redlist.regimes.status`) reads these; it has no per-list code.
 
-Date rules (:class:`DateRule`) are small expressions evaluated against a listing's dates::
-
-    {date: "2021-01-11"}                      a fixed date
-    {field: listed_on}                        a listing date (listed_on, effective_on,
-                                              divestment_on, ends_on) or a regime date
-    {field: listed_on, days: 60}              ... plus an offset in days
-    {first: [rule, rule, ...]}                the first rule that gives a date
-    {latest: [rule, rule, ...]}               the latest of the dates the rules give
-    {if: {field: listed_on, on_or_before: "2020-11-12"}, then: rule, else: rule}
+Date rules (:class:`~redlist.regimes.dates.DateRule`) are small expressions evaluated against a
+listing's dates (listed_on, effective_on, divestment_on, ends_on) and the regime's own named dates;
+:mod:`redlist.regimes.dates` lists their forms. The file is read by :mod:`redlist.datafile`
+against :mod:`redlist.regimes.schema`; this module adds the checks between regimes.
 
 A regime's ``dates`` computes named dates from the listing (e.g. EO 13959's purchase-ban date:
 the published effective date, else 2021-01-11 for companies listed by 2020-11-12, else 60 days
@@ -24,22 +19,45 @@ securities ban for DoD listings ended when EO 14032 replaced it).
 from __future__ import annotations
 
 import functools
-import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
-import yaml
-
+from redlist import datafile
+from redlist.datafile import VERIFICATION, Document
 from redlist.errors import DataFileError
-from redlist.model import LISTS, Listing, parse_iso_day
+from redlist.model import LISTS, Listing
+from redlist.regimes.dates import DateRule
+from redlist.regimes.schema import (
+    ACTIVITIES,
+    ENDS_ON_MEANINGS,
+    RULE_EFFECTS,
+    EndSpec,
+    RegimesFileSpec,
+    RegimeSpec,
+    RuleSpec,
+)
 
-#: What a US person may ask about.
-ACTIVITIES = ("invest", "divest", "transact", "export", "import", "procure", "telecom")
+__all__ = [
+    "ACTIVITIES",
+    "ACTIVITY_TEXT",
+    "ENDS_ON_MEANINGS",
+    "LISTING_DATE_FIELDS",
+    "RULE_EFFECTS",
+    "TEMPLATE_FIELDS",
+    "VERIFICATION",
+    "DateRule",
+    "Regime",
+    "RegimeEnd",
+    "RegimeError",
+    "Rule",
+    "check_regimes",
+    "load_regimes",
+    "regimes_for",
+]
+
 ACTIVITY_TEXT = {
     "invest": "buy publicly traded securities",
     "divest": "sell publicly traded securities",
@@ -49,13 +67,8 @@ ACTIVITY_TEXT = {
     "procure": "federal or DoD procurement and contracting",
     "telecom": "FCC equipment authorization and FCC-administered subsidies",
 }
-#: A rule's effect on its activity while in force.
-RULE_EFFECTS = ("prohibited", "restricted", "allowed")
-VERIFICATION = ("confirmed", "secondary", "unconfirmed")
 #: Dates of a :class:`~redlist.model.Listing` that date rules may read.
 LISTING_DATE_FIELDS = ("listed_on", "effective_on", "divestment_on", "ends_on")
-#: What a listing's ``ends_on`` means for a regime.
-ENDS_ON_MEANINGS = ("expired", "removed")
 #: Listing fields a rule's ``details`` templates may quote.
 TEMPLATE_FIELDS = (
     "license_requirement",
@@ -68,143 +81,9 @@ TEMPLATE_FIELDS = (
     "ends_on",
 )
 
-_SLUG = re.compile(r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$")
-_REGIME_KEYS = {
-    "id",
-    "list",
-    "programs",
-    "title",
-    "authority",
-    "citation",
-    "source_url",
-    "who",
-    "verification",
-    "notes",
-    "dates",
-    "ends",
-    "ends_on",
-    "rules",
-}
-_RULE_KEYS = {
-    "activity",
-    "effect",
-    "from",
-    "until",
-    "text",
-    "details",
-    "citation",
-    "source_url",
-    "verification",
-}
-_END_KEYS = {"date", "reason", "citation", "source_url", "verification"}
-
 
 class RegimeError(DataFileError):
     """``regimes.yaml`` is malformed; ``problems`` lists every problem found."""
-
-
-# --- date rules --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DateRule:
-    """A date computed from a listing's dates; see the module docstring for the YAML forms."""
-
-    kind: str  # date | field | first | latest | if
-    value: str | None = None  # for ``date``
-    field: str | None = None  # for ``field`` and the ``if`` test
-    days: int = 0
-    options: tuple[DateRule, ...] = ()  # for ``first`` / ``latest``
-    on_or_before: str | None = None  # for ``if``
-    then: DateRule | None = None
-    otherwise: DateRule | None = None
-
-    def resolve(self, dates: Mapping[str, str | None]) -> str | None:
-        """The date this rule gives for ``dates`` (ISO strings), or None when a field is missing."""
-        if self.kind == "date":
-            return self.value
-        if self.kind == "field":
-            base = dates.get(self.field or "")
-            if base is None:
-                return None
-            return (date.fromisoformat(base) + timedelta(days=self.days)).isoformat()
-        if self.kind == "first":
-            for option in self.options:
-                found = option.resolve(dates)
-                if found is not None:
-                    return found
-            return None
-        if self.kind == "latest":
-            found = [d for d in (o.resolve(dates) for o in self.options) if d is not None]
-            return max(found) if found else None
-        # ``if``: a cohort test on a date field (e.g. "listed on or before 2020-11-12")
-        tested = dates.get(self.field or "")
-        if tested is None:
-            return None
-        branch = self.then if tested <= (self.on_or_before or "") else self.otherwise
-        return branch.resolve(dates) if branch else None
-
-    def fields(self) -> set[str]:
-        """Every field name the rule reads."""
-        out = {self.field} if self.field else set()
-        for sub in (*self.options, self.then, self.otherwise):
-            if sub is not None:
-                out |= sub.fields()
-        return out
-
-
-def _parse_date_rule(raw: Any, where: str, problems: list[str]) -> DateRule | None:
-    if not isinstance(raw, dict) or not raw:
-        problems.append(f"{where}: a date rule must be a mapping, got {raw!r}")
-        return None
-    keys = set(raw)
-    if keys == {"date"}:
-        value = _iso(raw["date"], f"{where}.date", problems)
-        return DateRule("date", value=value) if value else None
-    if keys <= {"field", "days"} and "field" in keys:
-        days = raw.get("days", 0)
-        if not isinstance(days, int) or isinstance(days, bool):
-            problems.append(f"{where}.days: must be a whole number of days, got {days!r}")
-            return None
-        return DateRule("field", field=str(raw["field"]), days=days)
-    if keys in ({"first"}, {"latest"}):
-        kind = next(iter(keys))
-        items = raw[kind]
-        if not isinstance(items, list) or not items:
-            problems.append(f"{where}.{kind}: must be a non-empty list of date rules")
-            return None
-        parsed = [_parse_date_rule(item, f"{where}.{kind}[{i}]", problems) for i, item in enumerate(items)]
-        if any(p is None for p in parsed):
-            return None
-        return DateRule(kind, options=tuple(p for p in parsed if p is not None))
-    if keys == {"if", "then", "else"}:
-        test = raw["if"]
-        if not isinstance(test, dict) or set(test) != {"field", "on_or_before"}:
-            problems.append(f"{where}.if: must be {{field, on_or_before}}, got {test!r}")
-            return None
-        limit = _iso(test["on_or_before"], f"{where}.if.on_or_before", problems)
-        then = _parse_date_rule(raw["then"], f"{where}.then", problems)
-        otherwise = _parse_date_rule(raw["else"], f"{where}.else", problems)
-        if limit is None or then is None or otherwise is None:
-            return None
-        return DateRule("if", field=str(test["field"]), on_or_before=limit, then=then, otherwise=otherwise)
-    problems.append(
-        f"{where}: unknown date rule {raw!r} (use date, field[+days], first, latest or if/then/else)"
-    )
-    return None
-
-
-def _iso(value: Any, where: str, problems: list[str]) -> str | None:
-    text = str(value).strip() if value is not None else ""
-    try:
-        parse_iso_day(text)
-    except ValueError:
-        problems.append(f"{where}: not a valid ISO date (YYYY-MM-DD): {value!r}")
-        return None
-    return text
-
-
-# --- rules and regimes -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -306,238 +185,137 @@ def regimes_for(listing: Listing, regimes: Iterable[Regime]) -> list[Regime]:
 # --- loading and checking ----------------------------------------------------------------------
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as strings, so each bad date is reported with its place."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 def default_path() -> Path:
     """The packaged ``regimes.yaml``."""
     return Path(str(resources.files("redlist.regimes").joinpath("data", "regimes.yaml")))
 
 
-def _text(d: dict, key: str, where: str, problems: list[str], *, required: bool = True) -> str | None:
-    value = d.get(key)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            problems.append(f"{where}.{key}: missing or empty")
-        return None
-    if not isinstance(value, str):
-        problems.append(f"{where}.{key}: must be text, got {type(value).__name__}")
-        return None
-    return " ".join(value.split())
-
-
-def _url(d: dict, key: str, where: str, problems: list[str], *, required: bool = True) -> str | None:
-    value = _text(d, key, where, problems, required=required)
-    if value is not None and not value.startswith(("http://", "https://")):
-        problems.append(f"{where}.{key}: must start with http:// or https://: {value!r}")
-        return None
-    return value
-
-
-def _choice(value: Any, allowed: tuple[str, ...], where: str, problems: list[str]) -> str | None:
-    if value not in allowed:
-        problems.append(f"{where}: {value!r} is not one of {', '.join(allowed)}")
-        return None
-    return value
-
-
-def _unknown(d: dict, allowed: set[str], where: str, problems: list[str]) -> None:
-    for key in sorted(set(d) - allowed, key=str):
-        problems.append(f"{where}.{key}: unknown field")
-
-
-def _check_fields(rule: DateRule | None, known: set[str], where: str, problems: list[str]) -> None:
+def _field_problems(doc: Document, loc: datafile.Loc, rule: DateRule | None, known: set[str]) -> list[str]:
     if rule is None:
-        return
-    for name in sorted(rule.fields() - known):
-        problems.append(f"{where}: unknown date field {name!r} (known: {', '.join(sorted(known))})")
+        return []
+    return [
+        doc.problem(loc, f"unknown date field {name!r} (known: {', '.join(sorted(known))})")
+        for name in sorted(rule.fields() - known)
+    ]
 
 
-def _parse_rule(raw: Any, regime: dict, known: set[str], where: str, problems: list[str]) -> Rule | None:
-    if not isinstance(raw, dict):
-        problems.append(f"{where}: a rule must be a mapping")
-        return None
-    _unknown(raw, _RULE_KEYS, where, problems)
-    activity = _choice(raw.get("activity"), ACTIVITIES, f"{where}.activity", problems)
-    effect = _choice(raw.get("effect"), RULE_EFFECTS, f"{where}.effect", problems)
-    text = _text(raw, "text", where, problems)
-    citation = _text(raw, "citation", where, problems)
-    source_url = _url(raw, "source_url", where, problems, required=False) or regime.get("source_url")
-    verification = raw.get("verification", regime.get("verification"))
-    verification = _choice(verification, VERIFICATION, f"{where}.verification", problems)
-    start = _parse_date_rule(raw["from"], f"{where}.from", problems) if "from" in raw else None
-    until = _parse_date_rule(raw["until"], f"{where}.until", problems) if "until" in raw else None
-    _check_fields(start, known, f"{where}.from", problems)
-    _check_fields(until, known, f"{where}.until", problems)
-    details = raw.get("details") or []
-    if not isinstance(details, list) or not all(isinstance(t, str) for t in details):
-        problems.append(f"{where}.details: must be a list of text templates")
-        details = []
+def _template_problems(doc: Document, loc: datafile.Loc, details: list[str]) -> list[str]:
+    out = []
     for template in details:
         try:
             names = {f for _, f, _, _ in string.Formatter().parse(template) if f}
         except ValueError as exc:
-            problems.append(f"{where}.details: bad template {template!r}: {exc}")
+            out.append(doc.problem(loc, f"bad template {template!r}: {exc}"))
             continue
-        for name in sorted(names - set(TEMPLATE_FIELDS)):
-            problems.append(f"{where}.details: unknown listing field {{{name}}}")
-    required = (activity, effect, text, citation, source_url, verification)
-    if (
-        any(v is None for v in required)
-        or ("from" in raw and start is None)
-        or ("until" in raw and until is None)
-    ):
-        return None
+        out += [
+            doc.problem(loc, f"unknown listing field {{{name}}}")
+            for name in sorted(names - set(TEMPLATE_FIELDS))
+        ]
+    return out
+
+
+def _rule(spec: RuleSpec, regime: RegimeSpec) -> Rule:
     return Rule(
-        activity=activity,  # type: ignore[arg-type]
-        effect=effect,  # type: ignore[arg-type]
-        text=text,  # type: ignore[arg-type]
-        citation=citation,  # type: ignore[arg-type]
-        source_url=source_url,  # type: ignore[arg-type]
-        verification=verification,  # type: ignore[arg-type]
-        start=start,
-        until=until,
-        details=tuple(" ".join(t.split()) for t in details),
+        activity=spec.activity,
+        effect=spec.effect,
+        text=spec.text,
+        citation=spec.citation,
+        source_url=spec.source_url or regime.source_url,
+        verification=spec.verification or regime.verification,
+        start=spec.start,
+        until=spec.until,
+        details=tuple(" ".join(t.split()) for t in spec.details),
     )
 
 
-def _parse_dates(raw: Any, where: str, problems: list[str]) -> tuple[tuple[str, DateRule], ...]:
-    if raw is None:
-        return ()
-    if not isinstance(raw, dict):
-        problems.append(f"{where}.dates: must be a mapping of name -> date rule")
-        return ()
+def _end(spec: EndSpec | None, regime: RegimeSpec) -> RegimeEnd | None:
+    if spec is None:
+        return None
+    return RegimeEnd(
+        spec.date,
+        spec.reason,
+        spec.citation,
+        spec.source_url or regime.source_url,
+        spec.verification or regime.verification,
+    )
+
+
+def _regime(doc: Document, i: int, spec: RegimeSpec) -> tuple[Regime | None, list[str]]:
+    loc: datafile.Loc = ("regimes", i)
+    problems = []
+    if spec.list not in LISTS:
+        problems.append(
+            doc.problem((*loc, "list"), f"unknown list id {spec.list!r} (see redlist.model.LISTS)")
+        )
     known = set(LISTING_DATE_FIELDS)
-    out = []
-    for name, spec in raw.items():
-        rule = _parse_date_rule(spec, f"{where}.dates.{name}", problems)
-        _check_fields(rule, known, f"{where}.dates.{name}", problems)
-        if rule is not None:
-            out.append((str(name), rule))
-        known.add(str(name))  # later dates and rules may use it
-    return tuple(out)
-
-
-def _parse_end(raw: Any, regime: dict, where: str, problems: list[str]) -> RegimeEnd | None:
-    if raw is None:
-        return None
-    if not isinstance(raw, dict):
-        problems.append(f"{where}.ends: must be a mapping")
-        return None
-    w = f"{where}.ends"
-    _unknown(raw, _END_KEYS, w, problems)
-    day = _parse_date_rule(raw.get("date"), f"{w}.date", problems)
-    _check_fields(day, set(LISTING_DATE_FIELDS), f"{w}.date", problems)
-    reason = _text(raw, "reason", w, problems)
-    citation = _text(raw, "citation", w, problems)
-    source_url = _url(raw, "source_url", w, problems, required=False) or regime.get("source_url")
-    verification = _choice(raw.get("verification", regime.get("verification")), VERIFICATION, w, problems)
-    if day is None or reason is None or citation is None or source_url is None or verification is None:
-        return None
-    return RegimeEnd(day, reason, citation, source_url, verification)
-
-
-def _parse_programs(raw: dict, where: str, problems: list[str]) -> tuple[str, ...]:
-    value = raw.get("programs")
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not value or not all(isinstance(p, str) and p.strip() for p in value):
-        problems.append(f"{where}.programs: must be a non-empty list of program names")
-        return ()
-    if "*" in value and len(value) > 1:
-        problems.append(f'{where}.programs: "*" (the fallback) must stand alone')
-    return tuple(p.strip() for p in value)
-
-
-def _parse_regime(raw: Any, index: int, problems: list[str]) -> Regime | None:
-    where = f"regimes[{index}]"
-    if not isinstance(raw, dict):
-        problems.append(f"{where}: each regime must be a mapping")
-        return None
-    rid = raw.get("id")
-    if not isinstance(rid, str) or not _SLUG.match(rid):
-        problems.append(f"{where}.id: must be a lower-case slug, got {rid!r}")
-        rid = None
-    else:
-        where = f"regime {rid!r}"
-    _unknown(raw, _REGIME_KEYS, where, problems)
-    list_id = raw.get("list")
-    if list_id not in LISTS:
-        problems.append(f"{where}.list: unknown list id {list_id!r} (see redlist.model.LISTS)")
-        list_id = None
-    programs = _parse_programs(raw, where, problems)
-    fields = {k: _text(raw, k, where, problems) for k in ("title", "authority", "citation", "who")}
-    source_url = _url(raw, "source_url", where, problems)
-    verification = _choice(raw.get("verification"), VERIFICATION, f"{where}.verification", problems)
-    notes = _text(raw, "notes", where, problems, required=False)
-    ends_on = _choice(raw.get("ends_on", "expired"), ENDS_ON_MEANINGS, f"{where}.ends_on", problems)
-    dates = _parse_dates(raw.get("dates"), where, problems)
-    ends = _parse_end(raw.get("ends"), raw, where, problems)
-    known = set(LISTING_DATE_FIELDS) | {name for name, _ in dates}
-    raw_rules = raw.get("rules")
-    if not isinstance(raw_rules, list) or not raw_rules:
-        problems.append(f"{where}.rules: missing, empty or not a list")
-        raw_rules = []
-    rules = [_parse_rule(r, raw, known, f"{where}.rules[{i}]", problems) for i, r in enumerate(raw_rules)]
-    required = (rid, list_id, source_url, verification, ends_on, *fields.values())
-    if any(v is None for v in required) or any(r is None for r in rules) or not rules:
-        return None
-    return Regime(
-        id=rid,  # type: ignore[arg-type]
-        list_id=list_id,  # type: ignore[arg-type]
-        programs=programs,
-        title=fields["title"],  # type: ignore[arg-type]
-        authority=fields["authority"],  # type: ignore[arg-type]
-        citation=fields["citation"],  # type: ignore[arg-type]
-        source_url=source_url,  # type: ignore[arg-type]
-        who=fields["who"],  # type: ignore[arg-type]
-        verification=verification,  # type: ignore[arg-type]
-        rules=tuple(r for r in rules if r is not None),
-        dates=dates,
-        ends=ends,
-        ends_on=ends_on,  # type: ignore[arg-type]
-        notes=notes,
+    for name, rule in (spec.dates or {}).items():
+        problems += _field_problems(doc, (*loc, "dates", name), rule, known)
+        known.add(name)  # later dates and rules may use it
+    if spec.ends is not None:
+        problems += _field_problems(doc, (*loc, "ends", "date"), spec.ends.date, set(LISTING_DATE_FIELDS))
+    for j, rule in enumerate(spec.rules):
+        problems += _field_problems(doc, (*loc, "rules", j, "from"), rule.start, known)
+        problems += _field_problems(doc, (*loc, "rules", j, "until"), rule.until, known)
+        problems += _template_problems(doc, (*loc, "rules", j, "details"), rule.details)
+    if problems:
+        return None, problems
+    regime = Regime(
+        id=spec.id,
+        list_id=spec.list,
+        programs=tuple(spec.programs or ()),
+        title=spec.title,
+        authority=spec.authority,
+        citation=spec.citation,
+        source_url=spec.source_url,
+        who=spec.who,
+        verification=spec.verification,
+        rules=tuple(_rule(r, spec) for r in spec.rules),
+        dates=tuple((spec.dates or {}).items()),
+        ends=_end(spec.ends, spec),
+        ends_on=spec.ends_on,
+        notes=spec.notes,
     )
+    return regime, []
 
 
-def _cross_checks(raw: list[Any], regimes: list[Regime], problems: list[str]) -> None:
-    ids = [r.get("id") for r in raw if isinstance(r, dict)]
-    for rid in sorted({i for i in ids if isinstance(i, str) and ids.count(i) > 1}):
-        problems.append(f"regime {rid!r}: duplicate id")
+def _cross_checks(doc: Document, raw: list[dict], regimes: list[Regime]) -> list[str]:
+    problems = datafile.duplicates(doc, raw, ("regimes",))
     for list_id in LISTS:
         own = [r for r in regimes if r.list_id == list_id]
         # Every list needs a regime: a listed party on a list without one would read as "allowed".
-        if not own and all(not isinstance(r, dict) or r.get("list") != list_id for r in raw):
-            problems.append(f"list {list_id!r}: no regime (every list in redlist.model.LISTS needs one)")
+        if not own and all(r.get("list") != list_id for r in raw):
+            problems.append(
+                f"{doc.name}: list {list_id!r}: no regime (every list in redlist.model.LISTS needs one)"
+            )
         whole = [r.id for r in own if not r.programs]
         fallback = [r.id for r in own if r.is_fallback]
         if len(whole) > 1 or len(fallback) > 1 or (whole and fallback):
             problems.append(
-                f"list {list_id!r}: at most one whole-list or fallback regime, got {', '.join(whole + fallback)}"
+                f"{doc.name}: list {list_id!r}: at most one whole-list or fallback regime, "
+                f"got {', '.join(whole + fallback)}"
             )
+    return problems
 
 
 def _parse(path: Path) -> tuple[list[Regime], list[str]]:
-    problems: list[str] = []
     try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - SafeLoader subclass
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        return [], [f"{path.name}: cannot read YAML: {exc}"]
-    if not isinstance(doc, dict) or not isinstance(doc.get("regimes"), list):
-        return [], [f"{path.name}: must be a mapping with a 'regimes' list"]
-    _unknown(doc, {"regimes"}, path.name, problems)
-    raw = doc["regimes"]
-    regimes = [_parse_regime(r, i, problems) for i, r in enumerate(raw)]
-    found = [r for r in regimes if r is not None]
-    _cross_checks(raw, found, problems)
-    return found, problems
+        doc = datafile.read(path)
+    except DataFileError as exc:
+        return [], [str(exc)]
+    spec, problems = datafile.validate(doc, RegimesFileSpec)
+    if spec is None:
+        if not isinstance(doc.data, dict):
+            problems = [f"{doc.name}: must be a mapping with a 'regimes' list"]
+        return [], problems
+    items, found = datafile.validate_items(doc, ("regimes",), RegimeSpec)
+    problems += found
+    regimes = []
+    for i, item in items:
+        regime, found = _regime(doc, i, item)
+        problems += found
+        if regime is not None:
+            regimes.append(regime)
+    return regimes, problems + _cross_checks(doc, spec.regimes, regimes)
 
 
 def check_regimes(path: Path | None = None) -> list[str]:
@@ -559,7 +337,5 @@ def _load_default() -> tuple[Regime, ...]:
 
 def _load(path: Path) -> tuple[Regime, ...]:
     regimes, problems = _parse(path)
-    if problems:
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        raise RegimeError(f"{path.name}: {problems[0]}{more}", problems=problems)
+    datafile.raise_problems(problems, RegimeError)
     return tuple(regimes)

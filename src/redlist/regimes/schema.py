@@ -1,0 +1,88 @@
+"""The schema of ``regimes.yaml``, checked by :mod:`redlist.datafile`.
+
+What a schema cannot say (date fields a rule reads must exist, one whole-list regime per list,
+every list has a regime, duplicate ids) is checked by :mod:`redlist.regimes.rules`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import AfterValidator, Field, PlainValidator, field_validator
+
+from redlist.datafile import Prose, Schema, Url, Verification
+from redlist.regimes.dates import DateRule, parse_date_rule
+
+Activity = Literal["invest", "divest", "transact", "export", "import", "procure", "telecom"]
+RuleEffect = Literal["prohibited", "restricted", "allowed"]
+EndsOnMeaning = Literal["expired", "removed"]
+
+#: What a US person may ask about.
+ACTIVITIES: tuple[str, ...] = get_args(Activity)
+#: A rule's effect on its activity while in force.
+RULE_EFFECTS: tuple[str, ...] = get_args(RuleEffect)
+#: What a listing's ``ends_on`` means for a regime.
+ENDS_ON_MEANINGS: tuple[str, ...] = get_args(EndsOnMeaning)
+
+#: A date rule in its YAML form (see :mod:`redlist.regimes.dates`).
+DateRuleField = Annotated[DateRule, PlainValidator(lambda raw: parse_date_rule(raw))]
+
+
+def _regime_slug(value: str) -> str:
+    if not re.fullmatch(r"[a-z0-9]+(?:[_-][a-z0-9]+)*", value):
+        raise ValueError(f"must be a lower-case slug, got {value!r}")
+    return value
+
+
+RegimeSlug = Annotated[str, AfterValidator(_regime_slug)]
+
+
+class RuleSpec(Schema):
+    activity: Activity
+    effect: RuleEffect
+    start: DateRuleField | None = Field(None, alias="from")
+    until: DateRuleField | None = None
+    text: Prose
+    details: list[str] = Field(default_factory=list)  # templates quoting listing fields
+    citation: Prose
+    source_url: Url | None = None  # default: the regime's
+    verification: Verification | None = None  # default: the regime's
+
+
+class EndSpec(Schema):
+    date: DateRuleField
+    reason: Prose
+    citation: Prose
+    source_url: Url | None = None
+    verification: Verification | None = None
+
+
+class RegimeSpec(Schema):
+    id: RegimeSlug
+    list: str
+    programs: list[Prose] | None = Field(None, min_length=1)
+    title: Prose
+    authority: Prose
+    citation: Prose
+    source_url: Url
+    who: Prose
+    verification: Verification
+    notes: Prose | None = None
+    dates: dict[str, DateRuleField] | None = None
+    ends: EndSpec | None = None
+    ends_on: EndsOnMeaning = "expired"
+    rules: list[RuleSpec] = Field(min_length=1)
+
+    @field_validator("programs")
+    @classmethod
+    def _fallback_alone(cls, programs: list[str] | None) -> list[str] | None:
+        if programs and "*" in programs and len(programs) > 1:
+            raise ValueError('"*" (the fallback) must stand alone')
+        return programs
+
+
+class RegimesFileSpec(Schema):
+    """``regimes.yaml``: a list of :class:`RegimeSpec`, each checked on its own."""
+
+    regimes: list[dict[str, Any]]
