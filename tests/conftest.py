@@ -51,5 +51,5 @@ def client(store_home):
 
     from redlist.api.app import create_app
 
-    with TestClient(create_app(store_home), raise_server_exceptions=False) as c:
+    with TestClient(create_app(home=store_home), raise_server_exceptions=False) as c:
         yield c

@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from redlist.api.app import create_app
-from redlist.api.keys import create_key, load_keys, revoke_key, verify
-from redlist.api.service import Service
 from redlist.cli import app as cli
+from redlist.keys import create_key, load_keys, revoke_key, verify
+from redlist.service import Redlist, Settings
 from redlist.store import Store
 from redlist.store.update import update
 
@@ -82,7 +82,7 @@ def test_errors_are_json(client, method, path, kwargs, status) -> None:
 
 
 def test_oversized_body_is_refused(store_home) -> None:
-    with TestClient(create_app(store_home, max_body=1000)) as c:
+    with TestClient(create_app(home=store_home, max_body=1000)) as c:
         response = c.post(
             "/screen", content=b"{" + b" " * 2000 + b"}", headers={"content-type": "application/json"}
         )
@@ -94,8 +94,8 @@ def test_internal_errors_hide_the_trace(store_home, monkeypatch) -> None:
     def boom(self):
         raise ValueError("secret detail")
 
-    monkeypatch.setattr(Service, "load", boom)
-    with TestClient(create_app(store_home), raise_server_exceptions=False) as c:
+    monkeypatch.setattr(Redlist, "screen", boom)
+    with TestClient(create_app(home=store_home), raise_server_exceptions=False) as c:
         response = c.post("/screen", json={"name": "x"})
     assert response.status_code == 500
     assert response.json() == {"error": {"status": 500, "message": "internal error"}}
@@ -106,7 +106,7 @@ def test_api_keys(store_home) -> None:
     assert secret.startswith(f"rl_{record.id}_")
     assert secret not in (store_home / "api_keys.json").read_text()  # stored hashed
     assert verify(secret, load_keys(store_home)).id == record.id
-    with TestClient(create_app(store_home, auth=True)) as c:
+    with TestClient(create_app(home=store_home, api_auth=True)) as c:
         assert c.post("/screen", json={"name": "x"}).status_code == 401
         assert c.post("/screen", json={"name": "x"}, headers={"X-API-Key": "wrong"}).status_code == 401
         ok = c.post("/screen", json={"name": "Northwind"}, headers={"Authorization": f"Bearer {secret}"})
@@ -133,8 +133,8 @@ def test_keys_cli(home) -> None:
 
 
 def test_update_is_picked_up_without_restart(store_home) -> None:
-    service = Service(store_home, check_every=0)
-    with TestClient(create_app(store_home, service=service)) as c:
+    service = Redlist(Settings.load(home=store_home, reload_interval=0), background=True)
+    with TestClient(create_app(redlist=service)) as c:
         first = c.post("/screen", json={"name": "Northwind Shipping Lines"}).json()
         assert first["matches"][0]["entity_id"] == "ofac-101"
         old_key = service.status()["data_key"]
@@ -158,11 +158,11 @@ def test_openapi_document(client) -> None:
 
 
 def test_cors_is_configurable(store_home) -> None:
-    with TestClient(create_app(store_home, cors_origins=["http://refine.example"])) as c:
+    with TestClient(create_app(home=store_home, api_cors=["http://refine.example"])) as c:
         allowed = c.options(
             "/screen",
             headers={"Origin": "http://refine.example", "Access-Control-Request-Method": "POST"},
         )
         assert allowed.headers["access-control-allow-origin"] == "http://refine.example"
-    with TestClient(create_app(store_home)) as c:
+    with TestClient(create_app(home=store_home)) as c:
         assert "access-control-allow-origin" not in c.get("/healthz", headers={"Origin": "http://x"}).headers

@@ -35,7 +35,7 @@ def app_home(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(app_home) -> TestClient:
-    return TestClient(create_app(app_home))
+    return TestClient(create_app(home=app_home))
 
 
 def validate(data: Any, schema_file: str) -> None:
@@ -272,7 +272,7 @@ def test_propose_properties(client) -> None:
 
 
 def test_every_endpoint_requires_a_key_when_auth_is_on(app_home) -> None:
-    client = TestClient(create_app(app_home, auth=True))
+    client = TestClient(create_app(home=app_home, api_auth=True))
     for path in (
         "/reconcile",
         "/reconcile/suggest/entity?prefix=x",
@@ -295,7 +295,7 @@ def live_url(app_home):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     server = uvicorn.Server(
-        uvicorn.Config(create_app(app_home), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(create_app(home=app_home), host="127.0.0.1", port=port, log_level="warning")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -23,7 +23,7 @@ def _app(tmp_path_factory):
         for folder, as_of in (("sdn_a", "2024-01-02"), ("sdn_b", "2024-01-09")):
             [result] = update(store, ["us_ofac_sdn"], origin=str(FIXTURES / "cli" / folder), as_of=as_of)
             assert result.ok, result.message
-    return create_app(home)
+    return create_app(home=home)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")

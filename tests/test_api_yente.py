@@ -6,7 +6,6 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -14,11 +13,9 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from redlist.api.app import create_app
-from redlist.api.keys import create_key
-from redlist.api.yente import yente_entity
 from redlist.cli import app as cli
-from redlist.model import LISTS, Entity, EntityType, Identifier, IdType, Listing, Name
-from redlist.screen import Screener
+from redlist.keys import create_key
+from redlist.model import LISTS
 
 from conftest import FIXTURES
 
@@ -39,7 +36,7 @@ def data_home(home):
 
 @pytest.fixture
 def client(data_home) -> TestClient:
-    return TestClient(create_app(data_home))
+    return TestClient(create_app(home=data_home))
 
 
 @pytest.fixture
@@ -48,7 +45,7 @@ def server(data_home) -> Iterator[str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    app = create_app(data_home, auth=True)
+    app = create_app(home=data_home, api_auth=True)
     _, secret = create_key("yente-test", data_home)
     app.state.test_secret = secret
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -166,48 +163,24 @@ def test_match_best_name_per_entity_and_persons(client) -> None:
     assert "ofac-101" not in [r["id"] for r in results]
 
 
-class _Service:
-    """A service over hand-written entities (the test lists carry no identifiers)."""
-
-    def __init__(self, entities: list[Entity]) -> None:
-        self.data = SimpleNamespace(screener=Screener(entities))
-
-    def load(self) -> Any:
-        return self.data
-
-
 def test_match_by_identifier_only(home) -> None:
-    listing = [Listing("us_ofac_sdn", "9001", ["TEST"])]
-    company = Entity(
-        "test",
-        "1",
-        "test-1",
-        EntityType.ORGANIZATION,
-        [Name("TEST HOLDINGS LTD")],
-        [Identifier(IdType.ISIN, "US0378331005")],
-        listings=listing,
-    )
-    vessel = Entity(
-        "test",
-        "2",
-        "test-2",
-        EntityType.VESSEL,
-        [Name("TEST CARRIER")],
-        [Identifier(IdType.IMO, "9074729")],
-        listings=listing,
-    )
-    client = TestClient(create_app(home, service=_Service([company, vessel])))
+    # a real store from the hand-written OFAC files: a CMIC issuer with ISINs, a vessel with an IMO
+    for source, folder in (("us_ofac_sdn", "sdn"), ("us_ofac_cons", "cons")):
+        args = ["update", source, "--from", str(FIXTURES / "ofac_csv" / folder), "--as-of", "2024-01-02"]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+    client = TestClient(create_app(home=home))
     queries = {
-        "c": {"schema": "Company", "properties": {"isin": ["US0378331005"]}},
-        "v": {"schema": "Vessel", "properties": {"name": ["Unrelated Name"], "imoNumber": ["IMO 9074729"]}},
-        "bad": {"schema": "Company", "properties": {"isin": ["US0378331006"]}},
+        "c": {"schema": "Company", "properties": {"isin": ["US1694261033"]}},
+        "v": {"schema": "Vessel", "properties": {"name": ["Unrelated Name"], "imoNumber": ["IMO 9187629"]}},
+        "bad": {"schema": "Company", "properties": {"isin": ["US1694261034"]}},
     }
     body = match(client, queries).json()["responses"]
     [top] = body["c"]["results"]
-    assert top["id"] == "test-1" and top["score"] == 1.0 and top["match"] is True
+    assert top["id"] == "ofac-201" and top["score"] == 1.0 and top["match"] is True
     assert top["features"]["identifier_match"] == 1.0
-    assert top["properties"]["isinCode"] == ["US0378331005"]
-    assert [r["id"] for r in body["v"]["results"]] == ["test-2"]
+    assert "US1694261033" in top["properties"]["isinCode"]
+    assert [r["id"] for r in body["v"]["results"]] == ["ofac-103"]
     assert body["bad"]["results"] == [] and "invalid" in body["bad"]["warnings"][0]
 
 
@@ -252,16 +225,14 @@ def test_catalog(client) -> None:
 
 
 def test_yente_entity(client) -> None:
-    data = client.app.state.service.load()
-    entity = yente_entity(data, "ofac-7001")
-    assert entity is not None
+    entity = client.get("/entities/ofac-7001", params={"nested": "false"}).json()
     assert entity["caption"] == "EXAMPLE TRADING CO., LTD." and entity["datasets"] == ["us_ofac_sdn"]
     assert entity["properties"]["program"] == ["SDGT", "IRAN"]
-    assert yente_entity(data, "ofac-999999") is None
+    assert client.get("/entities/ofac-999999", params={"nested": "false"}).status_code == 404
 
 
 def test_auth_required(data_home) -> None:
-    app = create_app(data_home, auth=True)
+    app = create_app(home=data_home, api_auth=True)
     _, secret = create_key("shape-test", data_home)
     client = TestClient(app)
     query = {"queries": {"q": {"schema": "Company", "properties": {"name": ["Example Trading"]}}}}

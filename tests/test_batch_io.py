@@ -9,17 +9,8 @@ import sys
 
 import pytest
 
-from redlist.batch_io import (
-    IDENTIFIER_COLUMNS,
-    INPUT_FORMATS,
-    OUTPUT_FORMATS,
-    SPREADSHEET_COLUMNS,
-    InputRow,
-    count_rows,
-    open_writer,
-    read_rows,
-    result_for,
-)
+from redlist.batch.read import IDENTIFIER_COLUMNS, INPUT_FORMATS, InputRow, count_rows, read_rows
+from redlist.batch.write import OUTPUT_FORMATS, SPREADSHEET_COLUMNS, open_writer, result_for
 from redlist.errors import RedlistError
 
 openpyxl = pytest.importorskip("openpyxl")

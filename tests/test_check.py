@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from redlist.check import Checker, check_file, party_timeline
+from redlist.batch.run import check_file
+from redlist.check import Checker, party_timeline
 from redlist.errors import RedlistError
 from redlist.store import Store
 from redlist.store.update import update

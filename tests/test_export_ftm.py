@@ -11,8 +11,8 @@ import pytest
 from followthemoney import model
 
 from redlist import identifiers
-from redlist.export_ftm import ftm_entities, ftm_id, schema_name, to_ftm, write_ftm
 from redlist.model import Address, Entity, EntityType, IdType, Listing, Name, NameType
+from redlist.render.ftm import ftm_entities, ftm_id, schema_name, to_ftm, write_ftm
 from redlist.sources.bis_el import parse_ecfr_xml
 
 from conftest import FIXTURES

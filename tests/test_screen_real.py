@@ -6,8 +6,9 @@ import json
 
 import pytest
 
+from redlist.batch.run import screen_file
 from redlist.model import IdType
-from redlist.screen import Query, Screener, screen_file
+from redlist.screen import Query, Screener
 from redlist.store import Store
 from redlist.store.current import current_entities
 from redlist.store.update import update

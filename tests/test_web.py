@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from redlist.api import web
 from redlist.api.app import create_app
 from redlist.store import Store
 from redlist.store.update import update
@@ -110,7 +109,7 @@ def test_changes_page_between_two_snapshots(store_home) -> None:
     with Store.open(store_home) as store:
         [result] = update(store, ["us_ofac_sdn"], origin=str(FIXTURES / "cli" / "sdn_b"), as_of="2024-02-01")
         assert result.ok, result.message
-    with TestClient(create_app(store_home)) as c:
+    with TestClient(create_app(home=store_home)) as c:
         page = c.get(
             "/ui/changes", params={"source": "us_ofac_sdn", "since": "2024-01-01", "until": "2024-12-31"}
         )
@@ -182,12 +181,11 @@ def test_batch_refuses_bad_uploads_with_clear_messages(client) -> None:
     assert missing.status_code == 422
 
 
-def test_batch_oversized_upload_is_413(store_home, monkeypatch) -> None:
-    monkeypatch.setattr(web, "MAX_UPLOAD", 1000)
-    with TestClient(create_app(store_home)) as c:
+def test_batch_oversized_upload_is_413(store_home) -> None:
+    with TestClient(create_app(home=store_home, max_upload=1000)) as c:
         response = _upload(c, b"name\n" + b"Example Trading\n" * 200)
         assert response.status_code == 413 and "over" in response.text
-    with TestClient(create_app(store_home, max_body=500)) as c:  # the app-wide body limit, first
+    with TestClient(create_app(home=store_home, max_body=500)) as c:  # the app-wide body limit, first
         response = _upload(c, b"name\n" + b"Example Trading\n" * 200)
         assert response.status_code == 413 and "request body over" in response.json()["error"]["message"]
 
@@ -206,7 +204,7 @@ def live_server(store_home):
     uvicorn = pytest.importorskip("uvicorn")
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(store_home), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(create_app(home=store_home), host="127.0.0.1", port=port, log_level="warning")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -291,16 +289,16 @@ def test_ui_under_api_keys_keeps_the_key_in_a_cookie(store_home) -> None:
     from fastapi.testclient import TestClient
 
     from redlist.api.app import create_app
-    from redlist.api.keys import create_key
+    from redlist.keys import create_key
 
     _, secret = create_key("analyst", store_home)
-    with TestClient(create_app(store_home, auth=True)) as browser:
+    with TestClient(create_app(home=store_home, api_auth=True)) as browser:
         assert browser.get("/ui").status_code == 401
         first = browser.get("/ui", params={"api_key": secret, "q": "Northwind"})
         assert first.status_code == 200
         assert "HttpOnly" in first.headers["set-cookie"] and "SameSite=Strict" in first.headers["set-cookie"]
         assert browser.get("/ui/check", params={"name": "Xiaomi Corporation"}).status_code == 200  # by cookie
         assert browser.post("/screen", json={"name": "x"}).status_code == 401  # the cookie is for /ui only
-    with TestClient(create_app(store_home, auth=True)) as stranger:
+    with TestClient(create_app(home=store_home, api_auth=True)) as stranger:
         stranger.cookies.set("redlist_key", "rl_forged_key", path="/ui")
         assert stranger.get("/ui").status_code == 401

@@ -1,6 +1,13 @@
 """redlist: US restriction lists, screened by name and identifier, with their history over time.
 
->>> from redlist import Screener, compare, MATCH_THRESHOLD, Checker
+The front door is :class:`redlist.Redlist` (see :mod:`redlist.service`):
+
+>>> import redlist
+>>> r = redlist.open()
+>>> r.check("Xiaomi Corporation", activity="invest", on="2021-03-16").verdict
+'allowed'
+
+Also exported: ``Settings``, ``Query``, ``Screener``, ``compare``, ``MATCH_THRESHOLD``, ``Checker``.
 """
 
 from __future__ import annotations
@@ -10,6 +17,9 @@ from typing import Any
 __version__ = "0.1.0"
 
 _LAZY = {
+    "open": "redlist.service",
+    "Redlist": "redlist.service",
+    "Settings": "redlist.settings",
     "Screener": "redlist.screen",
     "Query": "redlist.screen",
     "compare": "redlist.screen",

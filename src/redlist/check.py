@@ -15,12 +15,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from redlist.curated import LegalEvent, load_events, load_lists
-from redlist.curated.loader import entry_entity
+from redlist.curated import CuratedData, LegalEvent
+from redlist.curated import load as load_curated
 from redlist.errors import RedlistError
 from redlist.model import Entity, Listing
 from redlist.regimes.status import ListingSpan, Verdict, evaluate, parse_activity, parse_date
-from redlist.screen import MATCH_THRESHOLD, Match, Query, Screener, cached, compare
+from redlist.regimes.timeline import Timeline, build
+from redlist.screen import MATCH_THRESHOLD, Match, Query, Screener, compare
+from redlist.store import Store
+from redlist.store.current import current_entities
 
 #: A name match at least this close is taken as the party itself (several such entries: one party
 #: on several lists); below it, more than one candidate is ambiguous and the user picks an id.
@@ -62,49 +65,31 @@ class CheckResult:
 
 
 class Checker:
-    """Loads the lists, their history and the curated data once; answers many status questions."""
+    """Loads the lists, their history and the curated data once; answers many status questions.
 
-    def __init__(self, store: Any | None = None, *, screener: Screener | None = None) -> None:
+    ``screener`` indexes what names may designate (see :func:`status_index`); the facade passes
+    one kept in its disk cache, and a checker builds its own when none is given.
+    """
+
+    def __init__(
+        self,
+        store: Store | None = None,
+        *,
+        screener: Screener | None = None,
+        curated: CuratedData | None = None,
+    ) -> None:
         self.store = store
-        entries = [entry for lst in load_lists() for entry in lst.entries]
-        curated = [entry_entity(entry) for entry in entries]
-        self.curated = {e.entity_id: e for e in curated}
-        self.verification = {entry.entity_id: entry.verification for entry in entries}
-        self.events: list[LegalEvent] = load_events()
+        data = curated or load_curated()
+        self.curated = data.entities
+        self.verification = data.verification
+        self.events: list[LegalEvent] = list(data.events)
         self.coverage: dict[str, str] = {}
-        entities: list[Entity] = list(curated)
         if store is not None:
-            from redlist.store.current import current_entities
-
             for snap in store.snapshots():
                 first = self.coverage.get(snap.source)
                 if first is None or snap.as_of < first:
                     self.coverage[snap.source] = snap.as_of
-            if screener is None:
-                screener = cached(
-                    store,
-                    "check",
-                    lambda: Screener(entities + current_entities(store) + self._removed_entities()),
-                )
-        self.screener = screener or Screener(entities)
-
-    def _removed_entities(self) -> list[Entity]:
-        """The last published version of every entry that was removed from an official list."""
-        current = {e for e in self._current_ids()}
-        out = []
-        for entity_id in sorted({ev.entity_id for ev in self.store.events(change="removed")} - current):
-            versions = self.store.records_of(entity_id)
-            if versions:
-                out.append(versions[-1][1])
-        return out
-
-    def _current_ids(self) -> set[str]:
-        ids: set[str] = set()
-        for source in {s.source for s in self.store.snapshots()}:
-            latest = self.store.latest(source)
-            if latest is not None:
-                ids.update(entity_id for _, entity_id in self.store.record_index(latest.id or 0).values())
-        return ids
+        self.screener = screener or Screener(status_index(store, data))
 
     # --- the question ---------------------------------------------------------------------------
 
@@ -262,6 +247,30 @@ class Checker:
         return names
 
 
+def status_index(store: Store | None, curated: CuratedData) -> list[Entity]:
+    """What a status question's name may designate: every curated entry (removed ones too), the
+    current official entries, and the last published version of every removed official entry."""
+    entities = list(curated.entities.values())
+    if store is not None:
+        entities += current_entities(store) + _removed_entities(store)
+    return entities
+
+
+def _removed_entities(store: Store) -> list[Entity]:
+    """The last published version of every entry that was removed from an official list."""
+    current: set[str] = set()
+    for source in {s.source for s in store.snapshots()}:
+        latest = store.latest(source)
+        if latest is not None:
+            current.update(entity_id for _, entity_id in store.record_index(latest.id or 0).values())
+    out = []
+    for entity_id in sorted({ev.entity_id for ev in store.events(change="removed")} - current):
+        versions = store.records_of(entity_id)
+        if versions:
+            out.append(versions[-1][1])
+    return out
+
+
 def _spans_of(entity: Entity, source: str, seen_from: str, removed_on: str | None) -> list[ListingSpan]:
     return [
         ListingSpan(
@@ -296,10 +305,8 @@ def _candidate(m: Match) -> dict[str, Any]:
     }
 
 
-def party_timeline(checker: Checker, name: str | None = None, *, entity_id: str | None = None):
+def party_timeline(checker: Checker, name: str | None = None, *, entity_id: str | None = None) -> Timeline:
     """The dated history of a party (by name or id) across every list and court."""
-    from redlist.regimes.timeline import build
-
     result = CheckResult({"name": name, "entity_id": entity_id}, None, "transact", date.today().isoformat())
     if entity_id:
         if not checker._known(entity_id):
@@ -311,45 +318,3 @@ def party_timeline(checker: Checker, name: str | None = None, *, entity_id: str 
             raise RedlistError(result.error or result.notices[0])
     ids = party["entity_ids"]
     return build(party["name"], ids, checker.spans(ids), checker.events_for(ids, checker._names(ids)))
-
-
-def check_file(
-    checker: Checker,
-    input_path: str,
-    output_path: str,
-    *,
-    name_column: str = "name",
-    id_column: str = "id",
-    default_activity: str = "transact",
-    default_date: str | None = None,
-    progress: Any = None,
-) -> dict[str, int]:
-    """Answer one status question per input row (columns id, name, activity, date) into JSON lines.
-
-    An ``entity_id`` column (e.g. ``ofac-30947`` or ``us_dod_ccmc:xiaomi``) may stand in for the name.
-    A bad row gets its ``error`` and the run goes on; output rows = input rows, in order.
-    """
-    from redlist.batch_io import process_file
-
-    def answer(row: Any) -> dict[str, Any]:
-        activity = row.extra.get("activity") or default_activity
-        on = row.extra.get("date") or default_date
-        try:
-            if row.error:
-                raise RedlistError(row.error)
-            entity_id = row.extra.get("entity_id") or None
-            return checker.check(row.name, entity_id=entity_id, activity=activity, on=on).to_dict()
-        except RedlistError as exc:
-            return {"query": {"name": row.name, "activity": activity, "on": on}, "error": str(exc)}
-
-    counts = process_file(
-        input_path,
-        output_path,
-        answer,
-        name_column=name_column,
-        id_column=id_column,
-        progress=progress,
-        stage="checking",
-        every=50,
-    )
-    return {"rows": counts["rows"], "errors": counts["errors"]}

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,6 +16,9 @@ from rich.table import Table
 
 from redlist import __version__
 from redlist.errors import RedlistError
+
+if TYPE_CHECKING:
+    from redlist.service import CheckResult, Redlist
 
 app = typer.Typer(
     name="redlist",
@@ -37,13 +39,21 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+_HOME: dict[str, Path | None] = {"home": None}
+
+
 @app.callback()
 def main(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
+    home: Annotated[
+        Path | None,
+        typer.Option("--home", help="The data directory (default: REDLIST_HOME or the user data directory)."),
+    ] = None,
 ) -> None:
     """redlist: screen parties against US restriction lists, with their history over time."""
+    _HOME["home"] = home
 
 
 @contextmanager
@@ -56,10 +66,17 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
-def _store():
-    from redlist.store import Store
+def _settings(**overrides: Any):  # noqa: ANN202 - redlist.settings is imported lazily (start-up time)
+    from redlist.settings import Settings
 
-    return Store.open()
+    return Settings.load(home=_HOME["home"], **overrides)
+
+
+def _redlist(**overrides: Any) -> Redlist:
+    """The facade over the settings of this run (``--home``, the environment, ``redlist.toml``)."""
+    from redlist.service import Redlist
+
+    return Redlist(_settings(**overrides))
 
 
 def _date_option(value: str | None, name: str) -> str | None:
@@ -106,11 +123,9 @@ def update(
     as_json: JsonFlag = False,
 ) -> None:
     """Download or load publications and store them as new snapshots (all-or-nothing per source)."""
-    from redlist.store.update import update as run_update
-
     as_of = _date_option(as_of, "--as-of")
-    with _errors(), _store() as store, _progress(enabled=not as_json) as progress:
-        results = run_update(store, sources or [], origin=origin, as_of=as_of, force=force, progress=progress)
+    with _errors(), _progress(enabled=not as_json) as progress:
+        results = _redlist().update(sources or [], origin=origin, as_of=as_of, force=force, progress=progress)
     if as_json:
         _print_json([r.to_dict() for r in results])
     else:
@@ -163,10 +178,8 @@ def _progress(enabled: bool):
 @app.command("sources")
 def sources_cmd(as_json: JsonFlag = False) -> None:
     """Per source: the latest snapshot's date, record count, fetch time, checksum and status."""
-    from redlist.store.inventory import source_status
-
-    with _errors(), _store() as store:
-        rows = source_status(store)
+    with _errors():
+        rows = _redlist().sources()
     if as_json:
         _print_json(rows)
         return
@@ -201,8 +214,8 @@ def changes(
     """List changes between consecutive snapshots: entries added, removed and amended, by date."""
     since = _date_option(since, "--since")
     until = _date_option(until, "--until")
-    with _errors(), _store() as store:
-        events = store.events(
+    with _errors():
+        events = _redlist().changes(
             source=source, since=since, until=until, entity_id=entity, list_id=list_id, change=change
         )
     if as_json:
@@ -238,16 +251,8 @@ def reparse(
     as_json: JsonFlag = False,
 ) -> None:
     """Re-read stored snapshots from their archived raw bytes with the current parsers."""
-    from redlist import sources as registry
-    from redlist.store.update import reparse as run_reparse
-
-    results = []
-    with _errors(), _store() as store, _progress(enabled=not as_json) as progress:
-        for source in sources or list(registry.SOURCES):
-            current = registry.get(source).parser_version
-            for snap in store.snapshots(source):
-                if every or snap.parser_version != current:
-                    results.append(run_reparse(store, snap, progress=progress))
+    with _errors(), _progress(enabled=not as_json) as progress:
+        results = _redlist().reparse(sources or [], every=every, progress=progress)
     if as_json:
         _print_json([r.to_dict() for r in results])
     else:
@@ -265,24 +270,13 @@ def show(
     as_json: JsonFlag = False,
 ) -> None:
     """One entry as currently published, with its change history."""
-    from redlist.store.current import merge
-
-    with _errors(), _store() as store:
-        versions = store.records_of(entity_id)
-        if not versions:
-            raise RedlistError(f"no entity {entity_id!r} in the store")
-        newest = {s: store.latest(s) for s in {snap.source for snap, _ in versions}}
-        latest = {snap.source: e for snap, e in versions if newest[snap.source].id == snap.id}
-        events = store.events(entity_id=entity_id)
-    current = merge(list(latest.values())) if latest else None
+    with _errors():
+        record = _redlist().entity(entity_id)
+        if record is None:
+            raise RedlistError(f"no entity {entity_id!r} in the store or the curated lists")
+    current, events = record.current, record.history
     if as_json:
-        _print_json(
-            {
-                "entity_id": entity_id,
-                "current": current.to_dict() if current else None,
-                "history": [e.to_dict() for e in events],
-            }
-        )
+        _print_json(record.to_dict())
         return
     if current is None:
         out.print(f"{entity_id}: not in the latest publication of any source (removed)")
@@ -303,20 +297,16 @@ def show(
 # --- screen ------------------------------------------------------------------------------------
 
 
-def _screener(lists: list[str] | None = None):
-    """The screener over the store's current lists and the bundled curated lists."""
-    from redlist.screen import Screener
-
-    with err.status("loading the lists"), _store() as store:
-        screener = Screener.load(store)
-        official = bool(store.snapshots())
+def _loaded(redlist: Redlist, what: str) -> None:
+    """Build the indexes under a spinner, and warn when no official list was ever loaded."""
+    with err.status(what):
+        official = redlist.has_official_data()
     if not official:
         err.print(
             "[yellow]warning:[/] no official list loaded yet (run `redlist update`); "
             "screening against the bundled curated lists only",
             highlight=False,
         )
-    return screener
 
 
 def _parse_ids(values: list[str]) -> dict[str, str]:
@@ -357,10 +347,10 @@ def screen(
 ) -> None:
     """Screen a name (or a file of names and identifiers) against every list, with explained scores."""
     from redlist.model import LIST_IDS
-    from redlist.screen import Query, kind_of, screen_file
+    from redlist.service import Query, validate_query_type
 
     with _errors():
-        kind_of(type)
+        validate_query_type(type)
         for list_id in lists or []:
             if list_id not in LIST_IDS:
                 raise typer.BadParameter(
@@ -368,11 +358,11 @@ def screen(
                 )
         if input is None and name is None and not ids:
             raise typer.BadParameter("give a NAME, --id TYPE:VALUE or --input FILE")
+        redlist = _redlist()
         if input is not None:
-            screener = _screener()
+            _loaded(redlist, "loading the lists")
             with _progress(True) as progress:
-                summary = screen_file(
-                    screener,
+                summary = redlist.screen_file(
                     str(input),
                     output or "-",
                     name_column=name_column,
@@ -390,7 +380,9 @@ def screen(
         query = Query(
             name=name, type=type, country=country, identifiers=_parse_ids(ids or []), lists=lists or None
         )
-        result = _screener().screen(query, threshold=threshold, limit=limit)
+        _loaded(redlist, "loading the lists")
+        with err.status("loading the lists"):
+            result = redlist.screen(query, threshold=threshold, limit=limit)
     if as_json:
         _print_json(result.to_dict())
         return
@@ -422,17 +414,6 @@ _VERDICT_STYLE = {
 }
 
 
-@contextmanager
-def _checker():
-    """A Checker over the store (kept open while it answers) and the curated data."""
-    from redlist.check import Checker
-
-    with _store() as store:
-        with err.status("loading the lists, their history and the curated data"):
-            checker = Checker(store)
-        yield checker
-
-
 @app.command()
 def check(
     name: Annotated[str | None, typer.Argument(help="The party's name (any script).")] = None,
@@ -454,26 +435,23 @@ def check(
     as_json: JsonFlag = False,
 ) -> None:
     """May a US person do ACTIVITY with this party on this date? Verdict, findings and citations."""
-    from redlist.check import check_file
-    from redlist.regimes.status import parse_activity, parse_date
+    from redlist.service import validate_activity, validate_date
 
     with _errors():
-        parse_activity(activity)
+        validate_activity(activity)
         if on is not None:
-            parse_date(on, "--on")
+            validate_date(on, "--on")
         if input is not None:
             if output and not output.endswith((".jsonl", ".ndjson", ".json")):
                 raise typer.BadParameter(
                     "check results are JSON lines: use a .jsonl output", param_hint="--output"
                 )
-            with _checker() as checker, _progress(True) as progress:
-                counts = check_file(
-                    checker,
-                    str(input),
-                    output or "-",
-                    default_activity=activity,
-                    default_date=on,
-                    progress=progress,
+            redlist = _redlist()
+            with err.status("loading the lists, their history and the curated data"):
+                redlist.warm_checker()
+            with _progress(True) as progress:
+                counts = redlist.check_file(
+                    str(input), output or "-", activity=activity, on=on, progress=progress
                 )
             err.print(
                 f"checked {counts['rows']:,} row(s), {counts['errors']:,} with errors"
@@ -482,15 +460,17 @@ def check(
             return
         if not name and not entity_id:
             raise typer.BadParameter("give a NAME or --id ENTITY_ID")
-        with _checker() as checker:
-            result = checker.check(name, entity_id=entity_id, activity=activity, on=on)
+        redlist = _redlist()
+        with err.status("loading the lists, their history and the curated data"):
+            redlist.warm_checker()
+        result = redlist.check(name, entity_id=entity_id, activity=activity, on=on)
     if as_json:
         _print_json(result.to_dict())
         return
     _print_check(result)
 
 
-def _print_check(result) -> None:
+def _print_check(result: CheckResult) -> None:
     party = result.party
     if result.candidates:
         out.print(f"[bold]{result.error}[/]", highlight=False)
@@ -545,7 +525,6 @@ def timeline(
     ] = None,
 ) -> None:
     """The party's dated history across all lists and courts, as text, JSON or a chart."""
-    from redlist.check import party_timeline
     from redlist.render.timeline import render_chart, render_text
 
     if format not in ("text", "json", "svg", "png"):
@@ -553,8 +532,10 @@ def timeline(
     with _errors():
         if not name and not entity_id:
             raise typer.BadParameter("give a NAME or --id ENTITY_ID")
-        with _checker() as checker:
-            line = party_timeline(checker, name, entity_id=entity_id)
+        redlist = _redlist()
+        with err.status("loading the lists, their history and the curated data"):
+            redlist.warm_checker()
+        line = redlist.timeline(name, entity_id=entity_id)
         if format == "json":
             _print_json(line.to_dict())
         elif format == "text":
@@ -567,45 +548,39 @@ def timeline(
 
 # --- serve and keys ------------------------------------------------------------------------------
 
-_LOOPBACK = ("127.0.0.1", "localhost", "::1")
-
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default 8000).")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes (default 1).")] = None,
     auth: Annotated[
         bool | None,
         typer.Option("--auth/--no-auth", help="Require API keys (default: on unless the host is loopback)."),
     ] = None,
     cors: Annotated[list[str] | None, typer.Option(help="An origin allowed by CORS (repeatable).")] = None,
     access_log: Annotated[
-        bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
-    ] = False,
+        bool | None, typer.Option("--access-log/--no-access-log", help="Log every request.")
+    ] = None,
 ) -> None:
     """Run the HTTP API (and its OpenAPI docs at /docs)."""
-    import uvicorn
-
-    need_auth = auth if auth is not None else host not in _LOOPBACK
     with _errors():
-        from redlist.api.keys import load_keys
+        settings = _settings(
+            host=host, port=port, workers=workers, api_auth=auth, api_cors=cors or None, access_log=access_log
+        )
+        from redlist.service import Redlist
 
-        if need_auth and not any(k.revoked is None for k in load_keys()):
+        if settings.auth_required() and not Redlist(settings).keys.any_active():
             raise RedlistError(
                 "API keys are required on this address: create one with `redlist keys create NAME`"
             )
-    os.environ["REDLIST_API_AUTH"] = "1" if need_auth else "0"
-    os.environ["REDLIST_API_CORS"] = ",".join(cors or [])
-    err.print(f"serving on http://{host}:{port} (API keys {'required' if need_auth else 'not required'})")
-    uvicorn.run(
-        "redlist.api.server:app",
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info",
-        access_log=access_log,
+    need_auth = settings.auth_required()
+    err.print(
+        f"serving on http://{settings.host}:{settings.port} (API keys {'required' if need_auth else 'not required'})"
     )
+    from redlist.api.server import run
+
+    run(settings)
 
 
 keys_app = typer.Typer(help="Create, list and revoke API keys (stored hashed).", no_args_is_help=True)
@@ -615,10 +590,8 @@ app.add_typer(keys_app, name="keys")
 @keys_app.command("create")
 def keys_create(name: Annotated[str, typer.Argument(help="Who or what uses the key.")]) -> None:
     """Create a key; it is shown once."""
-    from redlist.api.keys import create_key
-
     with _errors():
-        record, secret = create_key(name)
+        record, secret = _redlist().keys.create(name)
     err.print(f"created key {record.id} ({record.name}); store it now, it is not shown again:")
     out.print(secret, highlight=False)
 
@@ -626,10 +599,8 @@ def keys_create(name: Annotated[str, typer.Argument(help="Who or what uses the k
 @keys_app.command("list")
 def keys_list(as_json: JsonFlag = False) -> None:
     """The keys: id, name, created, revoked (never the secret)."""
-    from redlist.api.keys import load_keys
-
     with _errors():
-        rows = [k.public() for k in load_keys()]
+        rows = [k.public() for k in _redlist().keys.list()]
     if as_json:
         _print_json(rows)
         return
@@ -642,10 +613,8 @@ def keys_list(as_json: JsonFlag = False) -> None:
 @keys_app.command("revoke")
 def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key's id (see `keys list`).")]) -> None:
     """Revoke a key; requests with it are refused from then on."""
-    from redlist.api.keys import revoke_key
-
     with _errors():
-        key = revoke_key(key_id)
+        key = _redlist().keys.revoke(key_id)
     out.print(f"revoked {key.id} ({key.name}) at {key.revoked}")
 
 
@@ -660,22 +629,12 @@ def export(
     ] = None,
 ) -> None:
     """Export the current entries of every list (merged across sources)."""
-    from redlist.store.current import current_entities
-
     if format not in ("ftm", "json"):
         raise typer.BadParameter("format must be ftm or json", param_hint="--format")
-    with _errors(), _store() as store, err.status("exporting the current lists"):
-        entities = current_entities(store)
+    with _errors(), err.status("exporting the current lists"):
         handle = output.open("w", encoding="utf-8") if output else sys.stdout
         try:
-            if format == "ftm":
-                from redlist.export_ftm import write_ftm
-
-                count = write_ftm(entities, handle)
-            else:
-                for entity in entities:
-                    handle.write(json.dumps(entity.to_dict(), ensure_ascii=False) + "\n")
-                count = len(entities)
+            count = _redlist().export(handle, format)
         finally:
             if output:
                 handle.close()

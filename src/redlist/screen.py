@@ -12,15 +12,10 @@ says which name or identifier met which, and which features made the score.
 
 from __future__ import annotations
 
-import hashlib
-import os
-import pickle
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from redlist.errors import RedlistError
@@ -202,13 +197,6 @@ class Screener:
             ]
         return cls(entities)
 
-    @classmethod
-    def load(cls, store: Any, *, cache: bool = True) -> Screener:
-        """:meth:`from_store`, kept in a cache file under the store's home between runs."""
-        if not cache:
-            return cls.from_store(store)
-        return cached(store, "current", lambda: cls.from_store(store))
-
     def __len__(self) -> int:
         return len(self.entities)
 
@@ -366,62 +354,6 @@ class Screener:
         return Match(entity.entity_id, entity.name, matched, score, str(entity.type), lists, explanation)
 
 
-def cached(store: Any, flavour: str, build: Any) -> Screener:
-    """A screener built by ``build()``, kept in ``<home>/cache`` between runs.
-
-    The cache is keyed by the latest snapshot of every source (id, checksum, parser version,
-    record count), the package version and the bundled data files, so an update, a reparse or an
-    upgrade builds a fresh index; a cache that cannot be read is rebuilt, never trusted.
-    """
-    path = Path(store.home) / "cache" / f"screener-{flavour}-{data_key(store)}.pickle"
-    if path.exists():
-        try:
-            with path.open("rb") as fh, gc_paused():
-                screener = pickle.load(fh)
-            if isinstance(screener, Screener):
-                return screener
-        except Exception:  # noqa: BLE001 - a damaged cache is rebuilt
-            pass
-    screener = build()
-    _write_cache(path, screener, flavour)
-    return screener
-
-
-def data_key(store: Any) -> str:
-    from redlist import __version__
-
-    parts = [__version__]
-    for snap in sorted((s for s in (store.latest(x) for x in _sources(store)) if s), key=lambda s: s.source):
-        parts.append(f"{snap.source}:{snap.id}:{snap.sha256}:{snap.parser_version}:{snap.record_count}")
-    for package in ("redlist.match", "redlist.curated"):
-        for item in sorted(_data_files(package)):
-            parts.append(f"{item.name}:{item.stat().st_size}:{item.stat().st_mtime_ns}")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
-
-
-def _sources(store: Any) -> set[str]:
-    return {snap.source for snap in store.snapshots()}
-
-
-def _data_files(package: str) -> list[Path]:
-    root = Path(str(resources.files(package)))
-    return [p for p in root.rglob("*") if p.suffix in (".csv", ".yaml")]
-
-
-def _write_cache(path: Path, screener: Screener, flavour: str) -> None:
-    """Write the cache atomically, replacing older ones of its kind; a read-only home skips it."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob(f"screener-{flavour}-*.pickle"):
-            old.unlink(missing_ok=True)
-        tmp = path.with_suffix(".tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(screener, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass
-
-
 def _min_words(query: NameForm, threshold: float) -> int:
     """How many of the query's words a list name must hold to be worth scoring.
 
@@ -447,67 +379,3 @@ def _countries(entity: Entity) -> frozenset[str]:
     codes = set(entity.countries) | set(entity.nationalities) | set(entity.citizenships)
     codes.update(a.country_code for a in entity.addresses if a.country_code)
     return frozenset(c.upper() for c in codes if c and len(c) == 2)
-
-
-@dataclass(slots=True)
-class BatchSummary:
-    """What a batch run did: rows read, rows with errors, rows with at least one match."""
-
-    rows: int = 0
-    errors: int = 0
-    matched: int = 0
-    output: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"rows": self.rows, "errors": self.errors, "matched": self.matched, "output": self.output}
-
-
-def row_query(row: Any, lists: list[str] | None = None) -> Query:
-    """The query of one input row (see :mod:`redlist.batch_io`)."""
-    return Query(
-        name=row.name,
-        type=row.type,
-        country=row.country,
-        identifiers=dict(row.identifiers),
-        lists=lists,
-        id=row.id if row.id is not None else str(row.line),
-    )
-
-
-def screen_file(
-    screener: Screener,
-    input_path: str,
-    output_path: str,
-    *,
-    name_column: str = "name",
-    id_column: str = "id",
-    threshold: float | None = None,
-    limit: int = 10,
-    lists: list[str] | None = None,
-    progress: Any = None,
-) -> BatchSummary:
-    """Screen every row of a CSV/XLSX/Parquet/JSONL file into a JSONL/CSV/XLSX file, in input order.
-
-    A bad row (no name, binary junk, a malformed identifier) is written with its ``error`` and the
-    run goes on: the output has one result per input row. ``progress(stage, done, total)`` is called
-    as rows are screened.
-    """
-    from redlist.batch_io import process_file
-
-    def answer(row: Any) -> dict[str, Any]:
-        query = row_query(row, lists)
-        if row.error:
-            return ScreenResult(query, error=row.error).to_dict()
-        return screener.screen(query, threshold=threshold, limit=limit).to_dict()
-
-    counts = process_file(
-        input_path,
-        output_path,
-        answer,
-        name_column=name_column,
-        id_column=id_column,
-        progress=progress,
-        stage="screening",
-        every=200,
-    )
-    return BatchSummary(counts["rows"], counts["errors"], counts["matched"], str(output_path))

@@ -5,7 +5,7 @@ string; how OpenRefine and the ``reconciler`` package send them), as ``GET ?quer
 JSON body ``{"queries": {...}}``; data extension comes the same ways as ``extend``. Suggest
 (entity, type, property), preview and property proposal live under ``/reconcile/...``.
 
-Candidates come from :meth:`redlist.screen.Screener.screen` with a low threshold, so a user sees
+Candidates come from :meth:`redlist.service.Redlist.screen` with a low threshold, so a user sees
 near misses too; ``match`` is set only for a clear best candidate at or above the screener's
 own threshold.
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import json
 import re
-import weakref
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -23,9 +23,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from redlist import __version__
-from redlist.api.app import ApiError, Auth, loaded
+from redlist.api.deps import ApiError, Auth, Facade, facade
 from redlist.model import LISTS, Entity, EntityType, IdType, NameType
-from redlist.screen import MATCH_THRESHOLD, QUERY_TYPES, Query
+from redlist.service import MATCH_THRESHOLD, QUERY_TYPES, Query, Redlist
 
 router = APIRouter(tags=["reconciliation"])
 
@@ -95,16 +95,14 @@ async def reconcile_post(request: Request, _: Auth) -> Response:
 
 
 @router.get("/reconcile/suggest/entity")
-def suggest_entity(request: Request, _: Auth, prefix: str = "", cursor: int = 0) -> Response:
+def suggest_entity(request: Request, redlist: Facade, _: Auth, prefix: str = "", cursor: int = 0) -> Response:
     """List entries whose names (or a word in them) start with ``prefix``."""
-    entities = _by_id(request)
-    found = _prefix_search(request, prefix, cursor + SUGGEST_LIMIT)[cursor:]
+    found = redlist.suggest(prefix, cursor + SUGGEST_LIMIT)[cursor:]
     result = []
-    for entity_id in found:
-        entity = entities[entity_id]
+    for entity in found:
         result.append(
             {
-                "id": entity_id,
+                "id": entity.entity_id,
                 "name": entity.name,
                 "description": describe(entity),
                 "notable": [type_of(entity)],
@@ -129,9 +127,9 @@ def suggest_property(request: Request, _: Auth, prefix: str = "") -> Response:
 
 
 @router.get("/reconcile/preview", response_class=HTMLResponse)
-def preview(request: Request, _: Auth, id: str) -> HTMLResponse:  # noqa: A002 - the spec's name
+def preview(redlist: Facade, _: Auth, id: str) -> HTMLResponse:  # noqa: A002 - the spec's name
     """A small HTML card for one entry: name, type, lists and programs."""
-    entity = _by_id(request).get(id)
+    entity = redlist.listed(id)
     if entity is None:
         raise ApiError(404, f"no entity {id!r}")
     return HTMLResponse(preview_html(entity))
@@ -185,7 +183,7 @@ def manifest(base: str) -> dict[str, Any]:
 # --- queries ---------------------------------------------------------------------------------
 
 
-def reconcile(screener: Any, queries: dict[str, Any]) -> dict[str, Any]:
+def reconcile(redlist: Redlist, queries: dict[str, Any]) -> dict[str, Any]:
     """Results for a query batch: ``{key: {"result": [candidates]}}``."""
     if len(queries) > MAX_QUERIES:
         raise ApiError(413, f"{len(queries):,} queries in one batch; the limit is {MAX_QUERIES:,}")
@@ -194,7 +192,7 @@ def reconcile(screener: Any, queries: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(raw, dict):
             raise ApiError(400, f"query {key!r} is not a JSON object")
         query, allowed, limit = _query(key, raw)
-        result = screener.screen(query, threshold=CANDIDATE_THRESHOLD, limit=MAX_LIMIT * 2)
+        result = redlist.screen(query, threshold=CANDIDATE_THRESHOLD, limit=MAX_LIMIT * 2)
         # a query the screener cannot read (empty, only a legal form) has no candidates
         matches = [m for m in result.matches if allowed is None or _type_id(m.type) in allowed][:limit]
         out[str(key)] = {"result": [_candidate(m, i, matches) for i, m in enumerate(matches)]}
@@ -319,7 +317,7 @@ def type_of(entity: Entity) -> dict[str, str]:
 # --- data extension --------------------------------------------------------------------------
 
 
-def extend(entities: dict[str, Entity], request: dict[str, Any]) -> dict[str, Any]:
+def extend(lookup: Callable[[str], Entity | None], request: dict[str, Any]) -> dict[str, Any]:
     """Property values for entity ids: ``{"meta": [...], "rows": {id: {prop: [values]}}}``."""
     ids, props = request.get("ids"), request.get("properties")
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
@@ -334,7 +332,7 @@ def extend(entities: dict[str, Entity], request: dict[str, Any]) -> dict[str, An
         raise ApiError(400, f"extend: unknown properties {unknown}; use: {', '.join(EXTEND_PROPERTIES)}")
     rows = {}
     for entity_id in ids:
-        entity = entities.get(entity_id)
+        entity = lookup(entity_id)
         rows[entity_id] = {p: (_values(entity, p) if entity else []) for p in wanted}
     return {"meta": [{"id": p, "name": EXTEND_PROPERTIES[p]} for p in wanted], "rows": rows}
 
@@ -406,39 +404,6 @@ def _starts(prefix: str, *texts: str) -> bool:
     return not p or any(t.casefold().startswith(p) or f" {p}" in f" {t.casefold()}" for t in texts)
 
 
-_NAMES: weakref.WeakKeyDictionary[Any, list[tuple[str, str]]] = weakref.WeakKeyDictionary()
-_IDS: weakref.WeakKeyDictionary[Any, dict[str, Entity]] = weakref.WeakKeyDictionary()
-
-
-def _by_id(request: Request) -> dict[str, Entity]:
-    """Entries of the loaded screener by entity id (built once per loaded generation)."""
-    screener = loaded(request).screener
-    found = _IDS.get(screener)
-    if found is None:
-        found = {}
-        for entity in screener.entities:
-            found.setdefault(entity.entity_id, entity)
-        _IDS[screener] = found
-    return found
-
-
-def _prefix_search(request: Request, prefix: str, limit: int) -> list[str]:
-    """Entity ids with a name starting with ``prefix`` first, then a name with a word starting so."""
-    p = " ".join(prefix.casefold().split())
-    if not p:
-        return []
-    screener = loaded(request).screener
-    names = _NAMES.get(screener)
-    if names is None:
-        names = [
-            (" ".join(n.value.casefold().split()), e.entity_id) for e in screener.entities for n in e.names
-        ]
-        _NAMES[screener] = names
-    starts = [eid for text, eid in names if text.startswith(p)]
-    inner = [eid for text, eid in names if f" {p}" in f" {text}" and not text.startswith(p)]
-    return list(dict.fromkeys(starts + inner))[:limit]
-
-
 # --- request plumbing ------------------------------------------------------------------------
 
 
@@ -463,9 +428,9 @@ async def _payload(request: Request) -> dict[str, Any]:
 def _answer(request: Request, fields: dict[str, Any]) -> Response:
     if "queries" in fields:
         queries = _decode(fields["queries"], "queries")
-        return _json(request, reconcile(loaded(request).screener, queries))
+        return _json(request, reconcile(facade(request), queries))
     if "extend" in fields:
-        return _json(request, extend(_by_id(request), _decode(fields["extend"], "extend")))
+        return _json(request, extend(facade(request).listed, _decode(fields["extend"], "extend")))
     raise ApiError(400, "give 'queries' (a JSON object of queries) or 'extend'")
 
 

@@ -23,15 +23,15 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
-from redlist.api.app import ApiError, Auth, entity_record, loaded
+from redlist.api.deps import ApiError, Auth, Facade, facade
 from redlist.errors import RedlistError
 from redlist.model import LISTS
-from redlist.regimes.rules import ACTIVITY_TEXT
+from redlist.render.timeline import render_chart
+from redlist.service import ACTIVITY_TEXT, Query, Timeline
 
 router = APIRouter(include_in_schema=False)
 
 HERE = Path(__file__).parent
-MAX_UPLOAD = 10 * 1024 * 1024  # bytes; the app-wide body limit may refuse a big upload earlier
 _CHUNK = 64 * 1024
 UPLOAD_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".jsonl", ".ndjson", ".parquet")
 DOWNLOAD_FORMATS = {
@@ -92,8 +92,6 @@ def search_page(
     scope: str = "all",
 ) -> HTMLResponse:
     """The search form and, when a name was given, its matches with scores and explanations."""
-    from redlist.screen import Query
-
     form = {"q": q, "country": country, "type": type, "threshold": threshold, "scope": scope}
     if not q.strip():
         return render(request, "search.html", form=form, result=None, error=None)
@@ -106,12 +104,13 @@ def search_page(
             request, "search.html", 400, form=form, result=None, error="threshold must be between 0 and 1"
         )
     query = Query(name=q, country=country.strip().upper() or None, type=type.strip() or None)
-    data = loaded(request)
-    # The checker's screener also holds entries no longer listed (Xiaomi's vacated designation),
-    # so a search shows a party's past as well as its present; each match says which it is.
-    screener = data.screener if scope == "current" else data.checker.screener
-    result = screener.screen(query, threshold=level, limit=25)
-    current = _current_ids(data)
+    redlist = facade(request)
+    # The "all" scope also holds entries no longer listed (Xiaomi's vacated designation), so a
+    # search shows a party's past as well as its present; each match says which it is.
+    result = redlist.screen(
+        query, threshold=level, limit=25, scope="current" if scope == "current" else "all"
+    )
+    current = {m.entity_id for m in result.matches if redlist.listed(m.entity_id) is not None}
     status = 400 if result.error else 200
     return render(
         request, "search.html", status, form=form, result=result, error=result.error, current=current
@@ -119,16 +118,15 @@ def search_page(
 
 
 @router.get("/ui/entity/{entity_id}", response_class=HTMLResponse)
-def entity_page(entity_id: str, request: Request, _: Auth) -> HTMLResponse:
+def entity_page(entity_id: str, request: Request, redlist: Facade, _: Auth) -> HTMLResponse:
     """Every listing of one entry, its dated timeline (chart and table), court events and citations."""
-    from redlist.check import party_timeline
-
-    data = loaded(request)
-    found = entity_record(data, entity_id)
-    if found is None:
+    record = redlist.entity(entity_id)
+    if record is None:
         return error_page(request, 404, f"No entity {entity_id!r} in the store or the curated lists.")
+    found = record.to_dict()
+    timeline: Timeline | None
     try:
-        timeline = party_timeline(data.checker, entity_id=entity_id)
+        timeline = redlist.timeline(entity_id=entity_id)
     except RedlistError:
         timeline = None  # an id the store knows but the checker does not: show the record alone
     court = [e for e in timeline.entries if e.case] if timeline else []
@@ -145,11 +143,10 @@ def entity_page(entity_id: str, request: Request, _: Auth) -> HTMLResponse:
 
 @router.get("/ui/changes", response_class=HTMLResponse)
 def changes_page(
-    request: Request, _: Auth, source: str = "", since: str = "", until: str = ""
+    request: Request, redlist: Facade, _: Auth, source: str = "", since: str = "", until: str = ""
 ) -> HTMLResponse:
     """What was added, removed and amended per source in a date range, oldest first."""
-    store = loaded(request).store
-    sources = sorted({s.source for s in store.snapshots()})
+    sources = redlist.stored_sources()
     form = {"source": source, "since": since, "until": until}
     try:
         for label, value in (("since", since), ("until", until)):
@@ -163,7 +160,7 @@ def changes_page(
         return render(
             request, "changes.html", exc.status, form=form, sources=sources, events=[], error=exc.message
         )
-    events = store.events(source=source or None, since=since.strip() or None, until=until.strip() or None)
+    events = redlist.changes(source=source or None, since=since.strip() or None, until=until.strip() or None)
     counts = {c: sum(1 for e in events if e.change == c) for c in ("added", "removed", "amended")}
     return render(
         request,
@@ -180,6 +177,7 @@ def changes_page(
 @router.get("/ui/check", response_class=HTMLResponse)
 def check_page(
     request: Request,
+    redlist: Facade,
     _: Auth,
     name: str = "",
     entity_id: str = "",
@@ -192,7 +190,7 @@ def check_page(
     if not name.strip() and not entity_id.strip():
         return render(request, "check.html", **context)
     try:
-        result = loaded(request).checker.check(
+        result = redlist.check(
             name.strip() or None,
             entity_id=entity_id.strip() or None,
             activity=activity,
@@ -215,9 +213,10 @@ def plain_words(result: Any) -> str:
 
 
 @router.get("/ui/batch", response_class=HTMLResponse)
-def batch_form(request: Request, _: Auth) -> HTMLResponse:
+def batch_form(request: Request, redlist: Facade, _: Auth) -> HTMLResponse:
     """The upload form for batch screening."""
-    return render(request, "batch.html", formats=DOWNLOAD_FORMATS, error=None, max_mb=MAX_UPLOAD // 2**20)
+    max_mb = redlist.settings.max_upload // 2**20
+    return render(request, "batch.html", formats=DOWNLOAD_FORMATS, error=None, max_mb=max_mb)
 
 
 @router.post("/ui/batch")
@@ -230,10 +229,11 @@ async def batch_upload(
 ) -> Response:
     """Screen every row of an uploaded CSV/XLSX; the result comes back as a CSV, XLSX or JSONL download."""
     suffix = Path(file.filename or "").suffix.lower()
+    max_upload = facade(request).settings.max_upload
 
     def refuse(status: int, message: str) -> HTMLResponse:
         page = render(
-            request, "batch.html", status, formats=DOWNLOAD_FORMATS, error=message, max_mb=MAX_UPLOAD // 2**20
+            request, "batch.html", status, formats=DOWNLOAD_FORMATS, error=message, max_mb=max_upload // 2**20
         )
         return page
 
@@ -251,12 +251,14 @@ async def batch_upload(
         return refuse(400, "threshold must be between 0 and 1")
     work = Path(tempfile.mkdtemp(prefix="redlist-ui-"))
     source = work / f"upload{suffix}"
-    if not await _save(file, source):
+    if not await _save(file, source, max_upload):
         shutil.rmtree(work, ignore_errors=True)
-        return refuse(413, f"the file is over {MAX_UPLOAD // 2**20} MB; split it or use the CLI")
+        return refuse(413, f"the file is over {max_upload // 2**20} MB; split it or use the CLI")
     target = work / f"result.{output}"
     try:
-        summary = await run_in_threadpool(_screen_upload, request, source, target, level)
+        summary = await run_in_threadpool(
+            facade(request).screen_file, str(source), str(target), threshold=level
+        )
     except RedlistError as exc:
         shutil.rmtree(work, ignore_errors=True)
         # the library names the temp path; the user knows the file by the name they uploaded
@@ -274,35 +276,16 @@ async def batch_upload(
 # --- helpers --------------------------------------------------------------------------------------
 
 
-async def _save(upload: UploadFile, path: Path) -> bool:
-    """Copy the upload to ``path``; False (and a partial file) once it is over :data:`MAX_UPLOAD`."""
+async def _save(upload: UploadFile, path: Path, limit: int) -> bool:
+    """Copy the upload to ``path``; False (and a partial file) once it is over ``limit`` bytes."""
     size = 0
     with open(path, "wb") as out:
         while chunk := await upload.read(_CHUNK):
             size += len(chunk)
-            if size > MAX_UPLOAD:
+            if size > limit:
                 return False
             out.write(chunk)
     return True
-
-
-def _screen_upload(request: Request, source: Path, target: Path, threshold: float | None) -> Any:
-    from redlist.screen import screen_file
-
-    return screen_file(loaded(request).screener, str(source), str(target), threshold=threshold)
-
-
-_CURRENT: dict[str, frozenset[str]] = {}
-
-
-def _current_ids(data: Any) -> frozenset[str]:
-    """Ids of the entries on a list today (the current screener's), once per data generation."""
-    ids = _CURRENT.get(data.key)
-    if ids is None:
-        ids = frozenset(e.entity_id for e in data.screener.entities)
-        _CURRENT.clear()  # keep only the newest generation
-        _CURRENT[data.key] = ids
-    return ids
 
 
 def _safe_stem(filename: str | None) -> str:
@@ -323,10 +306,8 @@ def _iso(value: str, label: str) -> str:
         raise ApiError(400, f"{label} must be a date as YYYY-MM-DD, not {value!r}") from exc
 
 
-def _chart(timeline: Any) -> str | None:
+def _chart(timeline: Timeline) -> str | None:
     """The timeline chart as a ``data:`` URI of an SVG (None when matplotlib is missing)."""
-    from redlist.render.timeline import render_chart
-
     with tempfile.TemporaryDirectory(prefix="redlist-chart-") as folder:
         path = Path(folder) / "timeline.svg"
         try:

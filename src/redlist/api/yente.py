@@ -2,26 +2,25 @@
 
 ``POST /match/{dataset}``, ``GET /search/{dataset}`` and ``GET /catalog`` speak yente's wire
 format; entities come out in FollowTheMoney (FtM) shape (property names as in
-:mod:`redlist.export_ftm`) with redlist's own entity ids. Datasets are ``default`` (every list)
+:mod:`redlist.render.ftm`) with redlist's own entity ids. Datasets are ``default`` (every list)
 and one per list id in :data:`redlist.model.LISTS`.
 
-yente's ``GET /entities/{id}`` path is the main API's own entity route; :func:`yente_entity`
+yente's ``GET /entities/{id}`` path is the main API's own entity route; :func:`entity_dict`
 gives the yente shape for it (yente clients always send a ``nested`` query parameter).
 """
 
 from __future__ import annotations
 
-import weakref
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from redlist.api.app import MAX_BATCH, ApiError, Auth, loaded
-from redlist.export_ftm import to_ftm
+from redlist.api.deps import ApiError, Auth, Facade
 from redlist.model import LISTS, Entity
-from redlist.screen import MATCH_THRESHOLD, Match, Screener
-from redlist.screen import Query as ScreenQuery
+from redlist.render.ftm import to_ftm
+from redlist.service import MATCH_THRESHOLD, Match, Redlist
+from redlist.service import Query as ScreenQuery
 
 router = APIRouter(tags=["yente"])
 
@@ -71,7 +70,7 @@ class MatchQuery(BaseModel):
 
 
 class MatchBody(BaseModel):
-    queries: dict[str, MatchQuery] = Field(..., max_length=MAX_BATCH)
+    queries: dict[str, MatchQuery]
     weights: dict[str, float] = Field(default_factory=dict)  # accepted for compatibility; unused
     config: dict[str, Any] = Field(default_factory=dict)  # accepted for compatibility; unused
 
@@ -121,17 +120,6 @@ def catalog(_: Auth) -> dict[str, Any]:
 
 # --- entities ----------------------------------------------------------------------------------
 
-_BY_ID: weakref.WeakKeyDictionary[Screener, dict[str, Entity]] = weakref.WeakKeyDictionary()
-
-
-def _by_id(screener: Screener) -> dict[str, Entity]:
-    """Entity id -> entity of one screener generation (built once per generation)."""
-    found = _BY_ID.get(screener)
-    if found is None:
-        found = {e.entity_id: e for e in screener.entities}
-        _BY_ID[screener] = found
-    return found
-
 
 def entity_dict(entity: Entity) -> dict[str, Any]:
     """An entity in yente's shape: FtM schema and properties, redlist's id, lists as datasets."""
@@ -145,12 +133,6 @@ def entity_dict(entity: Entity) -> dict[str, Any]:
         "referents": [],
         "target": True,
     }
-
-
-def yente_entity(data: Any, entity_id: str) -> dict[str, Any] | None:
-    """The yente-shaped entity ``entity_id`` among the current lists (curated included), or None."""
-    entity = _by_id(data.screener).get(entity_id)
-    return entity_dict(entity) if entity is not None else None
 
 
 # --- match -------------------------------------------------------------------------------------
@@ -230,7 +212,7 @@ def scored(match: Match, entity: Entity, threshold: float) -> dict[str, Any]:
 
 
 def _match_one(
-    data: Any, query: MatchQuery, lists: list[str] | None, cutoff: float, limit: int
+    redlist: Redlist, query: MatchQuery, lists: list[str] | None, cutoff: float, limit: int
 ) -> tuple[list[Match], list[str], str | None]:
     """The best match per entity over every query form; with warnings and the first error."""
     best: dict[str, Match] = {}
@@ -240,7 +222,7 @@ def _match_one(
     if not queries:
         return [], warnings, "give at least one name or identifier in properties"
     for q in queries:
-        result = data.screener.screen(q, threshold=cutoff, limit=limit)
+        result = redlist.screen(q, threshold=cutoff, limit=limit)
         if result.error:
             errors.append(result.error)
         warnings += [w for w in result.warnings if w not in warnings]
@@ -256,7 +238,7 @@ def _match_one(
 def match(
     dataset: str,
     body: MatchBody,
-    request: Request,
+    redlist: Facade,
     _: Auth,
     threshold: Annotated[float, Query(ge=0, le=1)] = MATCH_THRESHOLD,
     cutoff: Annotated[float, Query(ge=0, le=1)] = DEFAULT_CUTOFF,
@@ -270,16 +252,18 @@ def match(
 ) -> dict[str, Any]:
     """Match example entities (yente's /match): per query key, scored entities, best first."""
     lists = dataset_lists(dataset, include_dataset, exclude_dataset)
-    data = loaded(request)
-    by_id = _by_id(data.screener)
+    if len(body.queries) > redlist.settings.max_batch:
+        raise ApiError(
+            422, f"queries: {len(body.queries):,} in one batch; the limit is {redlist.settings.max_batch:,}"
+        )
     floor = min(cutoff, threshold)
     responses: dict[str, Any] = {}
     for key, query in body.queries.items():
         # ask for extra so post-filters (schema, entity ids, topics) still leave `limit` results
-        matches, warnings, error = _match_one(data, query, lists, floor, limit + 50)
+        matches, warnings, error = _match_one(redlist, query, lists, floor, limit + 50)
         results = []
         for m in matches:
-            entity = by_id.get(m.entity_id)
+            entity = redlist.listed(m.entity_id)
             if entity is None or m.entity_id in (exclude_entity_ids or []):
                 continue
             item = scored(m, entity, threshold)
@@ -318,7 +302,7 @@ def _total(n: int) -> dict[str, Any]:
 @router.get("/search/{dataset}")
 def search(
     dataset: str,
-    request: Request,
+    redlist: Facade,
     _: Auth,
     q: Annotated[str, Query(max_length=1000)] = "",
     limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 10,
@@ -340,16 +324,14 @@ def search(
     if not q.strip():
         raise ApiError(400, "give q, the text to search for")
     kind = SCHEMA_TYPES.get(schema, "any") if schema else None
-    data = loaded(request)
-    by_id = _by_id(data.screener)
     query = ScreenQuery(name=q, type=kind, lists=lists)
-    result = data.screener.screen(query, threshold=0.4 if fuzzy else 0.5, limit=offset + limit + 50)
+    result = redlist.screen(query, threshold=0.4 if fuzzy else 0.5, limit=offset + limit + 50)
     if result.error:
         raise ApiError(400, result.error)
     wanted = {c.upper() for c in countries or []}
     found = []
     for m in result.matches:
-        entity = by_id.get(m.entity_id)
+        entity = redlist.listed(m.entity_id)
         if entity is None:
             continue
         item = entity_dict(entity)

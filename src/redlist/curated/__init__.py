@@ -44,6 +44,7 @@ the ``load_*`` functions raise :class:`CuratedDataError` on the first.
 
 from redlist.curated.loader import (
     CaseRef,
+    CuratedData,
     CuratedDataError,
     CuratedEntry,
     CuratedList,
@@ -53,6 +54,7 @@ from redlist.curated.loader import (
     curated_entities,
     data_dir,
     entry_entity,
+    load,
     load_events,
     load_lists,
 )
@@ -64,6 +66,7 @@ __all__ = [
     "EVENT_KINDS",
     "VERIFICATION",
     "CaseRef",
+    "CuratedData",
     "CuratedDataError",
     "CuratedEntry",
     "CuratedList",
@@ -73,6 +76,7 @@ __all__ = [
     "curated_entities",
     "data_dir",
     "entry_entity",
+    "load",
     "load_events",
     "load_lists",
 ]

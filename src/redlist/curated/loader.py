@@ -13,7 +13,8 @@ of dates). Every problem names the file, the line, the entry or event id and the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -356,3 +357,39 @@ def entry_entity(entry: CuratedEntry) -> Entity:
 def curated_entities(folder: Path | None = None) -> list[Entity]:
     """Every curated entry as an :class:`Entity`, one listing per listing period."""
     return [entry_entity(e) for lst in load_lists(folder) for e in lst.entries]
+
+
+@dataclass(frozen=True)
+class CuratedData:
+    """Everything in one curated folder, loaded and checked once: lists, events, entries as entities."""
+
+    lists: tuple[CuratedList, ...]
+    events: tuple[LegalEvent, ...]
+    entities: dict[str, Entity] = field(default_factory=dict)  # entity id -> entity
+    verification: dict[str, str] = field(default_factory=dict)  # entity id -> verification level
+
+
+def load(folder: Path | None = None) -> CuratedData:
+    """The curated lists and events of ``folder`` (default: the packaged data, read once per process)."""
+    if folder is None:
+        return _load_packaged()
+    return _load_folder(Path(folder))
+
+
+@functools.cache
+def _load_packaged() -> CuratedData:
+    return _load_folder(data_dir())
+
+
+def _load_folder(folder: Path) -> CuratedData:
+    problems: list[str] = []
+    lists = _parse_lists(folder, problems)
+    events = _parse_events(folder, lists, problems)
+    datafile.raise_problems(problems, CuratedDataError)
+    entries = [entry for lst in lists for entry in lst.entries]
+    return CuratedData(
+        lists=tuple(lists),
+        events=tuple(sorted(events, key=lambda e: (e.date, e.id))),
+        entities={entry.entity_id: entry_entity(entry) for entry in entries},
+        verification={entry.entity_id: entry.verification for entry in entries},
+    )

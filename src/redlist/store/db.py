@@ -1,6 +1,6 @@
 """The embedded SQLite store: snapshots, their records (deduplicated by content) and change events.
 
-One file, ``redlist.sqlite`` under ``REDLIST_HOME``. Record bodies are stored once per distinct
+One file, ``redlist.sqlite`` in the home directory (or the path the settings give). Record bodies are stored once per distinct
 content (``records``, keyed by the sha256 of their canonical JSON); each snapshot maps its record
 keys to those hashes (``snapshot_records``). A snapshot and its events are written in a single
 transaction, so a failed update leaves the store exactly as it was.
@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from redlist import config
 from redlist.errors import StoreError
 from redlist.model import Change, ChangeEvent, Entity, RawFile, Snapshot
 from redlist.store.archive import RawArchive
@@ -89,19 +88,22 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, home: Path) -> None:
         self.conn = conn
         self.home = home
-        self.archive = RawArchive(config.raw_dir(home))
+        self.archive = RawArchive(home / "raw")
 
     # --- lifecycle -----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, home: Path | None = None, *, create: bool = True, shared: bool = False) -> Store:
-        """Open (and create if needed) the store under ``home`` (default ``REDLIST_HOME``).
+    def open(
+        cls, home: Path, *, path: Path | None = None, create: bool = True, shared: bool = False
+    ) -> Store:
+        """Open (and create if needed) the store of the home directory ``home``.
 
-        ``shared``: the connection may be used from several threads (the API's read-only use;
-        SQLite serialises the calls).
+        ``path`` is the SQLite file (default ``home/redlist.sqlite``); raw publications are
+        archived under ``home/raw``. ``shared``: the connection may be used from several threads
+        (the API's read-only use; SQLite serialises the calls).
         """
-        home = home or config.home()
-        path = config.db_path(home)
+        home = Path(home)
+        path = path or home / "redlist.sqlite"
         if not create and not path.exists():
             raise StoreError(f"no data yet in {home}: run `redlist update` first")
         try:

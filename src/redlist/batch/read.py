@@ -1,17 +1,12 @@
-"""Tabular input and output for batch screening and batch status checks.
+"""Reading batch files: CSV/TSV, XLSX, Parquet and JSON lines, streamed row by row.
 
-Reading streams CSV/TSV, XLSX, Parquet and JSON lines row by row (a file of millions of rows is
-never held in memory) and yields one :class:`InputRow` per data row. The row count is faithful:
-a row that cannot be read (invalid UTF-8, wrong number of fields, a JSON line that is not an
-object, an empty line between data rows) still yields an ``InputRow`` with ``error`` set, so the
-caller can report it and output rows = input rows. The only rows not yielded are fully empty rows
-*before the header* and *after the last data row* of CSV, XLSX and JSON lines files (editors and
-spreadsheets leave those behind; they are not data a user typed). Parquet rows are all yielded.
-
-Writing produces JSON lines (one object per input row), a JSON array (``.json``), or CSV/XLSX with
-one row per match; a result without matches still gets one row, so every input row appears.
-Spreadsheet cells starting with ``= + - @`` (or tab/CR) are prefixed with ``'`` so a name on a
-list cannot run as a formula when the file is opened.
+A file of millions of rows is never held in memory; each data row gives one :class:`InputRow`.
+The row count is faithful: a row that cannot be read (invalid UTF-8, wrong number of fields, a
+JSON line that is not an object, an empty line between data rows) still yields an ``InputRow``
+with ``error`` set, so the caller can report it and output rows = input rows. The only rows not
+yielded are fully empty rows *before the header* and *after the last data row* of CSV, XLSX and
+JSON lines files (editors and spreadsheets leave those behind; they are not data a user typed).
+Parquet rows are all yielded.
 """
 
 from __future__ import annotations
@@ -23,7 +18,7 @@ import json
 import math
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -57,16 +52,6 @@ INPUT_FORMATS: dict[str, str] = {
     ".ndjson": "jsonl",
 }
 
-# ".json" is a real JSON array (streamed, one element per line) because that is what a tool
-# opening a .json file expects; use .jsonl/.ndjson for one object per line.
-OUTPUT_FORMATS: dict[str, str] = {
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".json": "json",
-    ".csv": "csv",
-    ".xlsx": "xlsx",
-}
-
 # Columns the reader gives a role; anything else lands in InputRow.extra.
 _FIXED = ("type", "country")
 _DELIMITERS = (",", ";", "\t", "|")
@@ -75,8 +60,6 @@ _SAMPLE = 64 * 1024
 # small enough that an unclosed quote fails instead of swallowing gigabytes.
 _CSV_FIELD_LIMIT = 10 * 1024 * 1024
 _PARQUET_BATCH = 16 * 1024
-_XLSX_MAX_ROWS = 1_048_576
-_XLSX_MAX_CELL = 32_767
 
 
 @dataclass(slots=True)
@@ -248,7 +231,7 @@ def detect_format(path: str | Path, format: str | None = None) -> str:
         fmt = INPUT_FORMATS.get("." + format.lower().lstrip("."), format.lower())
         if fmt not in set(INPUT_FORMATS.values()):
             raise RedlistError(
-                f"unsupported input format {format!r} (supported: {_supported(INPUT_FORMATS)})"
+                f"unsupported input format {format!r} (supported: {format_list(INPUT_FORMATS)})"
             )
         return fmt
     suffix = Path(str(path)).suffix.lower()
@@ -261,11 +244,12 @@ def detect_format(path: str | Path, format: str | None = None) -> str:
         hint = " Write one JSON object per line and name the file .jsonl."
     raise RedlistError(
         f"{path}: unsupported input file type {suffix or '(no extension)'!r} "
-        f"(supported: {_supported(INPUT_FORMATS)}).{hint}"
+        f"(supported: {format_list(INPUT_FORMATS)}).{hint}"
     )
 
 
-def _supported(table: dict[str, str]) -> str:
+def format_list(table: dict[str, str]) -> str:
+    """The file extensions of a format table, for messages."""
     return ", ".join(table)
 
 
@@ -718,319 +702,3 @@ def _count_xlsx(path: Path) -> int | None:
                     return None  # no dimension, or "A1" (unknown or a single cell)
                 return max(int(dim.group(1)) - 1, 0)
     return None
-
-
-# --------------------------------------------------------------------------------------------
-# Writing
-
-
-def result_for(
-    row: InputRow, result: dict[str, Any] | None = None, *, error: str | None = None
-) -> dict[str, Any]:
-    """The writer's record for one input row: the screener's ``to_dict()`` plus the row's id and line.
-
-    With no ``result`` (a row that could not be read, or was not screened) the query is rebuilt
-    from the row and ``matches`` is empty; ``error`` defaults to the row's reading error.
-    """
-    out: dict[str, Any] = {"id": row.key, "line": row.line}
-    result = result or {}
-    out["query"] = result.get("query") or {
-        k: v
-        for k, v in (
-            ("name", row.name),
-            ("type", row.type),
-            ("country", row.country),
-            ("identifiers", row.identifiers or None),
-        )
-        if v is not None
-    }
-    out["matches"] = list(result.get("matches") or [])
-    err = error or result.get("error") or row.error
-    if err:
-        out["error"] = err
-    if result.get("warnings"):
-        out["warnings"] = list(result["warnings"])
-    return out
-
-
-SPREADSHEET_COLUMNS: tuple[str, ...] = (
-    "input_line",
-    "input_id",
-    "input_name",
-    "error",
-    "rank",
-    "score",
-    "entity_id",
-    "name",
-    "matched_name",
-    "lists",
-    "source_ids",
-    "programs",
-    "explanation",
-    "warnings",
-)
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: object) -> object:
-    """Spreadsheet-safe cell: text that a spreadsheet would run as a formula gets a leading ``'``."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def spreadsheet_rows(result: dict[str, Any]) -> Iterator[list[object]]:
-    """One row per match (in :data:`SPREADSHEET_COLUMNS` order); one row with empty match cells if none."""
-    query = result.get("query") or {}
-    head: list[object] = [
-        result.get("line"),
-        result.get("id"),
-        query.get("name"),
-        result.get("error"),
-    ]
-    warnings = "; ".join(str(w) for w in result.get("warnings") or []) or None
-    matches = result.get("matches") or []
-    if not matches:
-        yield [*head, *([None] * 9), warnings]
-        return
-    for rank, m in enumerate(matches, start=1):
-        yield [*head, rank, *_match_cells(m), warnings]
-
-
-def _match_cells(m: Any) -> list[object]:
-    if not isinstance(m, dict):
-        m = m.to_dict() if hasattr(m, "to_dict") else vars(m)
-    lists = [x for x in m.get("lists") or [] if isinstance(x, dict)]
-    list_ids = list(dict.fromkeys(str(x.get("list")) for x in lists if x.get("list")))
-    source_ids = list(
-        dict.fromkeys(
-            f"{x.get('list')}:{x.get('source_id')}" for x in lists if x.get("source_id") is not None
-        )
-    )
-    programs = list(dict.fromkeys(str(p) for x in lists for p in x.get("programs") or []))
-    explanation = m.get("explanation")
-    if isinstance(explanation, dict):
-        explanation = explanation.get("summary")
-    score = m.get("score")
-    return [
-        round(score, 4) if isinstance(score, float) else score,
-        m.get("entity_id"),
-        m.get("name"),
-        m.get("matched_name"),
-        ";".join(list_ids) or None,
-        ";".join(source_ids) or None,
-        ";".join(programs) or None,
-        None if explanation is None else str(explanation),
-    ]
-
-
-class ResultWriter:
-    """Writes screening results in input order; use as a context manager (see :func:`open_writer`)."""
-
-    format: str
-
-    def __enter__(self) -> ResultWriter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def write(self, result: dict[str, Any]) -> None:
-        """Write the record for one input row (see :func:`result_for`)."""
-        raise NotImplementedError
-
-    def write_all(self, results: Iterable[dict[str, Any]]) -> int:
-        """Write every result; returns how many were written."""
-        n = 0
-        for r in results:
-            self.write(r)
-            n += 1
-        return n
-
-    def close(self) -> None:
-        """Flush and close (standard output is flushed, not closed)."""
-
-
-def _json_record(result: dict[str, Any]) -> dict[str, Any]:
-    out = dict(result)
-    if out.get("id") is None:
-        out["id"] = str(out.get("line")) if out.get("line") is not None else None
-    # fixed key order so files diff well: id, line, query, matches, error, warnings, anything else
-    order = ["id", "line", "query", "matches", "error", "warnings"]
-    return {k: out[k] for k in order if k in out} | {k: v for k, v in out.items() if k not in order}
-
-
-class _JsonWriter(ResultWriter):
-    _FLUSH_EVERY = 1000
-
-    def __init__(self, stream: IO[str], *, owned: bool, array: bool) -> None:
-        self.format = "json" if array else "jsonl"
-        self._f, self._owned, self._array = stream, owned, array
-        self._n = 0
-        if array:
-            self._f.write("[")
-
-    def write(self, result: dict[str, Any]) -> None:
-        text = json.dumps(_json_record(result), ensure_ascii=False, default=str)
-        if self._array:
-            text = ("\n" if self._n == 0 else ",\n") + text
-        else:
-            text += "\n"
-        self._f.write(text)
-        self._n += 1
-        if self._n % self._FLUSH_EVERY == 0:
-            self._f.flush()  # a reader tailing the output (or a crash) sees progress
-
-    def close(self) -> None:
-        if self._f.closed:
-            return
-        if self._array:
-            self._f.write("\n]\n")
-            self._array = False
-        if self._owned:
-            self._f.close()
-        else:
-            self._f.flush()
-
-
-class _CsvWriter(ResultWriter):
-    format = "csv"
-
-    def __init__(self, stream: IO[str]) -> None:
-        self._f = stream
-        self._w = csv.writer(stream)
-        self._w.writerow(SPREADSHEET_COLUMNS)
-
-    def write(self, result: dict[str, Any]) -> None:
-        result = _json_record(result)
-        for row in spreadsheet_rows(result):
-            self._w.writerow(["" if v is None else neutralise(v) for v in row])
-
-    def close(self) -> None:
-        if not self._f.closed:
-            self._f.close()
-
-
-class _XlsxWriter(ResultWriter):
-    format = "xlsx"
-
-    def __init__(self, path: Path) -> None:
-        import openpyxl
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-        self._illegal = ILLEGAL_CHARACTERS_RE
-        self._path = path
-        self._wb = openpyxl.Workbook(write_only=True)
-        self._sheets = 0
-        self._new_sheet()
-        self._closed = False
-
-    def _new_sheet(self) -> None:
-        # one sheet holds 1,048,576 rows; a bigger batch continues on results_2, results_3, ...
-        self._sheets += 1
-        title = "results" if self._sheets == 1 else f"results_{self._sheets}"
-        self._ws = self._wb.create_sheet(title)
-        self._ws.append(list(SPREADSHEET_COLUMNS))
-        self._rows = 1
-
-    def _cell(self, value: object) -> object:
-        if isinstance(value, str):
-            # XLSX cannot hold control characters; show them instead of failing the whole file
-            value = self._illegal.sub("\ufffd", value)
-            if len(value) > _XLSX_MAX_CELL:
-                value = value[: _XLSX_MAX_CELL - 14] + " [...truncated]"
-        return neutralise(value)
-
-    def write(self, result: dict[str, Any]) -> None:
-        result = _json_record(result)
-        for row in spreadsheet_rows(result):
-            if self._rows >= _XLSX_MAX_ROWS:
-                self._new_sheet()
-            self._ws.append([self._cell(v) for v in row])
-            self._rows += 1
-
-    def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            self._wb.save(self._path)
-        except OSError as e:
-            raise RedlistError(f"{self._path}: cannot write file ({e.strerror or e})") from e
-
-
-def open_writer(path: str | Path, *, format: str | None = None) -> ResultWriter:
-    """A :class:`ResultWriter` for ``path``, format from ``format`` or the extension.
-
-    ``"-"`` writes JSON lines to standard output. ``.jsonl``/``.ndjson``: one object per input
-    row. ``.json``: the same objects as one JSON array. ``.csv``/``.xlsx``: one row per match
-    (columns :data:`SPREADSHEET_COLUMNS`), one row for an input row without matches.
-    """
-    if str(path) == "-":
-        return _JsonWriter(sys.stdout, owned=False, array=(format or "").lower().lstrip(".") == "json")
-    p = Path(path)
-    if format:
-        fmt = OUTPUT_FORMATS.get("." + format.lower().lstrip("."))
-        if fmt is None:
-            raise RedlistError(
-                f"unsupported output format {format!r} (supported: {_supported(OUTPUT_FORMATS)})"
-            )
-    else:
-        fmt = OUTPUT_FORMATS.get(p.suffix.lower())
-        if fmt is None:
-            raise RedlistError(
-                f"{path}: unsupported output file type {p.suffix or '(no extension)'!r} "
-                f"(supported: {_supported(OUTPUT_FORMATS)})"
-            )
-    if fmt == "xlsx":
-        try:
-            import openpyxl  # noqa: F401
-        except ImportError as e:  # pragma: no cover - depends on the installation
-            raise RedlistError("writing .xlsx needs openpyxl (pip install openpyxl)") from e
-        if not p.parent.is_dir():
-            raise RedlistError(f"{path}: cannot write file (folder {p.parent} does not exist)")
-        return _XlsxWriter(p)
-    try:
-        # errors="replace": a stray lone surrogate in a result must not abort a long run
-        stream = open(p, "w", encoding="utf-8", errors="replace", newline="")  # noqa: SIM115
-    except OSError as e:
-        raise RedlistError(f"{path}: cannot write file ({e.strerror or e})") from e
-    if fmt == "csv":
-        return _CsvWriter(stream)
-    return _JsonWriter(stream, owned=True, array=fmt == "json")
-
-
-def process_file(
-    input_path: str | Path,
-    output_path: str | Path,
-    answer: Callable[[InputRow], dict[str, Any]],
-    *,
-    name_column: str = "name",
-    id_column: str = "id",
-    progress: Callable[[str, int, int | None], None] | None = None,
-    stage: str = "rows",
-    every: int = 100,
-) -> dict[str, int]:
-    """Write ``answer(row)`` for every input row, in order; counts of rows, errors and rows with matches.
-
-    The one loop behind batch screening and batch status checks: the output has one record per
-    input row (``id`` and ``line`` added), a row whose answer has an ``error`` is counted and the
-    run goes on, and ``progress(stage, done, total)`` is called as it goes.
-    """
-    if str(output_path) != "-" and Path(output_path).resolve() == Path(input_path).resolve():
-        raise RedlistError(f"--output {output_path} is the input file; writing would overwrite it")
-    total = count_rows(input_path) if progress else None
-    counts = {"rows": 0, "errors": 0, "matched": 0}
-    with open_writer(output_path) as writer:
-        for row in read_rows(input_path, name_column=name_column, id_column=id_column):
-            record = {"id": row.key, "line": row.line, **answer(row)}
-            writer.write(record)
-            counts["rows"] += 1
-            counts["errors"] += bool(record.get("error"))
-            counts["matched"] += bool(record.get("matches"))
-            if progress and counts["rows"] % every == 0:
-                progress(stage, counts["rows"], total)
-    if progress:
-        progress(stage, counts["rows"], total)
-    return counts

@@ -1,4 +1,4 @@
-"""API keys: created and revoked with the CLI, stored hashed in ``<REDLIST_HOME>/api_keys.json``.
+"""API keys: created and revoked with the CLI, stored hashed in ``api_keys.json`` in the home directory.
 
 A key is shown once, when created (``rl_<id>_<secret>``); only its SHA-256 is kept. Keys are long
 random tokens, so a plain hash (no slow KDF) is enough, and lookups compare in constant time.
@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from redlist import config
 from redlist.errors import RedlistError
 
 _FILE = "api_keys.json"
@@ -34,15 +33,15 @@ class ApiKey:
         return {"id": self.id, "name": self.name, "created": self.created, "revoked": self.revoked}
 
 
-def _path(home: Path | None) -> Path:
-    return (home or config.home()) / _FILE
+def _path(home: Path) -> Path:
+    return home / _FILE
 
 
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def load_keys(home: Path | None = None) -> list[ApiKey]:
+def load_keys(home: Path) -> list[ApiKey]:
     path = _path(home)
     if not path.exists():
         return []
@@ -52,7 +51,7 @@ def load_keys(home: Path | None = None) -> list[ApiKey]:
         raise RedlistError(f"cannot read the API keys in {path}: {exc}") from exc
 
 
-def _save(keys: list[ApiKey], home: Path | None) -> None:
+def _save(keys: list[ApiKey], home: Path) -> None:
     path = _path(home)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
@@ -61,7 +60,7 @@ def _save(keys: list[ApiKey], home: Path | None) -> None:
     os.replace(tmp, path)
 
 
-def create_key(name: str, home: Path | None = None) -> tuple[ApiKey, str]:
+def create_key(name: str, home: Path) -> tuple[ApiKey, str]:
     """A new key named ``name``: the stored record and the secret (shown once)."""
     if not name.strip():
         raise RedlistError("give the key a name (who or what uses it)")
@@ -73,7 +72,7 @@ def create_key(name: str, home: Path | None = None) -> tuple[ApiKey, str]:
     return record, secret
 
 
-def revoke_key(key_id: str, home: Path | None = None) -> ApiKey:
+def revoke_key(key_id: str, home: Path) -> ApiKey:
     keys = load_keys(home)
     for key in keys:
         if key.id == key_id:

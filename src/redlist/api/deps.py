@@ -1,0 +1,64 @@
+"""What every route shares: the facade, API-key checks, JSON errors and fast JSON responses."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import JSONResponse
+
+from redlist.service import Redlist
+
+#: The web UI's session cookie: set from a valid ?api_key= on a /ui page, so that a browser
+#: (which cannot send key headers) stays signed in while it follows the pages' links.
+KEY_COOKIE = "redlist_key"
+
+
+class ApiError(Exception):
+    """An error answered as JSON ``{"error": {"status", "message"}}`` with that status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def error_response(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
+
+
+class FastJSON(JSONResponse):
+    """Plain json.dumps of library dicts (already JSON-ready), skipping FastAPI's slow encoder."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def facade(request: Request) -> Redlist:
+    """The app's :class:`~redlist.service.Redlist`."""
+    redlist: Redlist = request.app.state.redlist
+    return redlist
+
+
+def require_key(request: Request) -> None:
+    """Refuse a request without an active API key when the app requires one."""
+    if not request.app.state.auth:
+        return
+    header = request.headers.get("authorization", "")
+    # OpenRefine cannot send headers to a reconciliation service: a key may come as ?api_key=
+    secret = (
+        request.headers.get("x-api-key")
+        or request.query_params.get("api_key")
+        or (request.cookies.get(KEY_COOKIE) if request.url.path.startswith("/ui") else None)
+    )
+    for scheme in ("bearer ", "apikey "):
+        if header.lower().startswith(scheme):
+            secret = header[len(scheme) :].strip()
+    if facade(request).keys.verify(secret) is None:
+        raise ApiError(401, "a valid API key is required (Authorization: Bearer <key>)")
+    request.state.api_key = secret
+
+
+Auth = Annotated[None, Depends(require_key)]
+Facade = Annotated[Redlist, Depends(facade)]

@@ -1,0 +1,307 @@
+"""Writing batch results: JSON lines (one object per input row), a JSON array (``.json``), or
+CSV/XLSX with one row per match; a result without matches still gets one row, so every input row
+appears. Spreadsheet cells starting with ``= + - @`` (or tab/CR) are prefixed with ``'`` so a name
+on a list cannot run as a formula when the file is opened.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from redlist.batch.read import InputRow, format_list
+from redlist.errors import RedlistError
+
+# ".json" is a real JSON array (streamed, one element per line) because that is what a tool
+# opening a .json file expects; use .jsonl/.ndjson for one object per line.
+OUTPUT_FORMATS: dict[str, str] = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+}
+
+_XLSX_MAX_ROWS = 1_048_576
+_XLSX_MAX_CELL = 32_767
+
+
+def result_for(
+    row: InputRow, result: dict[str, Any] | None = None, *, error: str | None = None
+) -> dict[str, Any]:
+    """The writer's record for one input row: the screener's ``to_dict()`` plus the row's id and line.
+
+    With no ``result`` (a row that could not be read, or was not screened) the query is rebuilt
+    from the row and ``matches`` is empty; ``error`` defaults to the row's reading error.
+    """
+    out: dict[str, Any] = {"id": row.key, "line": row.line}
+    result = result or {}
+    out["query"] = result.get("query") or {
+        k: v
+        for k, v in (
+            ("name", row.name),
+            ("type", row.type),
+            ("country", row.country),
+            ("identifiers", row.identifiers or None),
+        )
+        if v is not None
+    }
+    out["matches"] = list(result.get("matches") or [])
+    err = error or result.get("error") or row.error
+    if err:
+        out["error"] = err
+    if result.get("warnings"):
+        out["warnings"] = list(result["warnings"])
+    return out
+
+
+SPREADSHEET_COLUMNS: tuple[str, ...] = (
+    "input_line",
+    "input_id",
+    "input_name",
+    "error",
+    "rank",
+    "score",
+    "entity_id",
+    "name",
+    "matched_name",
+    "lists",
+    "source_ids",
+    "programs",
+    "explanation",
+    "warnings",
+)
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """Spreadsheet-safe cell: text that a spreadsheet would run as a formula gets a leading ``'``."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def spreadsheet_rows(result: dict[str, Any]) -> Iterator[list[object]]:
+    """One row per match (in :data:`SPREADSHEET_COLUMNS` order); one row with empty match cells if none."""
+    query = result.get("query") or {}
+    head: list[object] = [
+        result.get("line"),
+        result.get("id"),
+        query.get("name"),
+        result.get("error"),
+    ]
+    warnings = "; ".join(str(w) for w in result.get("warnings") or []) or None
+    matches = result.get("matches") or []
+    if not matches:
+        yield [*head, *([None] * 9), warnings]
+        return
+    for rank, m in enumerate(matches, start=1):
+        yield [*head, rank, *_match_cells(m), warnings]
+
+
+def _match_cells(m: Any) -> list[object]:
+    if not isinstance(m, dict):
+        m = m.to_dict() if hasattr(m, "to_dict") else vars(m)
+    lists = [x for x in m.get("lists") or [] if isinstance(x, dict)]
+    list_ids = list(dict.fromkeys(str(x.get("list")) for x in lists if x.get("list")))
+    source_ids = list(
+        dict.fromkeys(
+            f"{x.get('list')}:{x.get('source_id')}" for x in lists if x.get("source_id") is not None
+        )
+    )
+    programs = list(dict.fromkeys(str(p) for x in lists for p in x.get("programs") or []))
+    explanation = m.get("explanation")
+    if isinstance(explanation, dict):
+        explanation = explanation.get("summary")
+    score = m.get("score")
+    return [
+        round(score, 4) if isinstance(score, float) else score,
+        m.get("entity_id"),
+        m.get("name"),
+        m.get("matched_name"),
+        ";".join(list_ids) or None,
+        ";".join(source_ids) or None,
+        ";".join(programs) or None,
+        None if explanation is None else str(explanation),
+    ]
+
+
+class ResultWriter:
+    """Writes screening results in input order; use as a context manager (see :func:`open_writer`)."""
+
+    format: str
+
+    def __enter__(self) -> ResultWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def write(self, result: dict[str, Any]) -> None:
+        """Write the record for one input row (see :func:`result_for`)."""
+        raise NotImplementedError
+
+    def write_all(self, results: Iterable[dict[str, Any]]) -> int:
+        """Write every result; returns how many were written."""
+        n = 0
+        for r in results:
+            self.write(r)
+            n += 1
+        return n
+
+    def close(self) -> None:
+        """Flush and close (standard output is flushed, not closed)."""
+
+
+def _json_record(result: dict[str, Any]) -> dict[str, Any]:
+    out = dict(result)
+    if out.get("id") is None:
+        out["id"] = str(out.get("line")) if out.get("line") is not None else None
+    # fixed key order so files diff well: id, line, query, matches, error, warnings, anything else
+    order = ["id", "line", "query", "matches", "error", "warnings"]
+    return {k: out[k] for k in order if k in out} | {k: v for k, v in out.items() if k not in order}
+
+
+class _JsonWriter(ResultWriter):
+    _FLUSH_EVERY = 1000
+
+    def __init__(self, stream: IO[str], *, owned: bool, array: bool) -> None:
+        self.format = "json" if array else "jsonl"
+        self._f, self._owned, self._array = stream, owned, array
+        self._n = 0
+        if array:
+            self._f.write("[")
+
+    def write(self, result: dict[str, Any]) -> None:
+        text = json.dumps(_json_record(result), ensure_ascii=False, default=str)
+        if self._array:
+            text = ("\n" if self._n == 0 else ",\n") + text
+        else:
+            text += "\n"
+        self._f.write(text)
+        self._n += 1
+        if self._n % self._FLUSH_EVERY == 0:
+            self._f.flush()  # a reader tailing the output (or a crash) sees progress
+
+    def close(self) -> None:
+        if self._f.closed:
+            return
+        if self._array:
+            self._f.write("\n]\n")
+            self._array = False
+        if self._owned:
+            self._f.close()
+        else:
+            self._f.flush()
+
+
+class _CsvWriter(ResultWriter):
+    format = "csv"
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._f = stream
+        self._w = csv.writer(stream)
+        self._w.writerow(SPREADSHEET_COLUMNS)
+
+    def write(self, result: dict[str, Any]) -> None:
+        result = _json_record(result)
+        for row in spreadsheet_rows(result):
+            self._w.writerow(["" if v is None else neutralise(v) for v in row])
+
+    def close(self) -> None:
+        if not self._f.closed:
+            self._f.close()
+
+
+class _XlsxWriter(ResultWriter):
+    format = "xlsx"
+
+    def __init__(self, path: Path) -> None:
+        import openpyxl
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        self._illegal = ILLEGAL_CHARACTERS_RE
+        self._path = path
+        self._wb = openpyxl.Workbook(write_only=True)
+        self._sheets = 0
+        self._new_sheet()
+        self._closed = False
+
+    def _new_sheet(self) -> None:
+        # one sheet holds 1,048,576 rows; a bigger batch continues on results_2, results_3, ...
+        self._sheets += 1
+        title = "results" if self._sheets == 1 else f"results_{self._sheets}"
+        self._ws = self._wb.create_sheet(title)
+        self._ws.append(list(SPREADSHEET_COLUMNS))
+        self._rows = 1
+
+    def _cell(self, value: object) -> object:
+        if isinstance(value, str):
+            # XLSX cannot hold control characters; show them instead of failing the whole file
+            value = self._illegal.sub("\ufffd", value)
+            if len(value) > _XLSX_MAX_CELL:
+                value = value[: _XLSX_MAX_CELL - 14] + " [...truncated]"
+        return neutralise(value)
+
+    def write(self, result: dict[str, Any]) -> None:
+        result = _json_record(result)
+        for row in spreadsheet_rows(result):
+            if self._rows >= _XLSX_MAX_ROWS:
+                self._new_sheet()
+            self._ws.append([self._cell(v) for v in row])
+            self._rows += 1
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._wb.save(self._path)
+        except OSError as e:
+            raise RedlistError(f"{self._path}: cannot write file ({e.strerror or e})") from e
+
+
+def open_writer(path: str | Path, *, format: str | None = None) -> ResultWriter:
+    """A :class:`ResultWriter` for ``path``, format from ``format`` or the extension.
+
+    ``"-"`` writes JSON lines to standard output. ``.jsonl``/``.ndjson``: one object per input
+    row. ``.json``: the same objects as one JSON array. ``.csv``/``.xlsx``: one row per match
+    (columns :data:`SPREADSHEET_COLUMNS`), one row for an input row without matches.
+    """
+    if str(path) == "-":
+        return _JsonWriter(sys.stdout, owned=False, array=(format or "").lower().lstrip(".") == "json")
+    p = Path(path)
+    if format:
+        fmt = OUTPUT_FORMATS.get("." + format.lower().lstrip("."))
+        if fmt is None:
+            raise RedlistError(
+                f"unsupported output format {format!r} (supported: {format_list(OUTPUT_FORMATS)})"
+            )
+    else:
+        fmt = OUTPUT_FORMATS.get(p.suffix.lower())
+        if fmt is None:
+            raise RedlistError(
+                f"{path}: unsupported output file type {p.suffix or '(no extension)'!r} "
+                f"(supported: {format_list(OUTPUT_FORMATS)})"
+            )
+    if fmt == "xlsx":
+        try:
+            import openpyxl  # noqa: F401
+        except ImportError as e:  # pragma: no cover - depends on the installation
+            raise RedlistError("writing .xlsx needs openpyxl (pip install openpyxl)") from e
+        if not p.parent.is_dir():
+            raise RedlistError(f"{path}: cannot write file (folder {p.parent} does not exist)")
+        return _XlsxWriter(p)
+    try:
+        # errors="replace": a stray lone surrogate in a result must not abort a long run
+        stream = open(p, "w", encoding="utf-8", errors="replace", newline="")  # noqa: SIM115
+    except OSError as e:
+        raise RedlistError(f"{path}: cannot write file ({e.strerror or e})") from e
+    if fmt == "csv":
+        return _CsvWriter(stream)
+    return _JsonWriter(stream, owned=True, array=fmt == "json")

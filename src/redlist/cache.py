@@ -1,0 +1,82 @@
+"""Which data generation the store holds (:func:`data_key`) and built indexes kept on disk per generation.
+
+A generation is the latest snapshot of every source plus the bundled data files and the package
+version; anything that changes an answer changes the key. Indexes built from a generation
+(the screener over current entries, the checker's index with removed entries) are pickled under
+``<home>/cache`` with the key in the file name, so the next process loads them instead of
+building them again; a file that cannot be read is rebuilt, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+from redlist.util import gc_paused
+
+T = TypeVar("T")
+
+#: Packages whose bundled data files (CSV, YAML) are part of a generation.
+DATA_PACKAGES = ("redlist.match", "redlist.curated", "redlist.regimes")
+
+
+def data_key(store: Any) -> str:
+    """A short hash naming the data a store holds now (see the module docstring)."""
+    from redlist import __version__
+
+    parts = [__version__]
+    sources = {snap.source for snap in store.snapshots()}
+    latest = [s for s in (store.latest(x) for x in sources) if s is not None]
+    for snap in sorted(latest, key=lambda s: s.source):
+        parts.append(f"{snap.source}:{snap.id}:{snap.sha256}:{snap.parser_version}:{snap.record_count}")
+    for package in DATA_PACKAGES:
+        for item in sorted(_data_files(package)):
+            stat = item.stat()
+            parts.append(f"{item.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
+
+
+def _data_files(package: str) -> list[Path]:
+    root = Path(str(resources.files(package)))
+    return [p for p in root.rglob("*") if p.suffix in (".csv", ".yaml")]
+
+
+def cached(folder: Path | None, name: str, key: str, build: Callable[[], T], kind: type[T]) -> T:
+    """``build()``, kept in ``folder/<name>-<key>.pickle`` between runs (no folder: not kept).
+
+    An older file of the same name (another generation) is replaced; a file that fails to load or
+    holds something else than a ``kind`` is rebuilt.
+    """
+    if folder is None:
+        return build()
+    path = folder / f"{name}-{key}.pickle"
+    if path.exists():
+        try:
+            with path.open("rb") as fh, gc_paused():
+                found = pickle.load(fh)
+            if isinstance(found, kind):
+                return found
+        except Exception:  # noqa: BLE001 - a damaged cache is rebuilt
+            pass
+    value = build()
+    _write(path, value, name)
+    return value
+
+
+def _write(path: Path, value: Any, name: str) -> None:
+    """Write atomically, replacing older generations of ``name``; a read-only home skips it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob(f"{name}-*.pickle"):
+            old.unlink(missing_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass

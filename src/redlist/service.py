@@ -1,0 +1,583 @@
+"""The front door: one object that a Python caller, the CLI and the HTTP API all use.
+
+>>> import redlist
+>>> r = redlist.open()                                   # settings: see redlist.settings
+>>> r.check("Xiaomi Corporation", activity="invest", on="2021-03-16").verdict
+'allowed'
+>>> r.screen("Huawei Technologies Co., Ltd.").matches[0].entity_id
+
+A :class:`Redlist` opens a home directory (its :class:`~redlist.settings.Settings`), owns the
+store and the indexes built from the data it holds now (a :class:`Generation`), and offers the
+operations by name: :meth:`~Redlist.screen`, :meth:`~Redlist.screen_file`, :meth:`~Redlist.check`,
+:meth:`~Redlist.check_file`, :meth:`~Redlist.entity`, :meth:`~Redlist.timeline`,
+:meth:`~Redlist.changes`, :meth:`~Redlist.sources`, :meth:`~Redlist.update`,
+:meth:`~Redlist.export`, and the API keys (:attr:`~Redlist.keys`).
+
+When the store's data changes (``redlist update`` here or in another process), the next call
+after ``settings.reload_interval`` seconds sees a new data key and builds a new generation: at
+once (``background=False``, the default) or in a background thread while calls keep using the
+old one (``background=True``, the server). A generation's store connection is closed when it has
+been replaced and its last call has finished. Everything derived from one generation (the
+indexes, entity lookups, prefix search) is kept on that generation and nowhere else.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import IO, Any
+
+from redlist import __version__, cache
+from redlist.batch import run as batch
+from redlist.check import Checker, CheckResult, party_timeline, status_index
+from redlist.curated import CuratedData
+from redlist.curated import load as load_curated
+from redlist.errors import RedlistError
+from redlist.keys import ApiKey, create_key, load_keys, revoke_key, verify
+from redlist.model import LISTS, ChangeEvent, Entity
+from redlist.regimes.rules import ACTIVITIES, ACTIVITY_TEXT
+from redlist.regimes.status import parse_activity, parse_date
+from redlist.regimes.timeline import Timeline
+from redlist.screen import MATCH_THRESHOLD, QUERY_TYPES, Match, Query, Screener, ScreenResult, kind_of
+from redlist.settings import Settings
+from redlist.store import Store
+from redlist.store.current import current_entities, merge
+from redlist.store.inventory import source_status
+from redlist.store.update import Progress, UpdateResult
+from redlist.store.update import reparse as reparse_snapshot
+from redlist.store.update import update as update_store
+
+__all__ = [
+    "ACTIVITIES",
+    "ACTIVITY_TEXT",
+    "LISTS",
+    "MATCH_THRESHOLD",
+    "Match",
+    "QUERY_TYPES",
+    "BatchSummary",
+    "CheckResult",
+    "EntityRecord",
+    "Generation",
+    "Keys",
+    "Query",
+    "Redlist",
+    "ScreenResult",
+    "Settings",
+    "Timeline",
+    "UpdateResult",
+    "open",
+]
+
+BatchSummary = batch.BatchSummary
+log = logging.getLogger("redlist")
+
+
+@dataclass
+class EntityRecord:
+    """One entry by id: as listed now (merged across sources), whether it is listed today, and its
+    change history. ``current`` is None for an official entry no longer published."""
+
+    entity_id: str
+    current: Entity | None
+    listed: bool
+    history: list[ChangeEvent] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "entity_id": self.entity_id,
+            "current": self.current.to_dict() if self.current else None,
+            "history": [e.to_dict() for e in self.history],
+        }
+
+
+class Generation:
+    """The data of one data key and everything built from it, shared by every call that uses it.
+
+    The store connection is opened for the generation; the indexes are built on first use (a
+    server that only screens never builds the checker's index) and taken from the disk cache
+    when the settings allow it.
+    """
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self.settings = settings
+        self.store = store
+        self.key = cache.data_key(store)
+        self.loaded_at = time.time()
+        self._lock = threading.RLock()
+        self._users = 0
+        self._retired = False
+
+    # --- lifetime --------------------------------------------------------------------------------
+
+    def acquire(self) -> None:
+        with self._lock:
+            self._users += 1
+
+    def release(self) -> None:
+        with self._lock:
+            self._users -= 1
+            close = self._retired and self._users == 0
+        if close:
+            self.store.close()
+
+    def retire(self) -> None:
+        """Replaced by a newer generation: close the store once no call uses it any more."""
+        with self._lock:
+            self._retired = True
+            close = self._users == 0
+        if close:
+            self.store.close()
+
+    # --- what is built from the data ---------------------------------------------------------------
+
+    def _cached(self, name: str, build: Callable[[], Screener]) -> Screener:
+        folder = self.settings.cache_dir if self.settings.cache else None
+        return cache.cached(folder, name, self.key, build, Screener)
+
+    @cached_property
+    def curated(self) -> CuratedData:
+        return load_curated()
+
+    @cached_property
+    def screener(self) -> Screener:
+        """The index of the entries listed today (official and curated)."""
+        return self._cached("screener-current", lambda: Screener.from_store(self.store))
+
+    @cached_property
+    def checker(self) -> Checker:
+        """The status checker, whose index also holds entries no longer listed."""
+        index = self._cached("screener-check", lambda: Screener(status_index(self.store, self.curated)))
+        return Checker(self.store, screener=index, curated=self.curated)
+
+    @cached_property
+    def by_id(self) -> dict[str, Entity]:
+        """Entries listed today by entity id."""
+        out: dict[str, Entity] = {}
+        for entity in self.screener.entities:
+            out.setdefault(entity.entity_id, entity)
+        return out
+
+    @cached_property
+    def name_index(self) -> list[tuple[str, str]]:
+        """(folded name, entity id) of every name of every entry listed today, for prefix search."""
+        return [
+            (" ".join(n.value.casefold().split()), e.entity_id)
+            for e in self.screener.entities
+            for n in e.names
+        ]
+
+    def warm(self) -> None:
+        """Build the screening index now (the server does this before it reports ready)."""
+        _ = self.screener, self.by_id
+
+
+class Keys:
+    """The API keys of a home directory (stored hashed; a secret is shown once, when created)."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+
+    def create(self, name: str) -> tuple[ApiKey, str]:
+        return create_key(name, self.home)
+
+    def list(self) -> list[ApiKey]:
+        return load_keys(self.home)
+
+    def revoke(self, key_id: str) -> ApiKey:
+        return revoke_key(key_id, self.home)
+
+    def verify(self, secret: str | None) -> ApiKey | None:
+        """The active key a secret belongs to, or None."""
+        return verify(secret, load_keys(self.home))
+
+    def any_active(self) -> bool:
+        return any(k.revoked is None for k in load_keys(self.home))
+
+
+class Redlist:
+    """redlist's operations over one home directory; see the module docstring."""
+
+    def __init__(
+        self, settings: Settings | None = None, *, background: bool = False, freeze: bool = False
+    ) -> None:
+        self.settings = settings or Settings.load()
+        self.background = background
+        self.freeze = freeze  # keep the indexes out of the cyclic GC (the server's long-lived objects)
+        self.keys = Keys(self.settings.home)
+        self.error: str | None = None
+        self._gen: Generation | None = None
+        self._lock = threading.Lock()
+        self._checked = time.monotonic()
+        self._building = False
+
+    # --- generations -----------------------------------------------------------------------------
+
+    def _open_store(self, *, shared: bool) -> Store:
+        return Store.open(self.settings.home, path=self.settings.database_path, shared=shared)
+
+    def _build(self) -> Generation:
+        gen = Generation(self.settings, self._open_store(shared=True))
+        if self.background:  # the server builds the index before the new generation takes calls
+            try:
+                gen.warm()
+            except BaseException:
+                gen.store.close()
+                raise
+        if self.freeze:
+            # millions of long-lived index objects: a full GC pass over them stalls requests
+            gc.collect()
+            gc.freeze()
+        return gen
+
+    def _current(self) -> Generation:
+        gen = self._gen
+        if gen is None:
+            with self._lock:
+                if self._gen is None:
+                    self._gen = self._build()
+                return self._gen
+        self._maybe_reload(gen)
+        return self._gen or gen
+
+    def _maybe_reload(self, gen: Generation) -> None:
+        now = time.monotonic()
+        if now - self._checked < self.settings.reload_interval or self._building:
+            return
+        self._checked = now
+        try:
+            key = cache.data_key(gen.store)
+        except Exception:  # noqa: BLE001 - a busy or locked store is checked again later
+            return
+        if key == gen.key:
+            return
+        if self.background:
+            self._building = True
+            threading.Thread(target=self._rebuild, daemon=True).start()
+        else:
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        try:
+            fresh = self._build()
+        except Exception as exc:  # noqa: BLE001 - keep serving the last good data
+            self.error = f"reload failed: {exc}"
+            log.error("reload failed; the previous data stays in use", exc_info=exc)
+        else:
+            old, self._gen = self._gen, fresh  # one assignment: calls see the old or the new, never a mix
+            self.error = None
+            if old is not None:
+                old.retire()
+        finally:
+            self._building = False
+
+    @contextmanager
+    def generation(self) -> Iterator[Generation]:
+        """The current generation, held for the duration of the ``with`` block."""
+        gen = self._current()
+        gen.acquire()
+        try:
+            yield gen
+        finally:
+            gen.release()
+
+    def refresh(self) -> None:
+        """Drop the current generation: the next call builds one from the data as it is now."""
+        with self._lock:
+            old, self._gen = self._gen, None
+        if old is not None:
+            old.retire()
+
+    def warm(self) -> None:
+        """Build the current generation and its screening index now (blocking)."""
+        try:
+            with self.generation() as gen:
+                gen.warm()
+        except Exception as exc:
+            self.error = f"loading failed: {exc}"
+            raise
+
+    def warm_checker(self) -> None:
+        """Build the status checker and its index now (the CLI does this under a spinner)."""
+        with self.generation() as gen:
+            _ = gen.checker
+
+    def status(self) -> dict[str, Any]:
+        """Whether data is loaded, its key and size, and the last reload problem."""
+        gen = self._gen
+        ready = gen is not None and "screener" in gen.__dict__
+        return {
+            "ready": ready,
+            "data_key": gen.key if gen else None,
+            "entities": len(gen.screener) if ready and gen else 0,
+            "loaded_at": gen.loaded_at if gen else None,
+            "reloading": self._building,
+            "error": self.error,
+            "version": __version__,
+        }
+
+    def close(self) -> None:
+        self.refresh()
+
+    def __enter__(self) -> Redlist:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- screening -------------------------------------------------------------------------------
+
+    def screen(
+        self,
+        query: Query | str,
+        *,
+        threshold: float | None = None,
+        limit: int = 10,
+        scope: str = "current",
+    ) -> ScreenResult:
+        """Matches for one name and/or identifiers; a bad query gives a result with ``error`` set.
+
+        ``scope`` is ``current`` (the entries listed today) or ``all`` (also entries no longer
+        listed, as a status question sees them).
+        """
+        with self.generation() as gen:
+            return self._screener(gen, scope).screen(query, threshold=threshold, limit=limit)
+
+    def screen_many(
+        self, queries: Iterable[Query], *, threshold: float | None = None, limit: int = 10
+    ) -> list[ScreenResult]:
+        """Results for many queries, in order."""
+        with self.generation() as gen:
+            return list(gen.screener.screen_many(queries, threshold=threshold, limit=limit))
+
+    def screen_file(
+        self,
+        input_path: str | Path,
+        output_path: str | Path = "-",
+        *,
+        name_column: str = "name",
+        id_column: str = "id",
+        threshold: float | None = None,
+        limit: int = 10,
+        lists: list[str] | None = None,
+        progress: Progress | None = None,
+    ) -> batch.BatchSummary:
+        """Screen every row of a CSV/XLSX/Parquet/JSONL file into a JSONL/JSON/CSV/XLSX file, in order."""
+        with self.generation() as gen:
+            return batch.screen_file(
+                gen.screener,
+                str(input_path),
+                str(output_path),
+                name_column=name_column,
+                id_column=id_column,
+                threshold=threshold,
+                limit=limit,
+                lists=lists,
+                progress=progress,
+            )
+
+    @staticmethod
+    def _screener(gen: Generation, scope: str) -> Screener:
+        if scope == "current":
+            return gen.screener
+        if scope == "all":
+            return gen.checker.screener
+        raise RedlistError(f"unknown scope {scope!r}: use current or all")
+
+    def listed(self, entity_id: str) -> Entity | None:
+        """The entry ``entity_id`` as listed today (official or curated), or None."""
+        with self.generation() as gen:
+            return gen.by_id.get(entity_id)
+
+    def suggest(self, prefix: str, limit: int = 10) -> list[Entity]:
+        """Entries listed today with a name starting with ``prefix``, then with a word starting so."""
+        p = " ".join(prefix.casefold().split())
+        if not p:
+            return []
+        with self.generation() as gen:
+            names = gen.name_index
+            starts = [eid for text, eid in names if text.startswith(p)]
+            inner = [eid for text, eid in names if f" {p}" in f" {text}" and not text.startswith(p)]
+            return [gen.by_id[eid] for eid in list(dict.fromkeys(starts + inner))[:limit]]
+
+    # --- status ----------------------------------------------------------------------------------
+
+    def check(
+        self,
+        name: str | None = None,
+        *,
+        entity_id: str | None = None,
+        activity: str = "transact",
+        on: str | date | None = None,
+    ) -> CheckResult:
+        """May a US person do ``activity`` with this party on ``on`` (default today), and why?"""
+        if not name and not entity_id:
+            raise RedlistError("give a name or an entity id")
+        with self.generation() as gen:
+            return gen.checker.check(name, entity_id=entity_id, activity=activity, on=on)
+
+    def check_file(
+        self,
+        input_path: str | Path,
+        output_path: str | Path = "-",
+        *,
+        name_column: str = "name",
+        id_column: str = "id",
+        activity: str = "transact",
+        on: str | None = None,
+        progress: Progress | None = None,
+    ) -> dict[str, int]:
+        """One status question per input row (columns id, name or entity_id, activity, date)."""
+        with self.generation() as gen:
+            return batch.check_file(
+                gen.checker,
+                str(input_path),
+                str(output_path),
+                name_column=name_column,
+                id_column=id_column,
+                default_activity=activity,
+                default_date=on,
+                progress=progress,
+            )
+
+    def timeline(self, name: str | None = None, *, entity_id: str | None = None) -> Timeline:
+        """The party's dated history across every list and court."""
+        if not name and not entity_id:
+            raise RedlistError("give a name or an entity id")
+        with self.generation() as gen:
+            return party_timeline(gen.checker, name, entity_id=entity_id)
+
+    # --- the lists -------------------------------------------------------------------------------
+
+    def entity(self, entity_id: str) -> EntityRecord | None:
+        """One entry by id (official or curated, listed today or not), or None when unknown."""
+        with self.generation() as gen:
+            listed = gen.by_id.get(entity_id)
+            if listed is not None and listed.source == "curated":
+                return EntityRecord(entity_id, listed, True)
+            curated = gen.curated.entities.get(entity_id)
+            if curated is not None:
+                return EntityRecord(entity_id, curated, False)
+            versions = gen.store.records_of(entity_id)
+            if not versions:
+                return None
+            newest = {s: gen.store.latest(s) for s in {snap.source for snap, _ in versions}}
+            latest = [e for snap, e in versions if (n := newest[snap.source]) is not None and n.id == snap.id]
+            history = gen.store.events(entity_id=entity_id)
+            current = listed or (merge(latest) if latest else None)
+            return EntityRecord(entity_id, current, current is not None, history)
+
+    def changes(
+        self,
+        *,
+        source: str | None = None,
+        since: str | date | None = None,
+        until: str | date | None = None,
+        list_id: str | None = None,
+        change: str | None = None,
+        entity_id: str | None = None,
+    ) -> list[ChangeEvent]:
+        """What was added, removed and amended between consecutive publications, oldest first."""
+        since = parse_date(since, "since").isoformat() if since else None
+        until = parse_date(until, "until").isoformat() if until else None
+        with self.generation() as gen:
+            return gen.store.events(
+                source=source, since=since, until=until, entity_id=entity_id, list_id=list_id, change=change
+            )
+
+    def stored_sources(self) -> list[str]:
+        """The ids of the sources with at least one stored publication."""
+        with self.generation() as gen:
+            return sorted({s.source for s in gen.store.snapshots()})
+
+    def sources(self) -> list[dict[str, Any]]:
+        """Per source: the newest stored publication, its date, size, checksum and status."""
+        with self._open_store(shared=False) as store:
+            return source_status(store)
+
+    def has_official_data(self) -> bool:
+        with self.generation() as gen:
+            return bool(gen.store.snapshots())
+
+    def export(self, handle: IO[str], format: str = "ftm") -> int:
+        """Write the current entries of every list (merged across sources); returns how many."""
+        if format not in ("ftm", "json"):
+            raise RedlistError(f"unknown export format {format!r}: use ftm or json")
+        with self.generation() as gen:
+            entities = current_entities(gen.store)
+        if format == "ftm":
+            from redlist.render.ftm import write_ftm
+
+            return write_ftm(entities, handle)
+        import json
+
+        for entity in entities:
+            handle.write(json.dumps(entity.to_dict(), ensure_ascii=False) + "\n")
+        return len(entities)
+
+    # --- changing the data ---------------------------------------------------------------------------
+
+    def update(
+        self,
+        sources: Iterable[str] = (),
+        *,
+        origin: str | None = None,
+        as_of: str | None = None,
+        force: bool = False,
+        progress: Progress | None = None,
+    ) -> list[UpdateResult]:
+        """Download (or load from ``origin``) publications and store them as new snapshots."""
+        with self._open_store(shared=False) as store:
+            results = update_store(
+                store, list(sources), origin=origin, as_of=as_of, force=force, progress=progress
+            )
+        if any(r.status == "stored" for r in results):
+            self.refresh()
+        return results
+
+    def reparse(
+        self, sources: Iterable[str] = (), *, every: bool = False, progress: Progress | None = None
+    ) -> list[UpdateResult]:
+        """Re-read stored snapshots from their archived bytes with the current parsers."""
+        from redlist import sources as registry
+
+        results = []
+        with self._open_store(shared=False) as store:
+            for source in list(sources) or list(registry.SOURCES):
+                current = registry.get(source).parser_version
+                for snap in store.snapshots(source):
+                    if every or snap.parser_version != current:
+                        results.append(reparse_snapshot(store, snap, progress=progress))
+        if results:
+            self.refresh()
+        return results
+
+
+def open(home: str | Path | None = None, **settings: Any) -> Redlist:  # noqa: A001 - redlist.open()
+    """A :class:`Redlist` over ``home`` (default: ``REDLIST_HOME`` or the user data directory).
+
+    Keyword arguments are settings (see :class:`~redlist.settings.Settings`).
+    """
+    return Redlist(Settings.load(home=home, **settings))
+
+
+def validate_query_type(value: str | None) -> str:
+    """The comparison kind for a query type; RedlistError for an unknown one."""
+    return kind_of(value)
+
+
+def validate_activity(value: str) -> str:
+    """``value`` as a known activity; RedlistError otherwise."""
+    return parse_activity(value)
+
+
+def validate_date(value: str | date, what: str = "date") -> str:
+    """``value`` as an ISO date string; RedlistError for a malformed or impossible date."""
+    return parse_date(value, what).isoformat()
