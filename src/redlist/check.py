@@ -18,8 +18,8 @@ from typing import Any
 from redlist.curated import CuratedData, LegalEvent
 from redlist.curated import load as load_curated
 from redlist.errors import RedlistError
-from redlist.model import Entity, Listing
-from redlist.regimes.status import ListingSpan, Verdict, evaluate, parse_activity, parse_date
+from redlist.model import Activity, Entity, Listing, Verdict
+from redlist.regimes.status import Assessment, ListingSpan, evaluate, parse_activity, parse_date
 from redlist.regimes.timeline import Timeline, build
 from redlist.screen import MATCH_THRESHOLD, Match, Query, Screener, compare
 from redlist.store import Store
@@ -38,8 +38,8 @@ class CheckResult:
     """The answer to one status question."""
 
     query: dict[str, Any]
-    verdict: str | None  # prohibited | restricted | allowed | unknown; None when no party was chosen
-    activity: str
+    verdict: Verdict | None  # None when no party was chosen
+    activity: Activity
     on: str
     party: dict[str, Any] | None = None  # name, entity ids, how it was found
     findings: list[dict[str, Any]] = field(default_factory=list)
@@ -116,15 +116,20 @@ class Checker:
             entity_ids = [entity_id]
             if not self._known(entity_id):
                 raise RedlistError(f"no entity {entity_id!r} in the store or the curated lists")
-            party = {"name": self._name_of(entity_id), "entity_ids": entity_ids, "found_by": "id"}
+            party: dict[str, Any] = {
+                "name": self._name_of(entity_id),
+                "entity_ids": entity_ids,
+                "found_by": "id",
+            }
         else:
-            party = self._resolve(name, result)
-            if party is None:
+            resolved = self._resolve(name, result)
+            if resolved is None:
                 return result
+            party = resolved
         result.party = party
         spans = self.spans(party["entity_ids"])
         events = self.events_for(party["entity_ids"], self._names(party["entity_ids"]))
-        verdict: Verdict = evaluate(spans, events, activity, day, coverage=self.coverage, today=today)
+        verdict: Assessment = evaluate(spans, events, activity, day, coverage=self.coverage, today=today)
         result.verdict = verdict.verdict
         result.findings = [f for f in verdict.to_dict()["findings"]]
         result.notices = list(verdict.notices) + result.notices
@@ -136,7 +141,7 @@ class Checker:
         if found.error:
             raise RedlistError(found.error)
         if not found.matches:
-            result.verdict = "allowed"
+            result.verdict = Verdict.ALLOWED
             result.notices.append(
                 f"No entry on any list matches {name!r} (score threshold {MATCH_THRESHOLD}); "
                 "no restriction found for this activity and date."
@@ -187,7 +192,9 @@ class Checker:
 
     def _official_spans(self, entity_id: str) -> list[ListingSpan]:
         """One span per listing per run of consecutive publications that show the entry."""
-        versions = self.store.records_of(entity_id)
+        store = self.store
+        assert store is not None  # only called when the checker has a store
+        versions = store.records_of(entity_id)
         by_source: dict[str, dict[int, Entity]] = {}
         for snap, entity in versions:
             by_source.setdefault(snap.source, {})[snap.id or 0] = entity
@@ -195,11 +202,11 @@ class Checker:
         for source, present in by_source.items():
             run_start: str | None = None
             last: Entity | None = None
-            for snap in sorted(self.store.snapshots(source), key=lambda s: (s.as_of, s.id or 0)):
-                entity = present.get(snap.id or 0)
-                if entity is not None:
+            for snap in sorted(store.snapshots(source), key=lambda s: (s.as_of, s.id or 0)):
+                shown = present.get(snap.id or 0)
+                if shown is not None:
                     run_start = run_start or snap.as_of
-                    last = entity
+                    last = shown
                 elif run_start is not None and last is not None:
                     spans += _spans_of(last, source, run_start, snap.as_of)
                     run_start, last = None, None
@@ -307,14 +314,17 @@ def _candidate(m: Match) -> dict[str, Any]:
 
 def party_timeline(checker: Checker, name: str | None = None, *, entity_id: str | None = None) -> Timeline:
     """The dated history of a party (by name or id) across every list and court."""
-    result = CheckResult({"name": name, "entity_id": entity_id}, None, "transact", date.today().isoformat())
+    result = CheckResult(
+        {"name": name, "entity_id": entity_id}, None, Activity.TRANSACT, date.today().isoformat()
+    )
     if entity_id:
         if not checker._known(entity_id):
             raise RedlistError(f"no entity {entity_id!r} in the store or the curated lists")
-        party = {"name": checker._name_of(entity_id), "entity_ids": [entity_id]}
+        party: dict[str, Any] = {"name": checker._name_of(entity_id), "entity_ids": [entity_id]}
     else:
-        party = checker._resolve(name, result)
-        if party is None:
+        resolved = checker._resolve(name, result)
+        if resolved is None:
             raise RedlistError(result.error or result.notices[0])
-    ids = party["entity_ids"]
+        party = resolved
+    ids: list[str] = party["entity_ids"]
     return build(party["name"], ids, checker.spans(ids), checker.events_for(ids, checker._names(ids)))

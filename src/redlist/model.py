@@ -12,6 +12,7 @@ empty fields left out, so that the store can hash and diff them.
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import re
 from dataclasses import dataclass, field
@@ -76,6 +77,48 @@ class IdType(StrEnum):
     AIRCRAFT_SERIAL = "aircraft_serial"
     AIRCRAFT_TAIL = "aircraft_tail"
     OTHER = "other"
+
+
+class Activity(StrEnum):
+    """What a US person may ask about."""
+
+    INVEST = "invest"
+    DIVEST = "divest"
+    TRANSACT = "transact"
+    EXPORT = "export"
+    IMPORT = "import"
+    PROCURE = "procure"
+    TELECOM = "telecom"
+
+
+class Verdict(StrEnum):
+    """The answer to a status question; the most severe effect in force, or unknown."""
+
+    PROHIBITED = "prohibited"
+    RESTRICTED = "restricted"
+    ALLOWED = "allowed"
+    UNKNOWN = "unknown"
+
+
+class Effect(StrEnum):
+    """What a listing does to the asked activity on the asked date."""
+
+    PROHIBITED = "prohibited"
+    RESTRICTED = "restricted"
+    ALLOWED = "allowed"
+    NONE = "none"
+
+
+class State(StrEnum):
+    """Where a listing stands on the asked date (see :mod:`redlist.regimes.status`)."""
+
+    IN_FORCE = "in_force"
+    PENDING = "pending"
+    ENJOINED = "enjoined"
+    SUSPENDED = "suspended"
+    REMOVED = "removed"
+    EXPIRED = "expired"
+    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,11 +363,11 @@ class ChangeEvent:
     entity_id: str
     change: Change
     name: str
-    fields: list[str] = field(default_factory=list)  # for amended: which fields changed
+    fields: builtins.list[str] = field(default_factory=builtins.list)  # for amended: which fields changed
     previous_date: str | None = None  # as-of date of the earlier snapshot
 
     def to_dict(self) -> dict[str, Any]:
-        return _prune(dataclasses.asdict(self)) | {"fields": list(self.fields)}
+        return _prune(dataclasses.asdict(self)) | {"fields": builtins.list(self.fields)}
 
 
 #: A date written exactly YYYY-MM-DD (``date.fromisoformat`` also takes "20210316" and week dates).

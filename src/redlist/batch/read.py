@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from redlist.errors import RedlistError
 
@@ -308,7 +308,7 @@ def _open_binary(path: Path) -> IO[bytes]:
 
 
 def _read_stdin(*, name_column: str, id_column: str, format: str | None) -> Iterator[InputRow]:
-    stream = io.BufferedReader(sys.stdin.buffer, buffer_size=_SAMPLE)  # type: ignore[arg-type]
+    stream = io.BufferedReader(cast(io.RawIOBase, sys.stdin.buffer), buffer_size=_SAMPLE)
     if format:
         fmt = detect_format("-", format)
     else:

@@ -243,9 +243,10 @@ class _XlsxWriter(ResultWriter):
     def _cell(self, value: object) -> object:
         if isinstance(value, str):
             # XLSX cannot hold control characters; show them instead of failing the whole file
-            value = self._illegal.sub("\ufffd", value)
-            if len(value) > _XLSX_MAX_CELL:
-                value = value[: _XLSX_MAX_CELL - 14] + " [...truncated]"
+            text: str = self._illegal.sub("\ufffd", value)
+            if len(text) > _XLSX_MAX_CELL:
+                text = text[: _XLSX_MAX_CELL - 14] + " [...truncated]"
+            value = text
         return neutralise(value)
 
     def write(self, result: dict[str, Any]) -> None:

@@ -188,22 +188,24 @@ def _parse_list_file(path: Path, problems: list[str]) -> CuratedList | None:
     problems += found + datafile.duplicates(doc, spec.editions or [], ("editions",))
     entries, found = datafile.validate_items(doc, ("entries",), EntrySpec)
     problems += found + datafile.duplicates(doc, spec.entries, ("entries",))
-    if spec.list not in LIST_IDS:
-        problems.append(doc.problem(("list",), f"unknown list id {spec.list!r} (see redlist.model.LIST_IDS)"))
+    if spec.list_id not in LIST_IDS:
+        problems.append(
+            doc.problem(("list",), f"unknown list id {spec.list_id!r} (see redlist.model.LIST_IDS)")
+        )
         return None
-    if path.stem != spec.list:
-        problems.append(doc.problem(("list",), f"file name must be {spec.list}.yaml"))
+    if path.stem != spec.list_id:
+        problems.append(doc.problem(("list",), f"file name must be {spec.list_id}.yaml"))
     # an entry may name an edition whose own fields are bad: that edition is reported once, above
     problems += _edition_problems(doc, spec.entries, {e.get("id") for e in spec.editions or []})
     for i, entry in entries:
         problems += _entry_problems(doc, i, entry)
     return CuratedList(
-        list_id=spec.list,
+        list_id=spec.list_id,
         title=spec.title,
         authority=spec.authority,
         source_url=spec.source_url,
         editions=tuple(Edition(e.id, e.date, e.citation, e.source_url, e.verification) for _, e in editions),
-        entries=tuple(_entry(e, spec.list) for _, e in entries),
+        entries=tuple(_entry(e, spec.list_id) for _, e in entries),
         path=path,
     )
 
@@ -226,7 +228,7 @@ def _event(spec: EventSpec) -> LegalEvent:
         spec.id,
         spec.date,
         spec.kind,
-        spec.list,
+        spec.list_id,
         tuple(spec.parties),
         spec.effect,
         spec.until,
@@ -244,8 +246,8 @@ def _event_problems(doc: Document, i: int, spec: EventSpec, known: set[str], tod
     # A statute's or rule's effective date may be scheduled ahead of today; nothing else may.
     if spec.kind != "effective" and spec.date > today.isoformat():
         out.append(doc.problem((*loc, "date"), f"date in the future: {spec.date}"))
-    if spec.list not in LIST_IDS:
-        out.append(doc.problem((*loc, "list"), f"unknown list id {spec.list!r}"))
+    if spec.list_id not in LIST_IDS:
+        out.append(doc.problem((*loc, "list"), f"unknown list id {spec.list_id!r}"))
     if spec.until and spec.until < spec.date:
         out.append(doc.problem((*loc, "until"), f"{spec.until} is before the event date {spec.date}"))
     for j, party in enumerate(spec.parties):

@@ -88,7 +88,7 @@ class ListFileSpec(Schema):
     """A list file's header; its ``editions`` are :class:`EditionSpec` and its ``entries``
     :class:`EntrySpec`, each checked on its own (:func:`redlist.datafile.validate_items`)."""
 
-    list: Text
+    list_id: Text = Field(alias="list")
     title: Text
     authority: Text
     source_url: Url
@@ -106,7 +106,7 @@ class EventSpec(Schema):
     id: Slug
     date: AnyDay  # not after today unless the event is a scheduled ``effective`` date (loader)
     kind: EventKind
-    list: Text
+    list_id: Text = Field(alias="list")
     parties: list[dict[str, str]] = Field(min_length=1)
     effect: Effect
     until: AnyDay | None = None  # ends a temporary effect (a stay, a licence); may lie ahead

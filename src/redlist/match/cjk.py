@@ -443,7 +443,7 @@ def _forms(text: str, kind: str) -> tuple[str, ...]:
     else:
         segments = segment(prepared, prepared=True)
         looks_personal = han is not None and all(s.kind == "han" for s in segments)
-        if kind == "any" and looks_personal:
+        if kind == "any" and looks_personal and han is not None:
             forms.extend(_person_forms(han))
         forms.extend(_org_forms(segments))
     return tuple(dict.fromkeys(f for f in forms if f))

@@ -154,9 +154,9 @@ class NameIndex:
             )
             scores = raw[hit] / self.norm[hit]
         else:
-            hit, inverse = np.unique(all_ids, return_inverse=True)
-            scores = np.bincount(inverse, weights=np.concatenate(weights))
-            scores /= self.norm[hit]
+            unique_ids, inverse = np.unique(all_ids, return_inverse=True)
+            hit = unique_ids
+            scores = np.bincount(inverse, weights=np.concatenate(weights)) / self.norm[hit]
         if len(hit) > limit:
             top = np.argpartition(-scores, limit)[:limit]
             hit, scores = hit[top], scores[top]

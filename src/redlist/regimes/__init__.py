@@ -3,7 +3,7 @@
 - :mod:`redlist.regimes.rules` loads ``data/regimes.yaml``: for every list (and program within a
   list) the activities it restricts, how, for whom and from when, as date rules.
 - :mod:`redlist.regimes.status` turns a party's listing history (:class:`ListingSpan`) and the
-  legal events about it (injunctions, vacaturs, removals...) into a :class:`Verdict`.
+  legal events about it (injunctions, vacaturs, removals...) into an :class:`Assessment`.
 """
 
 from redlist.regimes.rules import (
@@ -17,10 +17,11 @@ from redlist.regimes.rules import (
     load_regimes,
     regimes_for,
 )
-from redlist.regimes.status import Finding, ListingSpan, StatusError, Verdict, evaluate
+from redlist.regimes.status import Assessment, Finding, ListingSpan, StatusError, evaluate
 
 __all__ = [
     "ACTIVITIES",
+    "Assessment",
     "DateRule",
     "Finding",
     "ListingSpan",
@@ -29,7 +30,6 @@ __all__ = [
     "RegimeError",
     "Rule",
     "StatusError",
-    "Verdict",
     "check_regimes",
     "evaluate",
     "load_regimes",

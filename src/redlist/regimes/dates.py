@@ -49,8 +49,8 @@ class DateRule:
                     return found
             return None
         if self.kind == "latest":
-            found = [d for d in (o.resolve(dates) for o in self.options) if d is not None]
-            return max(found) if found else None
+            given = [d for d in (o.resolve(dates) for o in self.options) if d is not None]
+            return max(given) if given else None
         # ``if``: a cohort test on a date field (e.g. "listed on or before 2020-11-12")
         tested = dates.get(self.field or "")
         if tested is None:

@@ -243,9 +243,9 @@ def _end(spec: EndSpec | None, regime: RegimeSpec) -> RegimeEnd | None:
 def _regime(doc: Document, i: int, spec: RegimeSpec) -> tuple[Regime | None, list[str]]:
     loc: datafile.Loc = ("regimes", i)
     problems = []
-    if spec.list not in LISTS:
+    if spec.list_id not in LISTS:
         problems.append(
-            doc.problem((*loc, "list"), f"unknown list id {spec.list!r} (see redlist.model.LISTS)")
+            doc.problem((*loc, "list"), f"unknown list id {spec.list_id!r} (see redlist.model.LISTS)")
         )
     known = set(LISTING_DATE_FIELDS)
     for name, rule in (spec.dates or {}).items():
@@ -253,15 +253,15 @@ def _regime(doc: Document, i: int, spec: RegimeSpec) -> tuple[Regime | None, lis
         known.add(name)  # later dates and rules may use it
     if spec.ends is not None:
         problems += _field_problems(doc, (*loc, "ends", "date"), spec.ends.date, set(LISTING_DATE_FIELDS))
-    for j, rule in enumerate(spec.rules):
-        problems += _field_problems(doc, (*loc, "rules", j, "from"), rule.start, known)
-        problems += _field_problems(doc, (*loc, "rules", j, "until"), rule.until, known)
-        problems += _template_problems(doc, (*loc, "rules", j, "details"), rule.details)
+    for j, rule_spec in enumerate(spec.rules):
+        problems += _field_problems(doc, (*loc, "rules", j, "from"), rule_spec.start, known)
+        problems += _field_problems(doc, (*loc, "rules", j, "until"), rule_spec.until, known)
+        problems += _template_problems(doc, (*loc, "rules", j, "details"), rule_spec.details)
     if problems:
         return None, problems
     regime = Regime(
         id=spec.id,
-        list_id=spec.list,
+        list_id=spec.list_id,
         programs=tuple(spec.programs or ()),
         title=spec.title,
         authority=spec.authority,

@@ -12,14 +12,14 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import AfterValidator, Field, PlainValidator, field_validator
 
 from redlist.datafile import Prose, Schema, Url, Verification
+from redlist.model import Activity
 from redlist.regimes.dates import DateRule, parse_date_rule
 
-Activity = Literal["invest", "divest", "transact", "export", "import", "procure", "telecom"]
 RuleEffect = Literal["prohibited", "restricted", "allowed"]
 EndsOnMeaning = Literal["expired", "removed"]
 
 #: What a US person may ask about.
-ACTIVITIES: tuple[str, ...] = get_args(Activity)
+ACTIVITIES: tuple[str, ...] = tuple(a.value for a in Activity)
 #: A rule's effect on its activity while in force.
 RULE_EFFECTS: tuple[str, ...] = get_args(RuleEffect)
 #: What a listing's ``ends_on`` means for a regime.
@@ -39,7 +39,7 @@ RegimeSlug = Annotated[str, AfterValidator(_regime_slug)]
 
 
 class RuleSpec(Schema):
-    activity: Activity
+    activity: Activity = Field(strict=False)  # the enum from its YAML text
     effect: RuleEffect
     start: DateRuleField | None = Field(None, alias="from")
     until: DateRuleField | None = None
@@ -60,7 +60,7 @@ class EndSpec(Schema):
 
 class RegimeSpec(Schema):
     id: RegimeSlug
-    list: str
+    list_id: str = Field(alias="list")
     programs: list[Prose] | None = Field(None, min_length=1)
     title: Prose
     authority: Prose

@@ -2,7 +2,7 @@
 
 Input: the party's listing history (:class:`ListingSpan`, one per listing as seen over time), the
 legal events that concern it (injunctions, vacaturs, removals, denial orders...), an activity and
-a date. Output: a :class:`Verdict` with one :class:`Finding` per listing and regime, each with a
+a date. Output: an :class:`Assessment` (a :class:`~redlist.model.Verdict`) with one :class:`Finding` per listing and regime, each with a
 state, an effect on the activity, the dates, the court case and the citations.
 
 Everything list-specific lives in ``data/regimes.yaml`` (:mod:`redlist.regimes.rules`); this
@@ -36,6 +36,7 @@ order, not in any stored publication) gets a listing of its own, from the events
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -43,7 +44,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from redlist.errors import RedlistError
-from redlist.model import ISO_DAY, LISTS, Listing, parse_iso_day
+from redlist.model import ISO_DAY, LISTS, Activity, Effect, Listing, State, Verdict, parse_iso_day
 from redlist.regimes.rules import ACTIVITIES, ACTIVITY_TEXT, Regime, Rule, load_regimes, regimes_for
 
 __all__ = [
@@ -53,22 +54,25 @@ __all__ = [
     "VERDICTS",
     "Finding",
     "ListingSpan",
+    "Assessment",
     "StatusError",
-    "Verdict",
     "evaluate",
 ]
 
-STATES = ("in_force", "pending", "enjoined", "suspended", "removed", "expired", "unknown")
-EFFECTS = ("prohibited", "restricted", "allowed", "none")
-VERDICTS = ("prohibited", "restricted", "allowed", "unknown")
+STATES: tuple[str, ...] = tuple(State)
+EFFECTS: tuple[str, ...] = tuple(Effect)
+VERDICTS: tuple[str, ...] = tuple(Verdict)
 
-_SEVERITY = {"prohibited": 3, "restricted": 2, "allowed": 1, "none": 0}
-_RESTRICTIVE = ("prohibited", "restricted")
+_SEVERITY = {Effect.PROHIBITED: 3, Effect.RESTRICTED: 2, Effect.ALLOWED: 1, Effect.NONE: 0}
+_RESTRICTIVE = (Effect.PROHIBITED, Effect.RESTRICTED)
 # Same-day order: a removal before a re-listing (Hesai: delisted and re-listed on 2024-10-16).
 _CHANGE_ORDER = {"end": 0, "start": 1, "suspend": 2, "resume": 3, "none": 4}
 # Event kinds whose "start" sets the party's effective date rather than re-listing it.
 _EFFECTIVE_KINDS = frozenset({"effective"})
-_STATE_ORDER = {s: i for i, s in enumerate(("in_force", "enjoined", "suspended", "pending", "unknown"))}
+_STATE_ORDER = {
+    s: i
+    for i, s in enumerate((State.IN_FORCE, State.ENJOINED, State.SUSPENDED, State.PENDING, State.UNKNOWN))
+}
 
 
 class StatusError(RedlistError):
@@ -112,16 +116,16 @@ class Finding:
 
     list: str
     regime: str
-    state: str  # one of STATES
-    effect: str  # one of EFFECTS, on the asked date
+    state: State
+    effect: Effect  # on the asked date
     activity_text: str  # what the regime says about the activity
     listed_on: str | None
     effective_on: str | None
     divestment_on: str | None
     removed_on: str | None
     case: dict[str, Any] | None
-    events: list[dict[str, Any]]
-    citations: list[str]
+    events: builtins.list[dict[str, Any]]
+    citations: builtins.list[str]
     explanation: str
     list_title: str = ""
     regime_title: str = ""
@@ -129,19 +133,19 @@ class Finding:
     expired_on: str | None = None
     effect_from: str | None = None  # start of the rule window that applies (or will apply)
     effect_until: str | None = None  # first day it no longer applies, when known
-    programs: list[str] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
-    entity_ids: list[str] = field(default_factory=list)
-    names: list[str] = field(default_factory=list)
+    programs: builtins.list[str] = field(default_factory=builtins.list)
+    sources: builtins.list[str] = field(default_factory=builtins.list)
+    entity_ids: builtins.list[str] = field(default_factory=builtins.list)
+    names: builtins.list[str] = field(default_factory=builtins.list)
     verification: str | None = None
 
 
 @dataclass
-class Verdict:
-    """The answer: a verdict, the findings behind it and any notices about the data."""
+class Assessment:
+    """The engine's answer: a verdict, the findings behind it and any notices about the data."""
 
-    verdict: str  # one of VERDICTS
-    activity: str
+    verdict: Verdict
+    activity: Activity
     on: str
     findings: list[Finding]
     notices: list[str]
@@ -171,12 +175,12 @@ def parse_date(value: str | date, what: str = "date") -> date:
         raise StatusError(f"{what} {value!r} is not a real calendar date ({exc})") from exc
 
 
-def parse_activity(value: str) -> str:
-    """``value`` as one of :data:`ACTIVITIES`; :class:`StatusError` otherwise."""
+def parse_activity(value: str) -> Activity:
+    """``value`` as an :class:`~redlist.model.Activity`; :class:`StatusError` otherwise."""
     text = value.strip().lower() if isinstance(value, str) else value
     if text not in ACTIVITIES:
         raise StatusError(f"unknown activity {value!r}: use one of {', '.join(ACTIVITIES)}")
-    return text
+    return Activity(text)
 
 
 # --- timelines ---------------------------------------------------------------------------------
@@ -288,8 +292,8 @@ def _apply(h: _History, day: str, effect: str, e: Any) -> None:
 
 @dataclass
 class _RuleResult:
-    state: str  # in_force | pending
-    effect: str
+    state: State  # in_force | pending
+    effect: Effect
     text: str
     start: str | None = None
     until: str | None = None
@@ -317,8 +321,8 @@ def _apply_rules(regime: Regime, listing: Listing, dates: dict[str, str | None],
         starts = [s for _, s, _ in chosen if s]
         untils = [u for _, _, u in chosen if u]
         return _RuleResult(
-            "in_force",
-            chosen[0][0].effect,
+            State.IN_FORCE,
+            Effect(chosen[0][0].effect),
             " ".join(r.render(listing) for r, _, _ in chosen),
             max(starts) if starts else None,
             min(untils) if untils else None,
@@ -329,16 +333,16 @@ def _apply_rules(regime: Regime, listing: Listing, dates: dict[str, str | None],
     )
     if future:
         rule, start, until = future[0]
-        return _RuleResult("pending", "none", rule.render(listing), start, until, [rule])
+        return _RuleResult(State.PENDING, Effect.NONE, rule.render(listing), start, until, [rule])
     # The regime does not restrict this activity on this date; is it in force for others?
     text = f"{regime.title} does not restrict this activity ({ACTIVITY_TEXT[activity]})."
     others = list(_windows(regime, regime.rules, dates, end))
     if any((s is None or s <= on) and (u is None or on < u) for _, s, u in others):
-        return _RuleResult("in_force", "none", text)
+        return _RuleResult(State.IN_FORCE, Effect.NONE, text)
     later = sorted(s for r, s, _ in others if s and s > on and r.effect in _RESTRICTIVE)
     if later:
-        return _RuleResult("pending", "none", text, later[0])
-    return _RuleResult("in_force", "none", text)
+        return _RuleResult(State.PENDING, Effect.NONE, text, later[0])
+    return _RuleResult(State.IN_FORCE, Effect.NONE, text)
 
 
 def _dates(regime: Regime, listing: Listing, h: _History) -> dict[str, str | None]:
@@ -374,7 +378,7 @@ def _case_dict(case: Any) -> dict[str, Any] | None:
         return None
     if isinstance(case, dict):
         return dict(case)
-    if dataclasses.is_dataclass(case):
+    if dataclasses.is_dataclass(case) and not isinstance(case, type):
         return dataclasses.asdict(case)
     return {"title": str(case)}
 
@@ -392,19 +396,19 @@ def _terminal(regime: Regime, listing: Listing, h: _History, dates: dict[str, st
     if not h.on and h.off_on:
         if h.off_by is not None:
             reason = _clause(h.off_by.summary)
-            ends.append(("removed", h.off_on, reason, [h.off_by.citation, h.off_by.source_url]))
+            ends.append((State.REMOVED, h.off_on, reason, [h.off_by.citation, h.off_by.source_url]))
         else:
-            ends.append(("removed", h.off_on, "absent from the publication of that date", []))
+            ends.append((State.REMOVED, h.off_on, "absent from the publication of that date", []))
     if listing.ends_on and listing.ends_on <= on:
         if regime.ends_on == "removed":
-            ends.append(("removed", listing.ends_on, "its listing period ended", []))
+            ends.append((State.REMOVED, listing.ends_on, "its listing period ended", []))
         else:
-            ends.append(("expired", listing.ends_on, "its end date passed", []))
+            ends.append((State.EXPIRED, listing.ends_on, "its end date passed", []))
     if h.expires_on and h.expires_on <= on:
-        ends.append(("expired", h.expires_on, "the order's term ended", []))
+        ends.append((State.EXPIRED, h.expires_on, "the order's term ended", []))
     end = regime.ends.date.resolve(dates) if regime.ends else None
     if end and end <= on and regime.ends:
-        ends.append(("expired", end, regime.ends.reason, [regime.ends.citation, regime.ends.source_url]))
+        ends.append((State.EXPIRED, end, regime.ends.reason, [regime.ends.citation, regime.ends.source_url]))
     return min(ends, key=lambda t: t[1]) if ends else None
 
 
@@ -448,8 +452,8 @@ def _finding(
     finding = Finding(
         list=listing.list_id,
         regime=regime.id,
-        state="in_force",
-        effect="none",
+        state=State.IN_FORCE,
+        effect=Effect.NONE,
         activity_text="",
         listed_on=listing.listed_on or h.start,
         effective_on=dates.get("effective_on"),
@@ -479,7 +483,7 @@ def _finding(
     if ended:
         state, day, reason, cites = ended
         finding.state = state
-        if state == "removed":
+        if state == State.REMOVED:
             finding.removed_on = day
             if h.off_by is not None and h.off_by.case is not None:
                 finding.case = _case_dict(h.off_by.case)
@@ -493,9 +497,9 @@ def _finding(
             )
         finding.citations = _unique([*base_cites, *cites, *_event_cites(h.events), *urls])
     elif unknown_from:
-        finding.state = "unknown"
+        finding.state = State.UNKNOWN
         finding.listed_on = listing.listed_on
-        would_restrict = rules.state == "in_force" and rules.effect in _RESTRICTIVE
+        would_restrict = rules.state == State.IN_FORCE and rules.effect in _RESTRICTIVE
         hint = f" If it was listed then, the effect would be: {rules.effect}." if would_restrict else ""
         finding.explanation = (
             f"The {span.source} data begins on {unknown_from}, after {on}, and the entry publishes no listing "
@@ -505,11 +509,11 @@ def _finding(
     elif h.suspended_by is not None:
         e = h.suspended_by
         case = _case_dict(e.case)
-        finding.state = "enjoined" if (e.kind == "injunction" or case) else "suspended"
+        finding.state = State.ENJOINED if (e.kind == "injunction" or case) else State.SUSPENDED
         finding.case = case or finding.case
         until = f" until {e.until}" if e.until else ""
         by = f" ({_case_text(case)})" if case else ""
-        verb = "a court order enjoins it" if finding.state == "enjoined" else "it is suspended"
+        verb = "a court order enjoins it" if finding.state == State.ENJOINED else "it is suspended"
         finding.explanation = (
             f"{subject}{since}, but {verb} from {e.date}{until}{by}: {_clause(e.summary)}. "
             "The listing's restrictions do not apply meanwhile."
@@ -517,7 +521,7 @@ def _finding(
         finding.citations = _unique([*base_cites, e.citation, *_event_cites(h.events), *rule_cites, *urls])
     else:
         finding.state = rules.state
-        finding.effect = rules.effect if rules.state == "in_force" else "none"
+        finding.effect = rules.effect if rules.state == State.IN_FORCE else Effect.NONE
         finding.effect_from, finding.effect_until = rules.start, rules.until
         finding.explanation = _in_force_text(subject, since, regime, rules, activity, on)
         if h.lapsed is not None:
@@ -531,14 +535,14 @@ def _finding(
 def _in_force_text(
     subject: str, since: str, regime: Regime, rules: _RuleResult, activity: str, on: str
 ) -> str:
-    if rules.state == "pending":
+    if rules.state == State.PENDING:
         if rules.rules:
             return (
                 f"{subject}{since}; under {regime.title} the restriction starts on {rules.start} "
                 f"and is not yet in force on {on}: {rules.text}"
             )
         return f"{subject}{since}; {rules.text} Its restrictions start on {rules.start}."
-    if rules.effect == "none":
+    if rules.effect == Effect.NONE:
         return f"{subject}{since}. {rules.text}"
     window = f" from {rules.start}" if rules.start else ""
     until = f" until {rules.until}" if rules.until else ""
@@ -649,7 +653,7 @@ def evaluate(
     coverage: dict[str, str] | None = None,
     today: date | None = None,
     regimes: list[Regime] | None = None,
-) -> Verdict:
+) -> Assessment:
     """May a US person do ``activity`` with the party of ``spans`` on ``on``, and why?
 
     ``coverage`` maps a source id to the date of its first snapshot: findings of that source on
@@ -685,10 +689,11 @@ def evaluate(
                 f"No regime data for list {list_id!r}; {span.name or span.entity_id}'s listing was not assessed."
             )
             continue
-        closed = bool(span.removed_on) and any(
+        removed_on = span.removed_on
+        closed = removed_on is not None and any(
             other is not span
             and other.listing.list_id == list_id
-            and (_span_start(other) or "") >= span.removed_on
+            and (_span_start(other) or "") >= removed_on
             for other in spans
         )
         h = _walk(span, by_list.get(list_id, []), on_iso, closed)
@@ -712,7 +717,7 @@ def evaluate(
     findings = sorted(_merge(findings), key=_sort_key)
     notices += _unique(later)
     verdict = _verdict(findings, unknown_restricts)
-    if verdict == "unknown":
+    if verdict == Verdict.UNKNOWN:
         notices.append(
             "The data does not cover this date for a listing that would restrict this activity; "
             "the answer is unknown rather than allowed."
@@ -721,7 +726,7 @@ def evaluate(
         notices.append(
             "A listing whose standing on this date is unknown might restrict this activity further."
         )
-    return Verdict(verdict, activity, on_iso, findings, _unique(notices))
+    return Assessment(verdict, activity, on_iso, findings, _unique(notices))
 
 
 def _date_notices(day: date, today: date, coverage: dict[str, str]) -> list[str]:
@@ -740,9 +745,9 @@ def _date_notices(day: date, today: date, coverage: dict[str, str]) -> list[str]
     return notices
 
 
-def _verdict(findings: list[Finding], unknown_restricts: bool) -> str:
-    in_force = [f for f in findings if f.state == "in_force"]
+def _verdict(findings: list[Finding], unknown_restricts: bool) -> Verdict:
+    in_force = [f for f in findings if f.state == State.IN_FORCE]
     worst = max((_SEVERITY[f.effect] for f in in_force), default=0)
-    if worst >= _SEVERITY["restricted"]:
-        return "prohibited" if worst == _SEVERITY["prohibited"] else "restricted"
-    return "unknown" if unknown_restricts else "allowed"
+    if worst >= _SEVERITY[Effect.RESTRICTED]:
+        return Verdict.PROHIBITED if worst == _SEVERITY[Effect.PROHIBITED] else Verdict.RESTRICTED
+    return Verdict.UNKNOWN if unknown_restricts else Verdict.ALLOWED

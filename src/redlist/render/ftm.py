@@ -18,7 +18,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import Any, TextIO
+from typing import IO, Any
 
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
@@ -141,13 +141,14 @@ def to_ftm(entity: Entity) -> dict[str, Any]:
 def ftm_entities(entity: Entity) -> list[dict[str, Any]]:
     """All FtM entities of a record: the party, one Sanction per listing, crypto wallets."""
     party = _party(entity)
+    party_id = str(party.id)
     out = [party.to_dict()]
-    out.extend(s.to_dict() for s in _sanctions(entity, party.id))
-    out.extend(w.to_dict() for w in _wallets(entity, party.id))
+    out.extend(s.to_dict() for s in _sanctions(entity, party_id))
+    out.extend(w.to_dict() for w in _wallets(entity, party_id))
     return out
 
 
-def write_ftm(entities: Iterable[Entity], out: TextIO) -> int:
+def write_ftm(entities: Iterable[Entity], out: IO[str]) -> int:
     """Write the FtM entities of records as JSON lines; return the number of lines written."""
     count = 0
     for entity in entities:

@@ -42,10 +42,14 @@ def render_chart(timeline: Timeline, path: str, fmt: str, today: date | None = N
         for p in (p for p in timeline.periods if p["list"] == lane):
             start = date.fromisoformat(p["start"])
             end = date.fromisoformat(p["end"]) if p["end"] else today
-            ax.barh(row, (end - start).days, left=start, height=0.35, color="#c0392b", alpha=0.55)
+            ax.barh(
+                row, (end - start).days, left=mdates.date2num(start), height=0.35, color="#c0392b", alpha=0.55
+            )
         for e in (e for e in timeline.entries if e.list == lane):
             day = date.fromisoformat(e.date)
-            ax.plot(day, row, marker=_MARKERS.get(e.kind, "o"), color="#222222", markersize=6)
+            ax.plot(
+                mdates.date2num(day), row, marker=_MARKERS.get(e.kind, "o"), color="#222222", markersize=6
+            )
             ax.annotate(
                 e.kind.replace("_", " "),
                 (day, row),

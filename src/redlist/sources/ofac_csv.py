@@ -132,13 +132,13 @@ class _Reader:
             good += 1
             yield line, cells
         if bad and bad > good:
-            line, n = first_bad or (None, 0)
+            bad_line, n = first_bad if first_bad else (None, 0)
             raise SourceError(
                 f"unknown column layout: {bad} of {good + bad} rows do not have the {self.columns} columns "
                 f"of OFAC's format (first: {n} columns)",
                 source=self.fs.source,
                 file=self.name,
-                line=line,
+                line=bad_line,
             )
 
     def _is_header(self, cells: list[str]) -> bool:

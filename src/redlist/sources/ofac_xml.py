@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
+from typing import cast
 from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 from xml.parsers import expat
 
@@ -137,7 +138,7 @@ def iter_records(
     prefix = root_tag[: len(root_tag) - len(local(root_tag))] if root_tag else ""
     wanted = {prefix + n: n for n in records}
     # Only "end" events: half the events of start+end, and the prolog scan told us the root.
-    parser = XMLPullParser(events=("end",))
+    parser: XMLPullParser[Element] = XMLPullParser(events=("end",))
     try:
         offsets = list(range(0, len(data), _CHUNK))
         for offset in [*offsets, None]:
@@ -145,11 +146,12 @@ def iter_records(
                 parser.close()  # raises for a truncated document
             else:
                 parser.feed(data[offset : offset + _CHUNK])
-            for _event, elem in parser.read_events():
-                name = wanted.get(elem.tag)
-                if name is None:
+            # "end" events carry elements (typeshed types every kind of event)
+            for _event, elem in cast(Iterator[tuple[str, Element]], parser.read_events()):
+                found = wanted.get(elem.tag)
+                if found is None:
                     continue
-                yield name, elem
+                yield found, elem
                 elem.clear()
     except ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None

@@ -554,7 +554,7 @@ def _entity(row: _Row) -> Entity:
         birth_dates=[parse_date(d) or d for d in row.dates_of_birth],
         birth_places=row.places_of_birth,
         title=f["title"],
-        vessel={out: f[col] for col, out in _VESSEL_FIELDS if f[col]},
+        vessel={out: value for col, out in _VESSEL_FIELDS if (value := f[col])},
     )
     listing = Listing(
         list_id=list_id,
