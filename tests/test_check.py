@@ -218,13 +218,17 @@ def test_sdn_removal_between_two_real_snapshots(real: Checker) -> None:
     assert _finding(after, "us_ofac_sdn")["state"] == "removed"
     assert _finding(after, "us_ofac_sdn")["removed_on"] == "2024-03-04"
     assert after.verdict == "allowed"
-    # a removed entry is still found by name
+    # a removed entry is still found by name, and answered as the entry itself
     by_name = real.check(removed[0].name, activity="transact", on="2024-03-01")
-    assert by_name.party is None or entity_id in by_name.party["entity_ids"] or by_name.candidates
+    assert by_name.party is not None and entity_id in by_name.party["entity_ids"]
+    assert by_name.verdict == "prohibited"
+    assert real.check(removed[0].name, activity="transact", on="2024-03-05").verdict == "allowed"
 
 
 def test_date_before_the_first_snapshot_is_unknown(real: Checker) -> None:
     removed = real.store.events(source="us_ofac_sdn", change="removed")[0]
     result = real.check(entity_id=removed.entity_id, activity="transact", on="2010-01-01")
-    assert result.verdict != "allowed" or any("2024-02-28" in n for n in result.notices)
+    # an SDN entry publishes no listing date: before the first snapshot its standing is not known
+    assert result.verdict == "unknown"
+    assert [f["state"] for f in result.findings] == ["unknown"]
     assert any("2024-02-28" in n for n in result.notices)

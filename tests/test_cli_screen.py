@@ -43,10 +43,22 @@ def test_screen_json(loaded) -> None:
 
 
 def test_screen_filters_and_threshold(loaded) -> None:
-    data = json.loads(run("screen", "Example Trading", "--list", "us_bis_el", "--json").stdout)
-    assert all("us_bis_el" in [x["list"] for x in m["lists"]] for m in data["matches"])
-    data = json.loads(run("screen", "Northwind Shipping", "--threshold", "0.99", "--json").stdout)
-    assert all(m["score"] >= 0.99 for m in data["matches"])
+    everywhere = json.loads(run("screen", "Hytera Communications", "--json").stdout)["matches"]
+    data = json.loads(run("screen", "Hytera Communications", "--list", "us_fcc_covered", "--json").stdout)
+    assert data["matches"] and all(
+        "us_fcc_covered" in [x["list"] for x in m["lists"]] for m in data["matches"]
+    )
+    assert len(data["matches"]) < len(everywhere)  # the filter left the other lists out
+    [loose] = json.loads(run("screen", "Northwind Shipping", "--threshold", "0.5", "--json").stdout)[
+        "matches"
+    ]
+    assert loose["entity_id"] == "ofac-101" and 0.5 <= loose["score"] < 0.9
+    strict = json.loads(run("screen", "Northwind Shipping", "--threshold", "0.9", "--json").stdout)
+    assert strict["matches"] == []  # the same match, cut by the threshold
+    [exact] = json.loads(run("screen", "Northwind Shipping Lines", "--threshold", "0.99", "--json").stdout)[
+        "matches"
+    ]
+    assert exact["entity_id"] == "ofac-101" and exact["score"] >= 0.99
 
 
 @pytest.mark.parametrize(

@@ -295,5 +295,11 @@ def test_packaged_entities_have_listing_dates():
 
 
 def test_packaged_events_load():
-    # events.yaml is written by another helper; when present it must load against our entries.
-    load_events()
+    events = load_events()
+    assert len(events) > 50
+    assert [e.date for e in events] == sorted(e.date for e in events)
+    by_id = {e.id: e for e in events}
+    assert len(by_id) == len(events)  # ids are unique
+    known = {entry.entity_id for lst in load_lists() for entry in lst.entries}
+    refs = [p["entry"] for e in events for p in e.parties if "entry" in p]
+    assert refs and set(refs) <= known

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import time
 
 import pytest
 from followthemoney import model
@@ -364,14 +363,12 @@ def test_write_ftm_from_parsed_entity_list():
     assert meu["properties"]["description"] == ["Federal Register: 85 FR 83799, 12/23/20"]
 
 
-def test_export_is_fast():
+def test_export_of_many_records_counts_every_ftm_entity():
     records = []
     for i in range(2000):
         p = person()
         p.entity_id = p.key = f"ofac-{i}"
         records.append(p)
-    start = time.perf_counter()
-    count = write_ftm(records, io.StringIO())
-    elapsed = time.perf_counter() - start
-    assert count == 6000
-    assert elapsed < 10, elapsed
+    out = io.StringIO()
+    count = write_ftm(records, out)  # the time it takes: benchmarks/parsers.py
+    assert count == 6000 == len(out.getvalue().splitlines())

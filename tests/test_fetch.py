@@ -88,8 +88,9 @@ def test_client_errors_are_not_retried(server):
 
 def test_truncated_transfer_is_retried_then_refused(server):
     Handler.routes["/dpl.txt"] = [(200, b"short", {"X-Claim-Length": "100"})]
-    with pytest.raises(SourceError):
+    with pytest.raises(SourceError, match=r"after 2 attempts: .*\b5\b.*\b100\b"):
         download(server + "/dpl.txt", retries=1, backoff=0.01, timeout=2)
+    assert len(Handler.seen_agents) == 2  # the first try and one retry
 
 
 def test_progress_is_reported(server):

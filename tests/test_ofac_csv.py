@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -296,10 +295,7 @@ def test_empty_or_missing_primary_file_is_refused():
 
 def test_real_sdn_2024_05_03():
     folder = raw_path("ofac_sdn", "2024-05-03")
-    start = time.perf_counter()
-    result = parse_sdn_csv(load(folder))
-    elapsed = time.perf_counter() - start
-    print(f"sdn.csv 2024-05-03: {len(result.records)} records in {elapsed:.2f} s")
+    result = parse_sdn_csv(load(folder))  # the time it takes: benchmarks/parsers.py
     assert len(result.records) == 14965
     assert result.row_errors == [] and result.warnings == []
     types = {t: sum(e.type == t for e in result.records) for t in EntityType}
@@ -325,14 +321,11 @@ def test_real_sdn_2024_05_03():
         "1962",
         "1961-04",
     ]  # two ranges + one month
-    assert elapsed < 20  # measured ~2.5-5 s on a loaded 2-core box
 
 
 def test_real_sdn_2021_complete_set():
     folder = raw_path("ofac_sdn", "2021-07-07_complete_set")
-    start = time.perf_counter()
     result = parse_sdn_csv(load(folder))
-    print(f"2021 complete set: {len(result.records)} records in {time.perf_counter() - start:.2f} s")
     assert len(result.records) == 8976
     assert result.row_errors == [] and result.warnings == []
     names = [n for e in result.records for n in e.names]

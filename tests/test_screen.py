@@ -104,10 +104,12 @@ def test_identifier_exact_hit_and_invalid_isin(screener: Screener) -> None:
 
 def test_threshold_and_limit(screener: Screener) -> None:
     loose = screener.screen(Query("Huawei"), threshold=0.0, limit=10)
-    assert all(m.score >= 0 for m in loose.matches)
-    assert len(screener.screen(Query("Huawei"), threshold=0.0, limit=1).matches) <= 1
+    assert len(loose.matches) >= 2 and all(m.score >= 0 for m in loose.matches)
+    assert [m.score for m in loose.matches] == sorted((m.score for m in loose.matches), reverse=True)
+    assert len(screener.screen(Query("Huawei"), threshold=0.0, limit=1).matches) == 1
     strict = screener.screen(Query("Huawei Technologies"))
-    assert all(m.score >= MATCH_THRESHOLD for m in strict.matches)
+    assert strict.matches and all(m.score >= MATCH_THRESHOLD for m in strict.matches)
+    assert len(strict.matches) < len(loose.matches)  # the threshold filtered something out
 
 
 def test_legal_form_alone_finds_nothing(screener: Screener) -> None:

@@ -500,7 +500,8 @@ def test_an_effective_event_without_effect_still_sets_the_date():
 
 
 def _curated():
-    curated = pytest.importorskip("redlist.curated")
+    from redlist import curated
+
     return curated.curated_entities(), curated.load_events()
 
 

@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import os
 import tempfile
+import zlib
 from pathlib import Path
 
 from redlist.errors import StoreError
@@ -46,6 +47,8 @@ class RawArchive:
             data = gzip.decompress(self.path(digest).read_bytes())
         except FileNotFoundError:
             raise StoreError(f"raw file {digest} is missing from the archive {self.root}") from None
+        except (OSError, EOFError, zlib.error) as exc:  # not gzip, or cut short
+            raise StoreError(f"raw file {digest} in the archive is corrupt ({exc})") from None
         if sha256(data) != digest:
             raise StoreError(f"raw file {digest} in the archive is corrupt (checksum mismatch)")
         return data
