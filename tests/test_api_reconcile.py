@@ -348,6 +348,8 @@ def test_schema_check_bites() -> None:
     """The validation above is real: a feature with a text value breaks the result schema."""
     from jsonschema import ValidationError
 
+    if not SCHEMAS.is_dir():
+        pytest.skip(f"reconciliation API schemas not available: {SCHEMAS} (set REDLIST_TEST_DATA)")
     bad = {
         "q": {"result": [{"id": "x", "name": "X", "score": 1, "features": [{"id": "f", "value": "text"}]}]}
     }
