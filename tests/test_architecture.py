@@ -1,7 +1,8 @@
 """The architecture, checked on the source: imports go one way down the data flow, the CLI and the
 API stand on the facade only, there are no import cycles and no imports hidden in strings.
 
-    sources -> store -> index / status -> screen -> check -> batch / render -> facade -> api -> cli
+    sources -> store -> (match, curated) -> parties -> regimes -> screen -> check -> batch / render
+    -> facade -> api -> cli
 """
 
 from __future__ import annotations
@@ -27,16 +28,17 @@ LAYERS: dict[str, int] = {
     "redlist.store": 4,
     "redlist.cache": 4,
     "redlist.keys": 4,
-    "redlist.match": 5,
+    "redlist.match": 5,  # names and scripts: used by parties and by the screener
     "redlist.curated": 5,
-    "redlist.regimes": 5,
-    "redlist.screen": 6,
-    "redlist.check": 7,
-    "redlist.batch": 8,
-    "redlist.render": 8,
-    "redlist.service": 9,
-    "redlist.api": 10,
-    "redlist.cli": 11,  # `redlist serve` starts the API's server
+    "redlist.parties": 6,
+    "redlist.regimes": 7,
+    "redlist.screen": 8,
+    "redlist.check": 9,
+    "redlist.batch": 10,
+    "redlist.render": 10,
+    "redlist.service": 11,
+    "redlist.api": 12,
+    "redlist.cli": 13,  # `redlist serve` starts the API's server
 }
 
 #: What the CLI and the API may import: the facade, the model, the errors, the settings and the

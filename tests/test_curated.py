@@ -59,7 +59,7 @@ events:
     list: us_dod_ccmc
     parties:
       - entry: us_dod_ccmc:xiaomi
-      - name: Xiaomi Corporation
+      - entity_id: ofac-99001
     effect: suspend
     until: 2021-05-25
     case: {title: Xiaomi Corp. v. Department of Defense, docket: No. 1:21-cv-00280-RC, court: D.D.C.}
@@ -107,7 +107,7 @@ def test_valid_file_loads(good):
 def test_events_load_with_parties_and_case(good):
     (event,) = load_events(good)
     assert event.kind == "injunction" and event.effect == "suspend"
-    assert event.parties == ({"entry": "us_dod_ccmc:xiaomi"}, {"name": "Xiaomi Corporation"})
+    assert event.parties == ({"entry": "us_dod_ccmc:xiaomi"}, {"entity_id": "ofac-99001"})
     assert event.case is not None and event.case.docket == "No. 1:21-cv-00280-RC"
     assert event.until == "2021-05-25"
 
@@ -216,10 +216,16 @@ def test_bad_event_reference(good):
         ("kind: injunction", "kind: lawsuit", "'kind'"),
         ("effect: suspend", "effect: pause", "'effect'"),
         (
-            "      - name: Xiaomi Corporation\n",
-            "      - {name: X, entry: us_dod_ccmc:xiaomi}\n",
+            "      - entity_id: ofac-99001\n",
+            "      - {entity_id: ofac-99001, entry: us_dod_ccmc:xiaomi}\n",
             "exactly one of",
         ),
+        (
+            "      - entity_id: ofac-99001\n",
+            "      - name: Xiaomi Corporation\n",
+            "exactly one of entry, entity_id",
+        ),
+        ("      - entity_id: ofac-99001\n", "      - entity_id: Xiaomi\n", "is not an entry id"),
         ("until: 2021-05-25", "until: 2021-01-01", "'until'"),
         ("list: us_dod_ccmc", "list: us_nope", "unknown list id"),
     ],

@@ -22,14 +22,19 @@ from redlist.util import gc_paused
 T = TypeVar("T")
 
 #: Packages whose bundled data files (CSV, YAML) are part of a generation.
-DATA_PACKAGES = ("redlist.match", "redlist.curated", "redlist.regimes")
+DATA_PACKAGES = ("redlist.match", "redlist.curated", "redlist.regimes", "redlist.parties", "redlist.sources")
 
 
-def data_key(store: Any) -> str:
-    """A short hash naming the data a store holds now (see the module docstring)."""
+def data_key(store: Any, extra: list[Path] | None = None) -> str:
+    """A short hash naming the data a store holds now (see the module docstring); ``extra`` files
+    (the user's judgements) count when they exist."""
     from redlist import __version__
 
     parts = [__version__]
+    for path in extra or []:
+        if path.exists():
+            stat = path.stat()
+            parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
     sources = {snap.source for snap in store.snapshots()}
     latest = [s for s in (store.latest(x) for x in sources) if s is not None]
     for snap in sorted(latest, key=lambda s: s.source):

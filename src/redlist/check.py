@@ -1,9 +1,19 @@
 """Status checks: may a US person do X with this party on this date, and why?
 
-A :class:`Checker` finds the party (by entity id, or by name through the matcher), gathers every
-listing it has had over time (official snapshots and their history in the store, and the bundled
-curated lists), the legal events about it (designations, injunctions, vacaturs, denial orders), and
-asks the status engine (:mod:`redlist.regimes.status`) for a verdict on the activity and date.
+A :class:`Checker` finds the *party* a question is about (by party or entry id, by identifier, or
+by name through the matcher; see :mod:`redlist.parties`), gathers every listing of every entry of
+that party over time (official snapshots and their history in the store, the bundled curated
+lists), the legal events about it, and asks the status engine (:mod:`redlist.regimes.status`)
+for a verdict on the activity and date. A copy of a listing (the CSL's copy of an OFAC entry)
+defers to its primary publication, which dates it (``sources/data/precedence.yaml``).
+
+Two more sections, never mixed with the party's own listings:
+
+- ownership: restrictions that reach the party through listed owners (OFAC's 50 percent rule,
+  BIS's Affiliates Rule) count towards the verdict and show the path; an owner known without its
+  share gives ``review``;
+- related: parties linked to this one (a listed parent, an affiliate, OFAC's "Linked To") as
+  context, never in the verdict.
 
 Entries that disappeared from an official list are still found by name: the checker also indexes
 the last published version of every removed entry.
@@ -11,6 +21,8 @@ the last published version of every removed entry.
 
 from __future__ import annotations
 
+import dataclasses
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -18,19 +30,42 @@ from typing import Any
 from redlist.curated import CuratedData, LegalEvent
 from redlist.curated import load as load_curated
 from redlist.errors import RedlistError
-from redlist.model import Activity, Entity, Listing, Verdict
-from redlist.regimes.status import Assessment, ListingSpan, evaluate, parse_activity, parse_date
+from redlist.match.normalize import identity_tokens
+from redlist.model import Activity, Effect, Entity, Listing, Verdict
+from redlist.parties import Party, PartyGraph, resolve
+from redlist.regimes.status import (
+    Assessment,
+    Finding,
+    ListingSpan,
+    combine,
+    evaluate,
+    parse_activity,
+    parse_date,
+)
 from redlist.regimes.timeline import Timeline, build
-from redlist.screen import MATCH_THRESHOLD, Match, Query, Screener, compare
+from redlist.screen import MATCH_THRESHOLD, Match, Query, Screener
+from redlist.sources import precedence
 from redlist.store import Store
 from redlist.store.current import current_entities
 
-#: A name match at least this close is taken as the party itself (several such entries: one party
-#: on several lists); below it, more than one candidate is ambiguous and the user picks an id.
+#: A name match at least this close designates a party outright; two parties matched this well
+#: are ambiguous unless exactly one bears the name as written.
 SAME_PARTY = 0.95
-#: An event that names its party (rather than giving an id) concerns the party when the names
-#: are at least this close.
-EVENT_NAME_MATCH = 0.9
+#: How deep ownership is followed (an owner's owner's owner).
+OWNERSHIP_DEPTH = 3
+#: Related parties shown as context, at most.
+MAX_RELATED = 25
+_RELATION_ORDER = (
+    "owned_by",
+    "owns",
+    "parent",
+    "subsidiary",
+    "affiliate",
+    "has_affiliate",
+    "branch",
+    "has_branch",
+    "linked_to",
+)
 
 
 @dataclass
@@ -41,10 +76,11 @@ class CheckResult:
     verdict: Verdict | None  # None when no party was chosen
     activity: Activity
     on: str
-    party: dict[str, Any] | None = None  # name, entity ids, how it was found
+    party: dict[str, Any] | None = None  # id, name, entries, how it was found
     findings: list[dict[str, Any]] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     candidates: list[dict[str, Any]] = field(default_factory=list)  # when the name is ambiguous
+    related: list[dict[str, Any]] = field(default_factory=list)  # context, not in the verdict
     error: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -57,6 +93,8 @@ class CheckResult:
             "findings": self.findings,
             "notices": self.notices,
         }
+        if self.related:
+            out["related"] = self.related
         if self.candidates:
             out["candidates"] = self.candidates
         if self.error:
@@ -65,10 +103,11 @@ class CheckResult:
 
 
 class Checker:
-    """Loads the lists, their history and the curated data once; answers many status questions.
+    """Loads the lists, their history, the parties and the curated data once; answers many questions.
 
-    ``screener`` indexes what names may designate (see :func:`status_index`); the facade passes
-    one kept in its disk cache, and a checker builds its own when none is given.
+    ``screener`` indexes what names may designate (see :func:`status_index`) and ``parties`` is the
+    party graph of the same data; the facade passes both from its caches, and a checker builds its
+    own when they are not given.
     """
 
     def __init__(
@@ -77,19 +116,30 @@ class Checker:
         *,
         screener: Screener | None = None,
         curated: CuratedData | None = None,
+        parties: PartyGraph | None = None,
     ) -> None:
         self.store = store
         data = curated or load_curated()
         self.curated = data.entities
         self.verification = data.verification
         self.events: list[LegalEvent] = list(data.events)
+        self.parties = parties or resolve(store, data, None)
         self.coverage: dict[str, str] = {}
         if store is not None:
             for snap in store.snapshots():
                 first = self.coverage.get(snap.source)
                 if first is None or snap.as_of < first:
                     self.coverage[snap.source] = snap.as_of
-        self.screener = screener or Screener(status_index(store, data))
+        self.screener = screener or Screener(status_index(store, data, self.parties))
+        for entity in self.screener.entities:  # an index given from elsewhere: each unknown entry alone
+            if self.parties.party_of(entity.entity_id) is None:
+                self.parties.add_alone(entity)
+        self._events_of: dict[str, list[LegalEvent]] = defaultdict(list)
+        for event in self.events:
+            for ref in event.parties:
+                value = ref.get("entry") or ref.get("entity_id")
+                if value:
+                    self._events_of[value].append(event)
 
     # --- the question ---------------------------------------------------------------------------
 
@@ -98,103 +148,175 @@ class Checker:
         name: str | None = None,
         *,
         entity_id: str | None = None,
+        identifiers: dict[str, str] | None = None,
         activity: str = "transact",
         on: str | date | None = None,
         today: date | None = None,
     ) -> CheckResult:
         """The verdict for one party, activity and date (today when ``on`` is None).
 
-        Bad input (unknown activity, malformed date, empty name) raises :class:`RedlistError`;
-        a name that matches nothing or several parties gives a result without a verdict's party.
+        The party is given by ``entity_id`` (a party id or any entry id of it), ``identifiers``
+        (``{"isin": ...}``) or ``name``. Bad input (unknown activity, malformed date, empty name,
+        unknown id) raises :class:`RedlistError`; a name that matches nothing or several parties
+        gives a result without a party.
         """
         today = today or date.today()
         activity = parse_activity(activity)
         day = parse_date(on if on is not None else today, "date").isoformat()
-        query = {"name": name, "entity_id": entity_id, "activity": activity, "on": day}
+        query: dict[str, Any] = {"name": name, "entity_id": entity_id, "activity": activity, "on": day}
+        if identifiers:
+            query["identifiers"] = dict(identifiers)
         result = CheckResult(query, None, activity, day)
-        if entity_id:
-            entity_ids = [entity_id]
-            if not self._known(entity_id):
-                raise RedlistError(f"no entity {entity_id!r} in the store or the curated lists")
-            party: dict[str, Any] = {
-                "name": self._name_of(entity_id),
-                "entity_ids": entity_ids,
-                "found_by": "id",
-            }
-        else:
-            resolved = self._resolve(name, result)
-            if resolved is None:
-                return result
-            party = resolved
-        result.party = party
-        spans = self.spans(party["entity_ids"])
-        events = self.events_for(party["entity_ids"], self._names(party["entity_ids"]))
-        verdict: Assessment = evaluate(spans, events, activity, day, coverage=self.coverage, today=today)
-        result.verdict = verdict.verdict
-        result.findings = [f for f in verdict.to_dict()["findings"]]
-        result.notices = list(verdict.notices) + result.notices
+        party = self.find(result, name, entity_id=entity_id, identifiers=identifiers)
+        if party is None:
+            return result
+        assessment = self.assess(party, activity, day, today)
+        owned, notices = self.ownership(party, activity, day, today)
+        if owned:
+            assessment = combine(assessment, owned, notices)
+        result.verdict = assessment.verdict
+        result.findings = assessment.to_dict()["findings"]
+        result.notices = list(assessment.notices) + result.notices
+        result.related = self.related(party, activity, day, today)
         return result
 
-    def _resolve(self, name: str | None, result: CheckResult) -> dict[str, Any] | None:
-        """The party a name designates, or None with the result explaining why not."""
-        found = self.screener.screen(Query(name=name), limit=25)
+    def find(
+        self,
+        result: CheckResult,
+        name: str | None,
+        *,
+        entity_id: str | None = None,
+        identifiers: dict[str, str] | None = None,
+    ) -> Party | None:
+        """The party a question is about, filling ``result.party``; None when there is none (the
+        result says why: nothing matches, or several parties do)."""
+        if entity_id:
+            party = self.parties.party_of(entity_id)
+            if party is None:
+                raise RedlistError(f"no entity or party {entity_id!r} in the store or the curated lists")
+            result.party = _party_info(party, found_by="id")
+            return party
+        query = Query(name=name, identifiers=dict(identifiers or {}))
+        found = self.screener.screen(query, limit=25)
         if found.error:
             raise RedlistError(found.error)
+        result.notices += found.warnings
+        what = repr(name) if name else ", ".join(f"{k} {v}" for k, v in (identifiers or {}).items())
         if not found.matches:
             result.verdict = Verdict.ALLOWED
             result.notices.append(
-                f"No entry on any list matches {name!r} (score threshold {MATCH_THRESHOLD}); "
+                f"No entry on any list matches {what} (score threshold {MATCH_THRESHOLD}); "
                 "no restriction found for this activity and date."
             )
             return None
-        party = _same_party(found.matches)
-        if party is None:
-            result.candidates = [_candidate(m) for m in found.matches]
+        chosen = self._one_party(found.matches, name)
+        if chosen is None:
+            result.candidates = self._candidates(found.matches)
             result.error = (
-                f"{name!r} matches {len(found.matches)} different entries; "
+                f"{what} matches {len(result.candidates)} different parties; "
                 "choose one and ask again with its id (--id)"
             )
             return None
-        names = sorted({m.name for m in party})
-        best = party[0]
-        return {
-            "name": best.name,
-            "names": names,
-            "entity_ids": [m.entity_id for m in party],
-            "found_by": "name",
-            "score": best.score,
-            "explanation": best.explanation["summary"],
-        }
+        party, best = chosen
+        result.party = _party_info(
+            party,
+            found_by="identifier" if "identifier" in best.explanation.get("features", {}) else "name",
+            score=best.score,
+            explanation=best.explanation["summary"],
+        )
+        return party
 
-    # --- the party's history --------------------------------------------------------------------
+    def _one_party(self, matches: list[Match], name: str | None) -> tuple[Party, Match] | None:
+        """The party the matches designate, with its best match; None when ambiguous.
 
-    def spans(self, entity_ids: list[str]) -> list[ListingSpan]:
-        """Every listing of these entities over time, from the curated data and the store."""
+        One party matched at SAME_PARTY or above (an OFAC entry and its 1260H twin are one
+        party) is the party; a single party among the matches is the party; of several parties
+        matched well, the one bearing the name as written wins, else the name is ambiguous.
+        """
+        by_party: dict[str, list[Match]] = {}
+        for m in matches:
+            party = self.parties.party_of(m.entity_id)
+            if party is not None:
+                by_party.setdefault(party.id, []).append(m)
+        if not by_party:
+            return None
+        best = {pid: max(ms, key=lambda m: m.score) for pid, ms in by_party.items()}
+        strong = [pid for pid, m in best.items() if m.score >= SAME_PARTY]
+        if len(strong) == 1:
+            return self.parties.parties[strong[0]], best[strong[0]]
+        if not strong and len(best) == 1:
+            pid = next(iter(best))
+            return self.parties.parties[pid], best[pid]
+        if strong and name:
+            exact = [pid for pid in strong if _bears(self.parties.parties[pid], name)]
+            if len(exact) == 1:
+                return self.parties.parties[exact[0]], best[exact[0]]
+        return None
+
+    def _candidates(self, matches: list[Match]) -> list[dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for m in matches:
+            party = self.parties.party_of(m.entity_id)
+            if party is None or party.id in out:
+                continue
+            out[party.id] = {
+                "entity_id": party.id,
+                "name": party.name,
+                "score": m.score,
+                "lists": party.lists,
+                "type": party.type,
+                "countries": party.countries,
+                "entries": len(party.members),
+            }
+        return list(out.values())
+
+    # --- one party's standing -------------------------------------------------------------------
+
+    def assess(
+        self, party: Party, activity: str, day: str, today: date, via: str | None = None
+    ) -> Assessment:
+        """The party's own listings and events on ``day`` (or, with ``via="ownership"``, what they
+        mean for the parties it owns)."""
+        spans = self.spans(party)
+        return evaluate(
+            spans, self.events_for(party), activity, day, coverage=self.coverage, today=today, via=via
+        )
+
+    def spans(self, party: Party) -> list[ListingSpan]:
+        """Every listing of the party's entries over time; a copy defers to its list's primary."""
         spans: list[ListingSpan] = []
-        for entity_id in entity_ids:
-            if entity_id in self.curated:
-                entity = self.curated[entity_id]
+        for entry_id in party.entry_ids:
+            if entry_id in self.curated:
+                entity = self.curated[entry_id]
                 for listing in entity.listings:
                     spans.append(
                         ListingSpan(
                             listing,
                             "curated",
-                            entity_id,
-                            entity.name,
+                            entry_id,
+                            party.name,
                             seen_from=None,
                             removed_on=listing.ends_on,
-                            verification=self.verification.get(entity_id),
+                            verification=self.verification.get(entry_id),
                         )
                     )
             elif self.store is not None:
-                spans += self._official_spans(entity_id)
-        return spans
+                spans += self._official_spans(entry_id, party.name)
+        primaries = {(s.listing.list_id, s.source) for s in spans}
+        return [
+            s
+            for s in spans
+            if not (
+                precedence.is_copy(s.listing.list_id, s.source)
+                and (s.listing.list_id, precedence.primary(s.listing.list_id)) in primaries
+            )
+        ]
 
-    def _official_spans(self, entity_id: str) -> list[ListingSpan]:
+    def _official_spans(self, entry_id: str, name: str) -> list[ListingSpan]:
         """One span per listing per run of consecutive publications that show the entry."""
         store = self.store
         assert store is not None  # only called when the checker has a store
-        versions = store.records_of(entity_id)
+        versions = store.records_of(entry_id)
         by_source: dict[str, dict[int, Entity]] = {}
         for snap, entity in versions:
             by_source.setdefault(snap.source, {})[snap.id or 0] = entity
@@ -208,58 +330,110 @@ class Checker:
                     run_start = run_start or snap.as_of
                     last = shown
                 elif run_start is not None and last is not None:
-                    spans += _spans_of(last, source, run_start, snap.as_of)
+                    spans += _spans_of(last, name, source, run_start, snap.as_of)
                     run_start, last = None, None
             if run_start is not None and last is not None:
-                spans += _spans_of(last, source, run_start, None)
+                spans += _spans_of(last, name, source, run_start, None)
         return spans
 
-    def events_for(self, entity_ids: list[str], names: list[str]) -> list[LegalEvent]:
-        """The curated legal events about a party: by entry id, entity id, or a close name."""
-        ids = set(entity_ids)
+    def events_for(self, party: Party) -> list[LegalEvent]:
+        """The curated legal events about a party: those naming one of its entries (or its id)."""
+        seen: dict[str, LegalEvent] = {}
+        for entry_id in [party.id, *party.entry_ids]:
+            for event in self._events_of.get(entry_id, []):
+                seen.setdefault(event.id, event)
+        return sorted(seen.values(), key=lambda e: (e.date, e.id))
+
+    # --- ownership ------------------------------------------------------------------------------
+
+    def ownership(
+        self,
+        party: Party,
+        activity: str,
+        day: str,
+        today: date,
+        depth: int = 0,
+        seen: frozenset[str] = frozenset(),
+    ) -> tuple[list[Finding], list[str]]:
+        """Findings that reach the party through its owners, with the path in each finding's ``via``.
+
+        An owner holding at least a regime's ``min_share`` (or owners holding it together) passes
+        its listing on; an owner whose share is not known gives a ``review`` finding; an owner
+        itself owned by a listed party passes that on too (up to :data:`OWNERSHIP_DEPTH`).
+        """
+        owners = [r for r in party.related if r.relation == "owned_by" and r.party_id not in seen]
+        if not owners or depth >= OWNERSHIP_DEPTH:
+            return [], []
+        findings: list[Finding] = []
+        notices: list[str] = []
+        partial: dict[str, list[tuple[float, Finding]]] = defaultdict(list)  # regime -> shares below the bar
+        for rel in owners:
+            owner = self.parties.parties.get(rel.party_id)
+            if owner is None:
+                continue
+            through = list(self.assess(owner, activity, day, today, via="ownership").findings)
+            above, more = self.ownership(owner, activity, day, today, depth + 1, seen | {party.id})
+            through += above
+            notices += more
+            for f in through:
+                path = _path(party, owner, rel.share, rel.reason, f)
+                if rel.share is None:
+                    if f.state == "in_force" and f.effect in ("prohibited", "restricted"):
+                        findings.append(_review(f, path, party, owner))
+                elif rel.share >= _min_share(f):
+                    findings.append(_through(f, path, party, owner, rel.share))
+                else:
+                    partial[f.regime].append((rel.share, f))
+        for _regime, held in partial.items():
+            total = sum(share for share, _ in held)
+            if held and total >= _min_share(held[0][1]):
+                for share, f in held:
+                    path = _path(party, None, share, f"together with other listed owners: {total:.0%}", f)
+                    findings.append(_through(f, path, party, None, share, aggregate=total))
+        return findings, notices
+
+    # --- related parties --------------------------------------------------------------------------
+
+    def related(self, party: Party, activity: str, day: str, today: date) -> list[dict[str, Any]]:
+        """Parties linked to this one, with their own standing on the day: context, not the verdict."""
         out = []
-        for event in self.events:
-            for ref in event.parties:
-                value = ref.get("entry") or ref.get("entity_id")
-                if value and value in ids:
-                    out.append(event)
-                    break
-                if "name" in ref and any(
-                    compare(ref["name"], n, "organization") >= EVENT_NAME_MATCH for n in names
-                ):
-                    out.append(event)
-                    break
+        order = {r: i for i, r in enumerate(_RELATION_ORDER)}
+        for rel in sorted(party.related, key=lambda r: (order.get(r.relation, 99), r.name)):
+            other = self.parties.parties.get(rel.party_id)
+            if other is None or not other.lists:
+                continue
+            standing = self.assess(other, activity, day, today)
+            out.append(
+                {
+                    **rel.to_dict(),
+                    "lists": other.lists,
+                    "verdict": standing.verdict,
+                    "findings": [
+                        {"list": f.list, "state": f.state, "effect": f.effect, "listed_on": f.listed_on}
+                        for f in standing.findings
+                    ],
+                    "text": _related_text(party, other, rel.relation, rel.share),
+                }
+            )
+            if len(out) >= MAX_RELATED:
+                break
         return out
 
-    def _known(self, entity_id: str) -> bool:
-        if entity_id in self.curated:
-            return True
-        return self.store is not None and bool(self.store.records_of(entity_id))
 
-    def _name_of(self, entity_id: str) -> str:
-        if entity_id in self.curated:
-            return self.curated[entity_id].name
-        versions = self.store.records_of(entity_id) if self.store is not None else []
-        return versions[-1][1].name if versions else entity_id
-
-    def _names(self, entity_ids: list[str]) -> list[str]:
-        names: list[str] = []
-        for entity_id in entity_ids:
-            if entity_id in self.curated:
-                names += [n.value for n in self.curated[entity_id].names]
-            elif self.store is not None:
-                versions = self.store.records_of(entity_id)
-                if versions:
-                    names += [n.value for n in versions[-1][1].names]
-        return names
+# --- helpers ---------------------------------------------------------------------------------------
 
 
-def status_index(store: Store | None, curated: CuratedData) -> list[Entity]:
+def status_index(
+    store: Store | None, curated: CuratedData, parties: PartyGraph | None = None
+) -> list[Entity]:
     """What a status question's name may designate: every curated entry (removed ones too), the
-    current official entries, and the last published version of every removed official entry."""
+    current official entries, the last published version of every removed official entry, and
+    the unlisted parties named in ownership judgements."""
     entities = list(curated.entities.values())
     if store is not None:
         entities += current_entities(store) + _removed_entities(store)
+    if parties is not None:
+        entities += list(parties.entities.values())
     return entities
 
 
@@ -278,38 +452,101 @@ def _removed_entities(store: Store) -> list[Entity]:
     return out
 
 
-def _spans_of(entity: Entity, source: str, seen_from: str, removed_on: str | None) -> list[ListingSpan]:
+def _spans_of(
+    entity: Entity, name: str, source: str, seen_from: str, removed_on: str | None
+) -> list[ListingSpan]:
     return [
-        ListingSpan(
-            listing, source, entity.entity_id, entity.name, seen_from=seen_from, removed_on=removed_on
-        )
+        ListingSpan(listing, source, entity.entity_id, name, seen_from=seen_from, removed_on=removed_on)
         for listing in entity.listings
         if isinstance(listing, Listing)
     ]
 
 
-def _same_party(matches: list[Match]) -> list[Match] | None:
-    """The matches that are one party, or None when the name is ambiguous.
-
-    Entries that the name matches almost exactly are one party listed several times (Huawei on
-    the Entity List, the 1260H list and the FCC Covered List). Otherwise a single match is the
-    party; several weaker ones are ambiguous.
-    """
-    strong = [m for m in matches if m.score >= SAME_PARTY]
-    if strong:
-        return strong
-    if len(matches) == 1:
-        return matches
-    return None
-
-
-def _candidate(m: Match) -> dict[str, Any]:
-    return {
-        "entity_id": m.entity_id,
-        "name": m.name,
-        "score": m.score,
-        "lists": [x["list"] for x in m.lists],
+def _party_info(
+    party: Party, *, found_by: str, score: float | None = None, explanation: str | None = None
+) -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "id": party.id,
+        "name": party.name,
+        "entity_ids": party.entry_ids,
+        "lists": party.lists,
+        "found_by": found_by,
     }
+    if score is not None:
+        info["score"] = score
+    if explanation is not None:
+        info["explanation"] = explanation
+    return info
+
+
+def _bears(party: Party, name: str) -> bool:
+    """Whether the party has the queried name as written (legal forms aside)."""
+    wanted = identity_tokens(name, "organization")[0]
+    return any(identity_tokens(n, "organization")[0] == wanted for n in party.names)
+
+
+def _min_share(f: Finding) -> float:
+    from redlist.regimes.rules import load_regimes
+
+    for regime in load_regimes():
+        if regime.id == f.regime and regime.min_share is not None:
+            return regime.min_share
+    return 0.5
+
+
+def _path(party: Party, owner: Party | None, share: float | None, reason: str, f: Finding) -> dict[str, Any]:
+    return {
+        "owner": owner.id if owner else None,
+        "owner_name": owner.name if owner else None,
+        "share": share,
+        "evidence": reason,
+        "owner_list": f.list,
+        "owner_state": f.state,
+    }
+
+
+def _through(
+    f: Finding,
+    path: dict[str, Any],
+    party: Party,
+    owner: Party | None,
+    share: float,
+    aggregate: float | None = None,
+) -> Finding:
+    who = owner.name if owner else "listed owners"
+    held = f"{share:.0%} owned by {who}" + (f" ({aggregate:.0%} in the aggregate)" if aggregate else "")
+    text = f"Through ownership: {party.name} is {held}, which is on the {f.list_title or f.list}. {f.explanation}"
+    return dataclasses.replace(
+        f, via=path | {"aggregate": aggregate} if aggregate else path, explanation=text
+    )
+
+
+def _review(f: Finding, path: dict[str, Any], party: Party, owner: Party) -> Finding:
+    text = (
+        f"Review: {party.name} is owned by {owner.name}, which is on the {f.list_title or f.list}, but the "
+        f"share is not known ({path['evidence']}). If {owner.name} holds 50 percent or more, this activity is "
+        f"{f.effect} under {f.regime_title}: {f.activity_text}"
+    )
+    return dataclasses.replace(f, effect=Effect.REVIEW, via=path, explanation=text)
+
+
+def _related_text(party: Party, other: Party, relation: str, share: float | None) -> str:
+    held = f" ({share:.0%})" if share is not None else ""
+    words = {
+        "owned_by": f"{party.name} is owned{held} by {other.name}",
+        "owns": f"{other.name} is owned{held} by {party.name}",
+        "parent": f"{party.name} is the parent of {other.name}",
+        "subsidiary": f"{party.name} is a subsidiary of {other.name}",
+        "affiliate": f"{party.name} is an affiliate of {other.name}",
+        "has_affiliate": f"{other.name} is an affiliate of {party.name}",
+        "branch": f"{party.name} is a branch of {other.name}",
+        "has_branch": f"{other.name} is a branch of {party.name}",
+        "linked_to": f"{party.name} is linked to {other.name}",
+    }
+    lists = ", ".join(other.lists)
+    return (
+        words.get(relation, f"{party.name} is related to {other.name}") + f"; {other.name} is listed: {lists}"
+    )
 
 
 def party_timeline(checker: Checker, name: str | None = None, *, entity_id: str | None = None) -> Timeline:
@@ -317,14 +554,7 @@ def party_timeline(checker: Checker, name: str | None = None, *, entity_id: str 
     result = CheckResult(
         {"name": name, "entity_id": entity_id}, None, Activity.TRANSACT, date.today().isoformat()
     )
-    if entity_id:
-        if not checker._known(entity_id):
-            raise RedlistError(f"no entity {entity_id!r} in the store or the curated lists")
-        party: dict[str, Any] = {"name": checker._name_of(entity_id), "entity_ids": [entity_id]}
-    else:
-        resolved = checker._resolve(name, result)
-        if resolved is None:
-            raise RedlistError(result.error or result.notices[0])
-        party = resolved
-    ids: list[str] = party["entity_ids"]
-    return build(party["name"], ids, checker.spans(ids), checker.events_for(ids, checker._names(ids)))
+    party = checker.find(result, name, entity_id=entity_id)
+    if party is None:
+        raise RedlistError(result.error or result.notices[0])
+    return build(party.name, party.entry_ids, checker.spans(party), checker.events_for(party))

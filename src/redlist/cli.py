@@ -409,6 +409,7 @@ def screen(
 _VERDICT_STYLE = {
     "prohibited": "bold red",
     "restricted": "bold yellow",
+    "review": "bold yellow",
     "allowed": "bold green",
     "unknown": "bold magenta",
 }
@@ -474,26 +475,38 @@ def _print_check(result: CheckResult) -> None:
     party = result.party
     if result.candidates:
         out.print(f"[bold]{result.error}[/]", highlight=False)
-        table = _table("entity", "score", "lists")
+        table = _table("party", "score", "type", "countries", "lists")
         table.add_column("name")
         for c in result.candidates:
-            table.add_row(c["entity_id"], f"{c['score']:.2f}", ", ".join(c["lists"]), c["name"])
+            table.add_row(
+                c["entity_id"],
+                f"{c['score']:.2f}",
+                c.get("type", ""),
+                ", ".join(c.get("countries", [])),
+                ", ".join(c["lists"]),
+                c["name"],
+            )
         out.print(table)
         raise typer.Exit(2)
     style = _VERDICT_STYLE.get(result.verdict or "", "bold")
-    who = f"{party['name']} ({', '.join(party['entity_ids'])})" if party else repr(result.query["name"])
+    who = f"{party['name']} (party {party['id']})" if party else repr(result.query["name"])
     out.print(
         f"[{style}]{(result.verdict or '').upper()}[/]: {result.activity} with {who} on {result.on}",
         highlight=False,
     )
-    if party and party.get("found_by") == "name":
+    if party and party.get("found_by") in ("name", "identifier"):
         out.print(
-            f"[dim]found by name: {party['explanation']} (score {party['score']:.2f})[/]", highlight=False
+            f"[dim]found by {party['found_by']}: {party['explanation']} (score {party['score']:.2f})[/]",
+            highlight=False,
         )
+    if party and len(party["entity_ids"]) > 1:
+        out.print(f"[dim]entries: {', '.join(party['entity_ids'])}[/]", highlight=False)
     for f in result.findings:
         effect = {"none": "does not restrict this activity"}.get(f["effect"], f["effect"])
+        through = " (through ownership)" if f.get("via") else ""
         out.print(
-            f"\n[bold]{f['list_title'] or f['list']}[/]: {f['state'].replace('_', ' ')}; {result.activity}: {effect}",
+            f"\n[bold]{f['list_title'] or f['list']}{through}[/]: {f['state'].replace('_', ' ')}; "
+            f"{result.activity}: {effect}",
             highlight=False,
         )
         out.print(f"  {f['explanation']}", highlight=False)
@@ -511,6 +524,10 @@ def _print_check(result: CheckResult) -> None:
             )
         for cite in f["citations"][:4]:
             out.print(f"  [dim]cite: {cite}[/]", highlight=False)
+    if result.related:
+        out.print("\n[bold]Related parties[/] (context; not part of the verdict):", highlight=False)
+        for r in result.related:
+            out.print(f"  {r['text']} [{r['party_id']}; {r['evidence']}]", highlight=False, markup=False)
     for notice in result.notices:
         out.print(f"[yellow]note:[/] {notice}", highlight=False)
 
@@ -581,6 +598,106 @@ def serve(
     from redlist.api.server import run
 
     run(settings)
+
+
+party_app = typer.Typer(
+    help="Parties: the entries of every list that are one legal person.", no_args_is_help=True
+)
+app.add_typer(party_app, name="party")
+
+
+@party_app.command("show")
+def party_show(
+    name_or_id: Annotated[str, typer.Argument(help="A name, a party id or any entry id of the party.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """One party: its entries per source, the evidence of every link, its related parties."""
+    with _errors():
+        redlist = _redlist()
+        with err.status("loading the parties"):
+            party, result = redlist.party(name_or_id)
+        notes = redlist.party_notes()
+    if party is None:
+        if result.candidates:
+            _print_check(result)  # lists the candidates and exits 2
+        err.print(f"[bold red]error:[/] {result.error or result.notices[0]}", highlight=False)
+        raise typer.Exit(1)
+    if as_json:
+        _print_json(party.to_dict() | {"notes": [n for n in notes if any(e in n for e in party.entry_ids)]})
+        return
+    out.print(f"[bold]{party.name}[/]  (party {party.id}, {party.type})", highlight=False)
+    if party.countries:
+        out.print(f"  countries: {', '.join(party.countries)}", highlight=False)
+    out.print("[bold]Entries[/] (entry id, published by, lists, listed today):", highlight=False)
+    for m in party.members:
+        now = "listed" if m.current else "no longer listed"
+        out.print(f"  {m.entry_id}  {m.name}", highlight=False, markup=False)
+        out.print(
+            f"      {', '.join(m.sources)}; {', '.join(m.lists) or 'no list'}; {now}",
+            highlight=False,
+            markup=False,
+        )
+    out.print("[bold]Why these are one party[/]:", highlight=False)
+    for link in party.links:
+        kind = "not the same" if link.kind == "not_same" else link.evidence
+        pair = link.a if link.a == link.b else f"{link.a} = {link.b}"
+        out.print(f"  [{kind}] {pair}: {link.reason}", highlight=False, markup=False)
+    if party.related:
+        out.print("[bold]Related parties[/] (never merged):", highlight=False)
+        for r in party.related:
+            share = f" {r.share:.0%}" if r.share is not None else ""
+            out.print(
+                f"  {r.relation}{share}: {r.name} ({r.party_id}) [{r.evidence}: {r.reason}]",
+                highlight=False,
+                markup=False,
+            )
+    for note in notes:
+        if any(e in note for e in party.entry_ids):
+            out.print(f"[yellow]note:[/] {note}", highlight=False)
+
+
+@party_app.command("link")
+def party_link(
+    a: Annotated[
+        str, typer.Argument(help="An entry id, or the name of a party on no list (with --country).")
+    ],
+    b: Annotated[str, typer.Argument(help="An entry id.")],
+    same: Annotated[bool, typer.Option("--same", help="They are one party.")] = False,
+    not_same: Annotated[bool, typer.Option("--not-same", help="They are not one party.")] = False,
+    related: Annotated[
+        str | None,
+        typer.Option(
+            "--related",
+            help="A is RELATION of B: owned_by, parent, subsidiary, affiliate, branch, linked_to.",
+        ),
+    ] = None,
+    share: Annotated[
+        float | None,
+        typer.Option("--share", min=0.01, max=100, help="For owned_by: B's share of A, in percent."),
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option(help="ISO-2 country of A when A is a party on no list.")
+    ] = None,
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept with the judgement).")] = "",
+) -> None:
+    """Record your judgement about two entries; it overrides the bundled ones and is shown by `party show`."""
+    chosen = [x for x in (same, not_same, related is not None) if x]
+    if len(chosen) != 1:
+        raise typer.BadParameter("give exactly one of --same, --not-same, --related RELATION")
+    judgement = "same" if same else "not_same" if not_same else "related"
+    with _errors():
+        redlist = _redlist()
+        side: str | dict[str, Any] = a
+        if country or (" " in a and redlist.entity(a) is None):
+            side = {"name": a} | ({"country": country.upper()} if country else {})
+        row = redlist.link(
+            side, b, judgement, reason, relation=related, share=share / 100 if share is not None else None
+        )
+    out.print(
+        f"recorded: {row['judgement']} {row['a']} / {row['b']} ({row['reason']})",
+        highlight=False,
+        markup=False,
+    )
 
 
 keys_app = typer.Typer(help="Create, list and revoke API keys (stored hashed).", no_args_is_help=True)

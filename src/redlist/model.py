@@ -96,6 +96,7 @@ class Verdict(StrEnum):
 
     PROHIBITED = "prohibited"
     RESTRICTED = "restricted"
+    REVIEW = "review"  # a red flag a person must look at (an owner listed, its share unknown)
     ALLOWED = "allowed"
     UNKNOWN = "unknown"
 
@@ -105,6 +106,7 @@ class Effect(StrEnum):
 
     PROHIBITED = "prohibited"
     RESTRICTED = "restricted"
+    REVIEW = "review"
     ALLOWED = "allowed"
     NONE = "none"
 

@@ -42,7 +42,10 @@ from redlist.curated import CuratedData
 from redlist.curated import load as load_curated
 from redlist.errors import RedlistError
 from redlist.keys import ApiKey, create_key, load_keys, revoke_key, verify
-from redlist.model import LISTS, ChangeEvent, Entity
+from redlist.model import LISTS, Activity, ChangeEvent, Entity
+from redlist.parties import Party, PartyGraph, resolve
+from redlist.parties import judgements as party_judgements
+from redlist.parties import storage as party_storage
 from redlist.regimes.rules import ACTIVITIES, ACTIVITY_TEXT
 from redlist.regimes.status import parse_activity, parse_date
 from redlist.regimes.timeline import Timeline
@@ -98,6 +101,11 @@ class EntityRecord:
         }
 
 
+def data_key(settings: Settings, store: Store) -> str:
+    """The key of the data a store and the home's own judgements hold now."""
+    return cache.data_key(store, [settings.home / party_judgements.USER_FILE])
+
+
 class Generation:
     """The data of one data key and everything built from it, shared by every call that uses it.
 
@@ -109,7 +117,7 @@ class Generation:
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.store = store
-        self.key = cache.data_key(store)
+        self.key = data_key(settings, store)
         self.loaded_at = time.time()
         self._lock = threading.RLock()
         self._users = 0
@@ -147,6 +155,17 @@ class Generation:
         return load_curated()
 
     @cached_property
+    def parties(self) -> PartyGraph:
+        """The party graph of this data: read from the store, or resolved (and stored) when the
+        data changed since it was built (resolution normally runs in :meth:`Redlist.update`)."""
+        found = party_storage.load(self.store, self.key)
+        if found is not None:
+            return found
+        graph = resolve(self.store, self.curated, self.settings.home)
+        party_storage.save(self.store, graph, self.key)
+        return graph
+
+    @cached_property
     def screener(self) -> Screener:
         """The index of the entries listed today (official and curated)."""
         return self._cached("screener-current", lambda: Screener.from_store(self.store))
@@ -154,8 +173,10 @@ class Generation:
     @cached_property
     def checker(self) -> Checker:
         """The status checker, whose index also holds entries no longer listed."""
-        index = self._cached("screener-check", lambda: Screener(status_index(self.store, self.curated)))
-        return Checker(self.store, screener=index, curated=self.curated)
+        index = self._cached(
+            "screener-check", lambda: Screener(status_index(self.store, self.curated, self.parties))
+        )
+        return Checker(self.store, screener=index, curated=self.curated, parties=self.parties)
 
     @cached_property
     def by_id(self) -> dict[str, Entity]:
@@ -253,7 +274,7 @@ class Redlist:
             return
         self._checked = now
         try:
-            key = cache.data_key(gen.store)
+            key = data_key(self.settings, gen.store)
         except Exception:  # noqa: BLE001 - a busy or locked store is checked again later
             return
         if key == gen.key:
@@ -396,6 +417,11 @@ class Redlist:
         with self.generation() as gen:
             return gen.by_id.get(entity_id)
 
+    def party_of(self, entry_id: str) -> Party | None:
+        """The party an entry (or a party id) belongs to, or None."""
+        with self.generation() as gen:
+            return gen.parties.party_of(entry_id)
+
     def suggest(self, prefix: str, limit: int = 10) -> list[Entity]:
         """Entries listed today with a name starting with ``prefix``, then with a word starting so."""
         p = " ".join(prefix.casefold().split())
@@ -522,6 +548,47 @@ class Redlist:
             handle.write(json.dumps(entity.to_dict(), ensure_ascii=False) + "\n")
         return len(entities)
 
+    # --- parties -------------------------------------------------------------------------------------
+
+    def party(self, name_or_id: str) -> tuple[Party | None, CheckResult]:
+        """The party an id (party or entry) or a name designates, with how it was found; the
+        result lists the candidates when a name is ambiguous."""
+        with self.generation() as gen:
+            checker = gen.checker
+            result = CheckResult({"name": name_or_id}, None, Activity.TRANSACT, date.today().isoformat())
+            if gen.parties.party_of(name_or_id) is not None:
+                return checker.find(result, None, entity_id=name_or_id), result
+            return checker.find(result, name_or_id), result
+
+    def party_notes(self) -> list[str]:
+        """Judgements replaced by the user's own, links refused or pointing at missing entries."""
+        with self.generation() as gen:
+            return list(gen.parties.notes)
+
+    def party_stats(self) -> dict[str, Any]:
+        with self.generation() as gen:
+            return gen.parties.stats()
+
+    def link(
+        self,
+        a: str | dict[str, Any],
+        b: str,
+        judgement: str,
+        reason: str,
+        *,
+        relation: str | None = None,
+        share: float | None = None,
+        by: str | None = None,
+    ) -> dict[str, Any]:
+        """Record the user's judgement about two entries (same, not_same or related) and resolve again."""
+        row = party_judgements.add(
+            self.settings.home, a, b, judgement, reason, relation=relation, share=share, by=by
+        )
+        with self._open_store(shared=False) as store:
+            self._resolve_parties(store)
+        self.refresh()
+        return row
+
     # --- changing the data ---------------------------------------------------------------------------
 
     def update(
@@ -538,9 +605,21 @@ class Redlist:
             results = update_store(
                 store, list(sources), origin=origin, as_of=as_of, force=force, progress=progress
             )
+            if any(r.status == "stored" for r in results):
+                self._resolve_parties(store, progress)
         if any(r.status == "stored" for r in results):
             self.refresh()
         return results
+
+    def _resolve_parties(self, store: Store, progress: Progress | None = None) -> PartyGraph:
+        """Resolve the party graph of the data as it is now and store it (update time, not query time)."""
+        if progress:
+            progress("parties: resolving", 0, None)
+        graph = resolve(store, load_curated(), self.settings.home)
+        party_storage.save(store, graph, data_key(self.settings, store))
+        if progress:
+            progress("parties: resolving", 1, 1)
+        return graph
 
     def reparse(
         self, sources: Iterable[str] = (), *, every: bool = False, progress: Progress | None = None

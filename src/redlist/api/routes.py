@@ -124,6 +124,15 @@ def entity(entity_id: str, redlist: Facade, _: Auth, nested: bool | None = None)
     return record.to_dict()
 
 
+@router.get("/parties/{party_id}", tags=["lists"])
+def party(party_id: str, redlist: Facade, _: Auth) -> dict[str, Any]:
+    """One party by its id or any of its entry ids: entries, the evidence of each link, related parties."""
+    found, _result = redlist.party(party_id)
+    if found is None or (party_id not in found.entry_ids and party_id != found.id):
+        raise ApiError(404, f"no party or entry {party_id!r}")
+    return found.to_dict()
+
+
 @router.get("/timeline", tags=["status"])
 def timeline(
     redlist: Facade,

@@ -134,6 +134,7 @@ def entity_page(entity_id: str, request: Request, redlist: Facade, _: Auth) -> H
         request,
         "entity.html",
         entity=found,
+        party=redlist.party_of(entity_id),
         primary=_primary_name(found),
         timeline=timeline,
         court=court,

@@ -262,11 +262,19 @@ def match(
         # ask for extra so post-filters (schema, entity ids, topics) still leave `limit` results
         matches, warnings, error = _match_one(redlist, query, lists, floor, limit + 50)
         results = []
+        parties_seen: set[str] = set()
         for m in matches:
             entity = redlist.listed(m.entity_id)
             if entity is None or m.entity_id in (exclude_entity_ids or []):
                 continue
+            party = redlist.party_of(m.entity_id)
+            if party is not None:
+                if party.id in parties_seen:
+                    continue  # one result per party: its best-scoring entry, the others as referents
+                parties_seen.add(party.id)
             item = scored(m, entity, threshold)
+            if party is not None:
+                item["referents"] = [e for e in party.entry_ids if e != m.entity_id]
             if _filtered_out(item, exclude_schema, topics):
                 continue
             results.append(item)

@@ -27,6 +27,9 @@ A list file (``<list id>.yaml``)::
         removed_on: 2021-05-25     # optional
         relisted_on: []            # optional: same-day delist-and-relist dates (see below)
         identifiers: []            # optional [{type: isin|lei|uscc|ticker|..., value: ...}]
+        same_as: [ofac-30946]      # optional: official or curated entry ids of the same party
+        related:                   # optional: parties this entry relates to
+          - {entry: ..., relation: owned_by, share: 0.6, reason: ..., citation: ..., source_url: ...}
         citation: ...
         source_url: https://...
         verification: secondary

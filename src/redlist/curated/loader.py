@@ -28,6 +28,7 @@ from redlist.curated.schema import (
     EventsFileSpec,
     EventSpec,
     ListFileSpec,
+    RelatedSpec,
 )
 from redlist.datafile import Document
 from redlist.errors import DataFileError
@@ -76,6 +77,8 @@ class CuratedEntry:
     verification: str
     notes: str | None
     relisted_on: tuple[str, ...] = ()
+    same_as: tuple[str, ...] = ()  # entry ids (official or curated) of the same party
+    related: tuple[RelatedSpec, ...] = ()
 
     def periods(self) -> list[tuple[str, str | None]]:
         """The listing periods as (start, end) pairs; end None while still listed."""
@@ -114,7 +117,7 @@ class LegalEvent:
     date: str
     kind: str
     list_id: str
-    parties: tuple[dict[str, str], ...]  # each exactly one of {"entry"|"entity_id"|"name": value}
+    parties: tuple[dict[str, str], ...]  # each exactly one of {"entry"|"entity_id": id}
     effect: str
     until: str | None
     case: CaseRef | None
@@ -145,6 +148,8 @@ def _entry(spec: EntrySpec, list_id: str) -> CuratedEntry:
         verification=spec.verification,
         notes=spec.notes,
         relisted_on=tuple(spec.relisted_on),
+        same_as=tuple(spec.same_as),
+        related=tuple(spec.related),
     )
 
 
@@ -215,8 +220,19 @@ def _list_files(folder: Path) -> list[Path]:
 
 
 def _parse_lists(folder: Path, problems: list[str]) -> list[CuratedList]:
-    lists = [_parse_list_file(p, problems) for p in _list_files(folder)]
-    return [lst for lst in lists if lst is not None]
+    lists = [lst for lst in (_parse_list_file(p, problems) for p in _list_files(folder)) if lst is not None]
+    known = {e.entity_id for lst in lists for e in lst.entries}
+    for lst in lists:
+        for entry in lst.entries:
+            refs = [*entry.same_as, *(r.entry for r in entry.related)]
+            for ref in refs:
+                if ":" in ref and ref not in known:  # a curated id; official ids are checked against the data
+                    problems.append(f"{lst.path.name}: entry {entry.id!r}: no curated entry {ref!r}")
+                if ref == entry.entity_id:
+                    problems.append(
+                        f"{lst.path.name}: entry {entry.id!r}: names itself in same_as or related"
+                    )
+    return lists
 
 
 # --- events ----------------------------------------------------------------------------------

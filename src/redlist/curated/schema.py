@@ -6,15 +6,16 @@ the order of dates) is checked by :mod:`redlist.curated.loader`.
 
 from __future__ import annotations
 
-from typing import Any, Literal, get_args
+import re
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 
 from redlist import identifiers as ids
 from redlist.datafile import AnyDay, Country, PastDay, Schema, Slug, Text, Url, Verification
 from redlist.model import IdType
 
-PARTY_KEYS = ("entry", "entity_id", "name")
+PARTY_KEYS = ("entry", "entity_id")
 
 EventKind = Literal[
     "designation",
@@ -67,6 +68,30 @@ class IdentifierSpec(Schema):
         return value
 
 
+class RelatedSpec(Schema):
+    """A party this entry relates to: ``entry`` <- this entry is ``relation`` of it."""
+
+    entry: Text  # an entry id (official or curated)
+    relation: Literal["owned_by", "parent", "subsidiary", "affiliate", "branch", "linked_to"]
+    share: float | None = Field(None, gt=0, le=1, strict=False)  # for owned_by, when published
+    reason: Text
+    citation: Text
+    source_url: Url
+
+
+#: What an entry id looks like: an official entry (see redlist.sources.common) or a curated one.
+ENTRY_ID = re.compile(
+    r"^(ofac-\d+|bis-(el|dpl|meu|uvl)-[0-9a-f]{12}|state-(dtc|isn)-[0-9a-f]{12}|us_[a-z0-9_]+:[a-z0-9][a-z0-9._-]*)$"
+)
+
+
+def _entry_ids(values: list[str]) -> list[str]:
+    for value in values:
+        if not ENTRY_ID.match(value):
+            raise ValueError(f"{value!r} is not an entry id (ofac-30946, bis-el-..., us_dod_1260h:...)")
+    return values
+
+
 class EntrySpec(Schema):
     id: Slug
     name: Text
@@ -78,6 +103,8 @@ class EntrySpec(Schema):
     removed_on: PastDay | None = None
     relisted_on: list[PastDay] = Field(default_factory=list)
     identifiers: list[IdentifierSpec] = Field(default_factory=list)
+    same_as: Annotated[list[Text], AfterValidator(_entry_ids)] = Field(default_factory=list)
+    related: list[RelatedSpec] = Field(default_factory=list)
     citation: Text
     source_url: Url
     verification: Verification
@@ -118,14 +145,18 @@ class EventSpec(Schema):
 
     @field_validator("parties")
     @classmethod
-    def _one_key_each(cls, parties: list[dict[str, str]]) -> list[dict[str, str]]:
+    def _one_id_each(cls, parties: list[dict[str, str]]) -> list[dict[str, str]]:
+        # an event acts on a party named by id (never by name alone: a name attaches to whatever
+        # happens to resemble it)
         out = []
         for party in parties:
             if len(party) != 1 or next(iter(party)) not in PARTY_KEYS:
                 raise ValueError(f"each party must have exactly one of {', '.join(PARTY_KEYS)}: {party!r}")
             key, ref = next(iter(party.items()))
-            if not ref.strip():
-                raise ValueError(f"{key} must be non-empty text: {party!r}")
+            if not ENTRY_ID.match(ref.strip()):
+                raise ValueError(
+                    f"{key} {ref!r} is not an entry id (ofac-30946, bis-el-..., us_dod_1260h:...)"
+                )
             out.append({key: ref.strip()})
         return out
 

@@ -190,7 +190,8 @@ def _legal_spelling(token: str, last: bool = False) -> str:
 
     best, best_distance = token, 3
     for word in long_words:
-        if abs(len(word) - len(token)) <= 2:
+        # a typo keeps the first letter: "Romania" is a country, not a mistyped "compania"
+        if abs(len(word) - len(token)) <= 2 and word[0] == token[0]:
             distance = OSA.distance(token, word)
             if distance <= (1 if len(word) < 8 else 2) and distance < best_distance:
                 best, best_distance = word, distance
@@ -299,6 +300,20 @@ def form(text: str, kind: str = "any", via: str = "name") -> NameForm:
         tokens = [variants.get(t, t) for t in tokens if table.get(t, 1.0) > 0] or tokens
     weights = tuple(_weight(t, table) for t in tokens)
     return NameForm(text, tuple(tokens), weights, frozenset(legal), via, kind)
+
+
+def identity_tokens(text: str, kind: str = "any") -> tuple[tuple[str, ...], frozenset[str]]:
+    """The words of a name as written, for saying two entries bear the same name: folded, legal
+    forms set apart (organisations), "LAST, First" turned round (people), but no abbreviation or
+    nickname expanded ("Telecom" is not "Telecommunications" here, "Bob" is not "Robert")."""
+    if kind == "person" and text.count(",") == 1:
+        last, first = text.split(",")
+        text = f"{first.strip()} {last.strip()}"
+    tokens = fold(text).split()
+    if kind == "person":
+        return tuple(tokens), frozenset()
+    tokens, legal = _legal_split(tokens)
+    return tuple(tokens), frozenset(legal)
 
 
 def forms(text: str, kind: str = "any") -> list[NameForm]:

@@ -140,6 +140,8 @@ class Regime:
     ends: RegimeEnd | None = None
     ends_on: str = "expired"  # what the listing's ends_on means: expired | removed
     notes: str | None = None
+    via: str | None = None  # "ownership": applies to parties owned by a listed party, not to the listing
+    min_share: float | None = None
 
     @property
     def is_fallback(self) -> bool:
@@ -168,13 +170,14 @@ class Regime:
         return out
 
 
-def regimes_for(listing: Listing, regimes: Iterable[Regime]) -> list[Regime]:
+def regimes_for(listing: Listing, regimes: Iterable[Regime], via: str | None = None) -> list[Regime]:
     """The regimes that govern ``listing``: whole-list regimes and those claiming one of its programs.
 
     The list's fallback regime (``programs: ["*"]``) applies only when no other regime matched, so
-    a program this data does not model is still reported rather than silently ignored.
+    a program this data does not model is still reported rather than silently ignored. With
+    ``via="ownership"``, the regimes that reach the parties the listed party owns instead.
     """
-    own = [r for r in regimes if r.list_id == listing.list_id]
+    own = [r for r in regimes if r.list_id == listing.list_id and r.via == via]
     matched = [r for r in own if not r.programs]
     matched += [r for r in own if r.programs and not r.is_fallback and any(map(r.claims, listing.programs))]
     if not matched:
@@ -274,6 +277,8 @@ def _regime(doc: Document, i: int, spec: RegimeSpec) -> tuple[Regime | None, lis
         ends=_end(spec.ends, spec),
         ends_on=spec.ends_on,
         notes=spec.notes,
+        via=spec.via,
+        min_share=spec.min_share,
     )
     return regime, []
 
@@ -281,7 +286,7 @@ def _regime(doc: Document, i: int, spec: RegimeSpec) -> tuple[Regime | None, lis
 def _cross_checks(doc: Document, raw: list[dict], regimes: list[Regime]) -> list[str]:
     problems = datafile.duplicates(doc, raw, ("regimes",))
     for list_id in LISTS:
-        own = [r for r in regimes if r.list_id == list_id]
+        own = [r for r in regimes if r.list_id == list_id and r.via is None]
         # Every list needs a regime: a listed party on a list without one would read as "allowed".
         if not own and all(r.get("list") != list_id for r in raw):
             problems.append(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, Field, PlainValidator, field_validator
+from pydantic import AfterValidator, Field, PlainValidator, field_validator, model_validator
 
 from redlist.datafile import Prose, Schema, Url, Verification
 from redlist.model import Activity
@@ -73,6 +73,16 @@ class RegimeSpec(Schema):
     ends: EndSpec | None = None
     ends_on: EndsOnMeaning = "expired"
     rules: list[RuleSpec] = Field(min_length=1)
+    # a regime that reaches parties through their owners (OFAC's 50 percent rule, BIS's Affiliates
+    # Rule): it applies to a party owned at least min_share by a party listed on its list
+    via: Literal["ownership"] | None = None
+    min_share: float | None = Field(None, gt=0, le=1, strict=False)
+
+    @model_validator(mode="after")
+    def _via_needs_share(self) -> RegimeSpec:
+        if (self.via is None) != (self.min_share is None):
+            raise ValueError("via: ownership and min_share go together")
+        return self
 
     @field_validator("programs")
     @classmethod

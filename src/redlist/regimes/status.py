@@ -56,6 +56,7 @@ __all__ = [
     "ListingSpan",
     "Assessment",
     "StatusError",
+    "combine",
     "evaluate",
 ]
 
@@ -63,7 +64,7 @@ STATES: tuple[str, ...] = tuple(State)
 EFFECTS: tuple[str, ...] = tuple(Effect)
 VERDICTS: tuple[str, ...] = tuple(Verdict)
 
-_SEVERITY = {Effect.PROHIBITED: 3, Effect.RESTRICTED: 2, Effect.ALLOWED: 1, Effect.NONE: 0}
+_SEVERITY = {Effect.PROHIBITED: 4, Effect.RESTRICTED: 3, Effect.REVIEW: 2, Effect.ALLOWED: 1, Effect.NONE: 0}
 _RESTRICTIVE = (Effect.PROHIBITED, Effect.RESTRICTED)
 # Same-day order: a removal before a re-listing (Hesai: delisted and re-listed on 2024-10-16).
 _CHANGE_ORDER = {"end": 0, "start": 1, "suspend": 2, "resume": 3, "none": 4}
@@ -138,6 +139,9 @@ class Finding:
     entity_ids: builtins.list[str] = field(default_factory=builtins.list)
     names: builtins.list[str] = field(default_factory=builtins.list)
     verification: str | None = None
+    via: dict[str, Any] | None = (
+        None  # the ownership path when the finding reaches the party through an owner
+    )
 
 
 @dataclass
@@ -606,7 +610,7 @@ def _merge(findings: list[Finding]) -> list[Finding]:
 
 def _sort_key(f: Finding) -> tuple:
     state = _STATE_ORDER.get(f.state, len(_STATE_ORDER))
-    return (state, -_SEVERITY[f.effect], f.list, f.regime, f.listed_on or "")
+    return (f.via is not None, state, -_SEVERITY[Effect(f.effect)], f.list, f.regime, f.listed_on or "")
 
 
 # --- spans from events ---------------------------------------------------------------------------
@@ -653,6 +657,7 @@ def evaluate(
     coverage: dict[str, str] | None = None,
     today: date | None = None,
     regimes: list[Regime] | None = None,
+    via: str | None = None,
 ) -> Assessment:
     """May a US person do ``activity`` with the party of ``spans`` on ``on``, and why?
 
@@ -660,7 +665,9 @@ def evaluate(
     an earlier date are ``unknown`` (unless the entry publishes a listing date that covers the
     date), and a notice says the source cannot rule out a listing then. ``events`` are the
     :class:`redlist.curated.LegalEvent` s about this party. ``regimes`` defaults to the packaged
-    ``regimes.yaml``. Raises :class:`StatusError` for an unknown activity or a bad date.
+    ``regimes.yaml``. ``via="ownership"`` evaluates the listings under the regimes that reach
+    the parties a listed party owns (OFAC's 50 percent rule, BIS's Affiliates Rule) instead of
+    their own regimes. Raises :class:`StatusError` for an unknown activity or a bad date.
     """
     activity = parse_activity(activity)
     day = parse_date(on, "date")
@@ -683,7 +690,9 @@ def evaluate(
     later: list[str] = []
     for span in spans:
         list_id = span.listing.list_id
-        governing = regimes_for(span.listing, regimes)
+        governing = regimes_for(span.listing, regimes, via=via)
+        if not governing and via is not None:
+            continue  # no ownership regime for this list: nothing reaches the owned party
         if not governing:
             notices.append(
                 f"No regime data for list {list_id!r}; {span.name or span.entity_id}'s listing was not assessed."
@@ -747,7 +756,22 @@ def _date_notices(day: date, today: date, coverage: dict[str, str]) -> list[str]
 
 def _verdict(findings: list[Finding], unknown_restricts: bool) -> Verdict:
     in_force = [f for f in findings if f.state == State.IN_FORCE]
-    worst = max((_SEVERITY[f.effect] for f in in_force), default=0)
+    worst = max((_SEVERITY[Effect(f.effect)] for f in in_force), default=0)
     if worst >= _SEVERITY[Effect.RESTRICTED]:
         return Verdict.PROHIBITED if worst == _SEVERITY[Effect.PROHIBITED] else Verdict.RESTRICTED
+    if worst == _SEVERITY[Effect.REVIEW]:
+        return Verdict.REVIEW
     return Verdict.UNKNOWN if unknown_restricts else Verdict.ALLOWED
+
+
+def combine(base: Assessment, extra: list[Finding], notices: list[str]) -> Assessment:
+    """``base`` with more findings (those reaching the party through its owners) and the verdict
+    they make together."""
+    findings = sorted(base.findings + list(extra), key=_sort_key)
+    verdict = _verdict(findings, unknown_restricts=base.verdict == Verdict.UNKNOWN)
+    if verdict == Verdict.REVIEW:
+        notices = [
+            *notices,
+            "An owner of this party is listed and its share is not known: review the ownership.",
+        ]
+    return Assessment(verdict, base.activity, base.on, findings, _unique([*base.notices, *notices]))

@@ -2,8 +2,8 @@
 
 A CSL row copied from an OFAC list has the OFAC record's entity id; such records are merged into
 one entity so that an entry is never counted twice. The record of the most authoritative source
-leads (the agency's own publication before the CSL copy); the others add the listings, names and
-identifiers it lacks.
+leads (the agency's own publication before the CSL copy, per ``sources/data/precedence.yaml``);
+the others add the listings, names and identifiers it lacks.
 """
 
 from __future__ import annotations
@@ -12,11 +12,9 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from redlist.model import SOURCE_IDS, Entity
+from redlist.sources import precedence
 from redlist.store.db import Store
 from redlist.util import gc_paused
-
-#: Which source's record leads when several describe the same entry.
-SOURCE_PRIORITY = ("us_ofac_sdn", "us_ofac_cons", "us_bis_el", "us_bis_dpl", "us_trade_csl")
 
 
 def current_entities(store: Store, sources: Iterable[str] = SOURCE_IDS) -> list[Entity]:
@@ -34,8 +32,7 @@ def current_entities(store: Store, sources: Iterable[str] = SOURCE_IDS) -> list[
 
 def merge(records: list[Entity]) -> Entity:
     """One entity from records of several sources describing the same entry."""
-    rank = {s: i for i, s in enumerate(SOURCE_PRIORITY)}
-    records = sorted(records, key=lambda e: rank.get(e.source, len(rank)))
+    records = sorted(records, key=lambda e: (precedence.rank(e.source), e.source))
     if len(records) == 1:
         return records[0]
     first = records[0]

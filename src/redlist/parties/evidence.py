@@ -1,0 +1,270 @@
+"""Evidence that two entries are one party (or related), each kind with its reason.
+
+Strongest first (the order :mod:`redlist.parties.resolve` applies them in):
+
+- judgements: the user's, then the bundled reviewed ones (same, related, not the same);
+- source key: one entry seen in several publications (an OFAC entity number in OFAC's file and
+  in the CSL's copy) is one entry already; it is recorded, not linked;
+- curated: a curated entry's ``same_as`` and ``related`` ids;
+- identifiers: an equal ISIN, LEI, USCC, IMO number or SWIFT/BIC on entries of the same kind;
+- names: last, and only with more: the same name once legal forms are set apart, the same type,
+  a shared country (and, for people, a shared birth date), on different lists.
+
+Related links also come from the publications themselves (OFAC's "Linked To", the advanced XML's
+"owned or controlled by").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from redlist.curated import CuratedData
+from redlist.match.normalize import has_han, identity_tokens
+from redlist.model import Entity, EntityType, IdType, NameType
+from redlist.parties.model import Link
+
+#: Identifiers that name one legal person (or one vessel) wherever they appear.
+STRONG_IDS = (IdType.ISIN, IdType.LEI, IdType.USCC, IdType.IMO, IdType.SWIFT)
+#: Published relation types that say who owns whom (advanced XML); others are context.
+OWNERSHIP_TYPES = frozenset({"owned_or_controlled_by", "owned by", "owned_by"})
+_OFAC_SOURCES = frozenset({"us_ofac_sdn", "us_ofac_cons"})
+
+
+@dataclass
+class EntryInfo:
+    """What resolution knows of one entry."""
+
+    entity: Entity  # the merged record (the newest publication's, or the last one before removal)
+    sources: list[str]
+    lists: list[str]
+    current: bool
+    kind: str  # official | curated | unlisted
+    same_as: list[str] = field(default_factory=list)  # curated only
+    related: list[Link] = field(default_factory=list)  # curated only
+
+
+def source_key_notes(entries: dict[str, EntryInfo]) -> Iterator[Link]:
+    """One note per entry carried by several publications (it is one entry, seen more than once)."""
+    for entry_id, info in entries.items():
+        official = [s for s in info.sources if s not in ("curated", "unlisted")]
+        if len(official) > 1:
+            yield Link(
+                entry_id,
+                entry_id,
+                "same",
+                "source_key",
+                f"the same record id ({entry_id}) published by {' and '.join(sorted(official))}",
+            )
+
+
+def curated_links(curated: CuratedData) -> Iterator[Link]:
+    """The ``same_as`` and ``related`` links of the curated entries."""
+    for entry in (e for lst in curated.lists for e in lst.entries):
+        for target in entry.same_as:
+            yield Link(
+                entry.entity_id,
+                target,
+                "same",
+                "curated",
+                f"curated entry {entry.entity_id} names {target} as the same party",
+                citation=entry.citation,
+                source_url=entry.source_url,
+            )
+        for rel in entry.related:
+            yield Link(
+                entry.entity_id,
+                rel.entry,
+                "related",
+                "curated",
+                rel.reason,
+                relation=rel.relation,
+                share=rel.share,
+                citation=rel.citation,
+                source_url=rel.source_url,
+            )
+
+
+def identifier_links(entries: dict[str, EntryInfo]) -> Iterator[Link]:
+    """Entries of the same kind that share a strong identifier."""
+    by_value: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for entry_id, info in entries.items():
+        kind = _kind(info.entity)
+        for ident in info.entity.identifiers:
+            if ident.type in STRONG_IDS and ident.valid is not False:
+                value = "".join(ident.value.split()).upper()
+                by_value[(str(ident.type), value, kind)].append(entry_id)
+    for (id_type, value, _), ids in sorted(by_value.items()):
+        first, *rest = sorted(set(ids))
+        for other in rest:
+            yield Link(first, other, "same", "identifier", f"{id_type.upper()} {value} on both")
+
+
+def name_links(entries: dict[str, EntryInfo]) -> Iterator[Link]:
+    """Entries on different lists with the same name, type and a shared country (and birth date).
+
+    Pairs whose primary names agree come before pairs that agree only through an alias, so an
+    entry joins the party it is named after rather than one that lists its name as an alias.
+    """
+    groups: dict[tuple[str, str], dict[str, tuple[str, bool]]] = defaultdict(dict)
+    for entry_id, info in entries.items():
+        for key, (name, primary) in _name_keys(info.entity):
+            known = groups[key].get(entry_id)
+            if known is None or (primary and not known[1]):
+                groups[key][entry_id] = (name, primary)
+    found: list[tuple[int, Link]] = []
+    seen: set[tuple[str, str]] = set()
+    for (kind, _key), names in sorted(groups.items()):
+        ids = sorted(names)
+        for i, a in enumerate(ids):
+            for b in ids[i + 1 :]:
+                if (a, b) in seen:
+                    continue
+                why = _corroborated(entries[a], entries[b], kind, (names[a][0], names[b][0]))
+                if why:
+                    seen.add((a, b))
+                    aliases = (not names[a][1]) + (not names[b][1])
+                    reason = f"the same name ('{names[a][0]}' and '{names[b][0]}'), {why}"
+                    found.append((aliases, Link(a, b, "same", "name", reason)))
+    for _, link in sorted(found, key=lambda pair: pair[0]):
+        yield link
+
+
+#: Entity List rows as the CSL writes an affiliate or a subordinate of a listed party.
+_AFFILIATE = re.compile(
+    r"^(?P<parent>.+?)\.?\s*(?:Affiliated Entity:|,? and subordinate entity)\s+(?P<child>.+)$", re.IGNORECASE
+)
+
+
+def affiliate_links(entries: dict[str, EntryInfo]) -> Iterator[Link]:
+    """An Entity List row that names its party an affiliated or subordinate entity of another entry."""
+    by_name: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for entry_id, info in entries.items():
+        if info.kind == "official":
+            for lst in info.lists:
+                by_name[(lst, _key(info.entity.name))].append(entry_id)
+    for entry_id, info in entries.items():
+        m = _AFFILIATE.match(info.entity.name) if info.kind == "official" else None
+        if m is None:
+            continue
+        parent = re.sub(r"\s*\([^)]*\)\s*$", "", m["parent"]).strip()
+        for lst in info.lists:
+            for target in by_name.get((lst, _key(parent)), []):
+                if target != entry_id:
+                    relation = "subsidiary" if "subordinate" in info.entity.name.lower() else "affiliate"
+                    yield Link(
+                        entry_id,
+                        target,
+                        "related",
+                        "published",
+                        f"the {lst} row names it an {'subordinate' if relation == 'subsidiary' else 'affiliated'} "
+                        f"entity of {parent}",
+                        relation=relation,
+                    )
+
+
+def own_name(name: str) -> str:
+    """An affiliate row's own name ("X. Affiliated Entity: Y" -> "Y"); other names unchanged."""
+    m = _AFFILIATE.match(name)
+    return m["child"].strip() if m else name
+
+
+def _key(name: str) -> str:
+    return "".join(identity_tokens(name, "organization")[0])
+
+
+def published_relations(entries: dict[str, EntryInfo]) -> Iterator[Link]:
+    """Relations the publications state: OFAC's "Linked To", advanced XML relationships."""
+    for entry_id, info in entries.items():
+        entity = info.entity
+        for rel in entity.relations:
+            target = _relation_target(entity, rel.target_key)
+            if target is None or target not in entries or target == entry_id:
+                continue
+            relation = "owned_by" if rel.type.lower() in OWNERSHIP_TYPES else "linked_to"
+            published = rel.type.replace("_", " ")
+            yield Link(
+                entry_id,
+                target,
+                "related",
+                "published",
+                f"{entity.source} publishes '{published}: {rel.target_name or target}'",
+                relation=relation,
+            )
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _kind(entity: Entity) -> str:
+    if entity.type in (EntityType.ORGANIZATION, EntityType.SECURITY, EntityType.UNKNOWN):
+        return "organization"
+    return str(entity.type)
+
+
+def _name_keys(entity: Entity) -> Iterable[tuple[tuple[str, str], tuple[str, bool]]]:
+    kind = _kind(entity)
+    if kind not in ("organization", "person"):
+        return {}  # vessels and aircraft are one by their IMO number or serial, not their name
+    out: dict[tuple[str, str], tuple[str, bool]] = {}
+    for name in entity.names:
+        if has_han(name.value):
+            continue  # compared as translations by the screener, not as keys here
+        tokens, _ = identity_tokens(name.value, kind)
+        primary = name.type == NameType.PRIMARY
+        # one word says two entries are one only as a primary name ("ZTE Corporation"), never as an
+        # alias ("CEC" stands for several companies)
+        if not tokens or (len(tokens) == 1 and (kind == "person" or not primary or len(tokens[0]) < 3)):
+            continue
+        # words joined: "SenseTime" and "Sense Time", "Hik Vision" and "Hikvision" are one name
+        key = "".join(sorted(tokens) if kind == "person" else tokens)
+        if (kind, key) not in out or (primary and not out[(kind, key)][1]):
+            out[(kind, key)] = (name.value, primary)
+    return out.items()
+
+
+def countries(entity: Entity) -> set[str]:
+    """The ISO-2 countries an entity names (countries, nationalities, citizenships, addresses)."""
+    codes = set(entity.countries) | set(entity.nationalities) | set(entity.citizenships)
+    codes |= {a.country_code for a in entity.addresses if a.country_code}
+    return {c.upper() for c in codes if c and len(c) == 2}
+
+
+#: Places a company of one country is often recorded under (a PRC group listed with its Hong Kong
+#: address): for corroborating a name only.
+_SAME_PLACE = {"HK": "CN", "MO": "CN"}
+
+
+def _places(entity: Entity) -> set[str]:
+    return {_SAME_PLACE.get(c, c) for c in countries(entity)}
+
+
+def _corroborated(a: EntryInfo, b: EntryInfo, kind: str, names: tuple[str, str]) -> str | None:
+    """Why two same-named entries are one party, or None (not enough besides the name)."""
+    if set(a.lists) & set(b.lists) and a.kind == b.kind == "official":
+        return None  # the publisher lists them as two entries of one list
+    if a.kind == b.kind == "official" and kind == "organization":
+        forms_a, forms_b = (identity_tokens(n, "organization")[1] for n in names)
+        if forms_a and forms_b and not forms_a & forms_b:
+            return None  # "... LLC" and "... JSC": two companies of one group, as published
+    shared = _places(a.entity) & _places(b.entity)
+    if not shared:
+        return None
+    why = f"type {kind}, country {', '.join(sorted(shared))}"
+    if kind == "person":
+        dates = set(a.entity.birth_dates) & set(b.entity.birth_dates)
+        if not dates:
+            return None
+        why += f", born {', '.join(sorted(dates))}"
+    return why
+
+
+def _relation_target(entity: Entity, key: str | None) -> str | None:
+    """The entry id of a relation's target: a record key in the same publication."""
+    if not key:
+        return None
+    if entity.source in _OFAC_SOURCES or entity.entity_id.startswith("ofac-"):
+        return f"ofac-{int(key)}" if key.isdigit() else None
+    return None
