@@ -30,7 +30,7 @@ from typing import Any
 from redlist.curated import CuratedData, LegalEvent
 from redlist.curated import load as load_curated
 from redlist.errors import RedlistError
-from redlist.match.normalize import identity_tokens
+from redlist.match.normalize import forms, has_han, identity_tokens
 from redlist.model import Activity, Effect, Entity, Listing, Verdict
 from redlist.parties import Party, PartyGraph, resolve
 from redlist.regimes.status import (
@@ -53,6 +53,8 @@ from redlist.store.current import current_entities
 SAME_PARTY = 0.95
 #: How deep ownership is followed (an owner's owner's owner).
 OWNERSHIP_DEPTH = 3
+#: Where a party named in Chinese characters is presumed to be (when several bear the name).
+_CHINESE = frozenset({"CN", "HK", "MO", "TW"})
 #: Related parties shown as context, at most.
 MAX_RELATED = 25
 _RELATION_ORDER = (
@@ -209,7 +211,7 @@ class Checker:
                 "no restriction found for this activity and date."
             )
             return None
-        chosen = self._one_party(found.matches, name)
+        chosen = self._one_party(found.matches, name, result.notices)
         if chosen is None:
             result.candidates = self._candidates(found.matches)
             result.error = (
@@ -226,12 +228,16 @@ class Checker:
         )
         return party
 
-    def _one_party(self, matches: list[Match], name: str | None) -> tuple[Party, Match] | None:
+    def _one_party(
+        self, matches: list[Match], name: str | None, notices: list[str] | None = None
+    ) -> tuple[Party, Match] | None:
         """The party the matches designate, with its best match; None when ambiguous.
 
         One party matched at SAME_PARTY or above (an OFAC entry and its 1260H twin are one
         party) is the party; a single party among the matches is the party; of several parties
-        matched well, the one bearing the name as written wins, else the name is ambiguous.
+        matched well, the one bearing the name as written wins (for a name in Chinese characters,
+        a Chinese one); of several bearing it, the one on more lists than any other, with a
+        notice naming the others; else the name is ambiguous.
         """
         by_party: dict[str, list[Match]] = {}
         for m in matches:
@@ -249,6 +255,18 @@ class Checker:
             return self.parties.parties[pid], best[pid]
         if strong and name:
             exact = [pid for pid in strong if _bears(self.parties.parties[pid], name)]
+            if len(exact) > 1 and has_han(name):  # a name in Chinese characters: a Chinese party
+                exact = [pid for pid in exact if _CHINESE & set(self.parties.parties[pid].countries)] or exact
+            if len(exact) > 1:
+                ranked = sorted(exact, key=lambda pid: -len(self.parties.parties[pid].lists))
+                first, second = (len(self.parties.parties[pid].lists) for pid in ranked[:2])
+                if first > second and notices is not None:
+                    others = "; ".join(
+                        f"{self.parties.parties[pid].name} ({pid}: {', '.join(self.parties.parties[pid].lists)})"
+                        for pid in ranked[1:]
+                    )
+                    notices.append(f"Also named so: {others}. Ask with --id for any of them.")
+                    exact = ranked[:1]
             if len(exact) == 1:
                 return self.parties.parties[exact[0]], best[exact[0]]
         return None
@@ -480,9 +498,10 @@ def _party_info(
 
 
 def _bears(party: Party, name: str) -> bool:
-    """Whether the party has the queried name as written (legal forms aside)."""
-    wanted = identity_tokens(name, "organization")[0]
-    return any(identity_tokens(n, "organization")[0] == wanted for n in party.names)
+    """Whether the party bears the queried name (legal forms aside): as written, or for a name in
+    Chinese characters, as translated ("华为技术有限公司" -> "Huawei Technologies")."""
+    wanted = {identity_tokens(name, "organization")[0]} | {f.tokens for f in forms(name, "organization")}
+    return any(identity_tokens(n, "organization")[0] in wanted for n in party.names)
 
 
 def _min_share(f: Finding) -> float:

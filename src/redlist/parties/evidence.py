@@ -212,7 +212,9 @@ def _name_keys(entity: Entity) -> Iterable[tuple[tuple[str, str], tuple[str, boo
     for name in entity.names:
         if has_han(name.value):
             continue  # compared as translations by the screener, not as keys here
-        tokens, _ = identity_tokens(name.value, kind)
+        # "Huawei Technologies Co., Ltd. (Huawei)": the short name in brackets is not part of it
+        bare = _BRACKETED.sub("", name.value).strip() or name.value
+        tokens, _ = identity_tokens(bare, kind)
         primary = name.type == NameType.PRIMARY
         # one word says two entries are one only as a primary name ("ZTE Corporation"), never as an
         # alias ("CEC" stands for several companies)
@@ -231,6 +233,8 @@ def countries(entity: Entity) -> set[str]:
     codes |= {a.country_code for a in entity.addresses if a.country_code}
     return {c.upper() for c in codes if c and len(c) == 2}
 
+
+_BRACKETED = re.compile(r"\s*\([^()]*\)\s*$")
 
 #: Places a company of one country is often recorded under (a PRC group listed with its Hong Kong
 #: address): for corroborating a name only.
