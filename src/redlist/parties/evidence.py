@@ -149,9 +149,12 @@ def affiliate_links(entries: dict[str, EntryInfo]) -> Iterator[Link]:
         m = _AFFILIATE.match(info.entity.name) if info.kind == "official" else None
         if m is None:
             continue
-        parent = re.sub(r"\s*\([^)]*\)\s*$", "", m["parent"]).strip()
+        # the parent as written ("Huawei Technologies Co., Ltd. (Huawei)"), else without its bracket
+        written = m["parent"].strip()
+        parent = _BRACKETED.sub("", written).strip()
         for lst in info.lists:
-            for target in by_name.get((lst, _key(parent)), []):
+            targets = by_name.get((lst, _key(written))) or by_name.get((lst, _key(parent)), [])
+            for target in targets:
                 if target != entry_id:
                     relation = "subsidiary" if "subordinate" in info.entity.name.lower() else "affiliate"
                     yield Link(
