@@ -79,9 +79,10 @@ def test_manifest_is_valid_and_points_at_our_endpoints(client) -> None:
     validate(manifest, "manifest.json")
     assert manifest["versions"] == ["0.2"]
     assert {t["id"] for t in manifest["defaultTypes"]} >= {"company", "person", "vessel"}
-    assert manifest["view"]["url"] == "http://testserver/entities/{{id}}"
+    # the base URL is the configured one (default http://HOST:PORT), never the request's Host
+    assert manifest["view"]["url"] == "http://127.0.0.1:8000/entities/{{id}}"
     preview_url = manifest["preview"]["url"].replace("{{id}}", "ofac-7001")
-    assert client.get(preview_url.replace("http://testserver", "")).status_code == 200
+    assert client.get(preview_url.replace("http://127.0.0.1:8000", "")).status_code == 200
     for kind in ("entity", "type", "property"):
         assert (
             client.get(manifest["suggest"][kind]["service_path"], params={"prefix": "x"}).status_code == 200
@@ -91,7 +92,7 @@ def test_manifest_is_valid_and_points_at_our_endpoints(client) -> None:
 
 def test_view_url_resolves_to_the_entity(client) -> None:
     url = client.get("/reconcile").json()["view"]["url"].replace("{{id}}", "ofac-7001")
-    assert client.get(url.replace("http://testserver", "")).json()["entity_id"] == "ofac-7001"
+    assert client.get(url.replace("http://127.0.0.1:8000", "")).json()["entity_id"] == "ofac-7001"
 
 
 # --- queries ----------------------------------------------------------------------------------
@@ -301,7 +302,7 @@ def live_url(app_home):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     server = uvicorn.Server(
-        uvicorn.Config(create_app(home=app_home), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(create_app(home=app_home, port=port), host="127.0.0.1", port=port, log_level="warning")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

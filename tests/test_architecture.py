@@ -39,11 +39,20 @@ LAYERS: dict[str, int] = {
     "redlist.service": 11,
     "redlist.api": 12,
     "redlist.cli": 13,  # `redlist serve` starts the API's server
+    "redlist.__main__": 14,  # python -m redlist
 }
 
 #: What the CLI and the API may import: the facade, the model, the errors, the settings and the
-#: rendering helpers (and, within the API, its own modules; the CLI starts the API's server).
-SHELL_ALLOWED = ("redlist.service", "redlist.model", "redlist.errors", "redlist.settings", "redlist.render")
+#: rendering helpers and the stateless utilities (and, within the API, its own modules; the CLI
+#: starts the API's server).
+SHELL_ALLOWED = (
+    "redlist.service",
+    "redlist.model",
+    "redlist.errors",
+    "redlist.settings",
+    "redlist.render",
+    "redlist.util",
+)
 
 
 def _module(path: Path) -> str:

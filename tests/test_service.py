@@ -179,7 +179,7 @@ def test_ambiguous_name_exits_2(tmp_path) -> None:
         '1,"NORTHWYND SHIPPING",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ',
         '2,"NORTHWINDE SHIPPING",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ',
     ]
-    (folder / "sdn.csv").write_bytes(("\r\n".join(rows) + "\r\n").encode())
+    (folder / "sdn.csv").write_bytes(("\r\n".join(rows) + "\r\n").encode() + b"\x1a")  # OFAC's end mark
     result = runner.invoke(cli, ["--home", str(home), "update", "us_ofac_sdn", "--from", str(folder)])
     assert result.exit_code == 0, result.output
     result = runner.invoke(cli, ["--home", str(home), "check", "Northwynde Shipping", "--on", "2024-01-01"])

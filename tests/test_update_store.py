@@ -63,20 +63,36 @@ def test_consecutive_snapshots_give_dated_events(store):
 
 def test_snapshot_loaded_out_of_order_rewires_history(store):
     load(store, "toy", toy_file(*_rows(3)), as_of="2024-01-01")
-    load(store, "toy", toy_file(*_rows(5)), as_of="2024-03-01")
-    assert [(e.date, e.source_id) for e in store.events()] == [("2024-03-01", "4"), ("2024-03-01", "5")]
-    # a publication between the two: the 01-01 -> 03-01 events are replaced by two steps
-    load(store, "toy", toy_file(*_rows(4)), as_of="2024-02-01")
-    assert [(e.date, e.source_id) for e in store.events()] == [("2024-02-01", "4"), ("2024-03-01", "5")]
+    load(store, "toy", toy_file(*_rows(5)), as_of="2024-05-01")
+    assert [(e.date, e.source_id) for e in store.events()] == [("2024-05-01", "4"), ("2024-05-01", "5")]
+    # a publication between the two (over a month before the one loaded last, so it may be smaller):
+    # the 01-01 -> 05-01 events are replaced by two steps
+    load(store, "toy", toy_file(*_rows(4)), as_of="2024-03-01")
+    assert [(e.date, e.source_id) for e in store.events()] == [("2024-03-01", "4"), ("2024-05-01", "5")]
 
 
-def test_shrinkage_over_20_percent_refused_unless_forced(store):
-    load(store, "toy", toy_file(*_rows(10)), as_of="2024-01-01")
-    with pytest.raises(ShrinkageError, match="30% fewer"):
-        load(store, "toy", toy_file(*_rows(7)), as_of="2024-01-02")
+def test_shrinkage_beyond_the_source_limit_refused_unless_a_reason_is_given(store):
+    load(store, "toy", toy_file(*_rows(20)), as_of="2024-01-01")
+    with pytest.raises(ShrinkageError, match=r"10.0% fewer .* --allow-shrink"):
+        load(store, "toy", toy_file(*_rows(18)), as_of="2024-01-02")
     assert store.latest("toy").as_of == "2024-01-01"
-    assert load(store, "toy", toy_file(*_rows(8)), as_of="2024-01-03").status == "stored"  # 20% is fine
-    assert load(store, "toy", toy_file(*_rows(5)), as_of="2024-01-04", force=True).status == "stored"
+    assert load(store, "toy", toy_file(*_rows(19)), as_of="2024-01-03").status == "stored"  # 5% is the limit
+    kept = load(store, "toy", toy_file(*_rows(5)), as_of="2024-01-04", allow_shrink="OFAC delisted 14 entries")
+    assert kept.status == "stored"
+    assert store.latest("toy").note == "stored despite shrinking: OFAC delisted 14 entries"
+
+
+def test_shrinkage_is_measured_against_the_last_loaded_snapshot_too(store):
+    load(store, "toy", toy_file(*_rows(20)), as_of="2024-01-01")
+    load(store, "toy", toy_file(*_rows(40)), as_of="2024-01-20")
+    # by date its neighbour before is the 20-record snapshot, but the one loaded last held 40
+    with pytest.raises(ShrinkageError, match="of the snapshot of 2024-01-20"):
+        load(store, "toy", toy_file(*_rows(20), *_rows(2, start=100)), as_of="2024-01-10")
+
+
+def test_a_backfill_long_before_the_last_loaded_snapshot_may_be_smaller(store):
+    load(store, "toy", toy_file(*_rows(40)), as_of="2024-06-01")
+    assert load(store, "toy", toy_file(*_rows(20)), as_of="2024-01-01").status == "stored"
 
 
 def test_bad_row_refused_without_a_record_count(store):

@@ -117,15 +117,23 @@ def update(
         str | None,
         typer.Option("--as-of", help="Date the snapshot (YYYY-MM-DD); for the eCFR, the date to fetch."),
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Store even if the list shrank by more than 20%.")
-    ] = False,
+    allow_shrink: Annotated[
+        str | None,
+        typer.Option(
+            "--allow-shrink",
+            metavar="REASON",
+            help="Store a publication that lost more records than its source allows (OFAC 3%, others 5%); "
+            "the reason is kept with the snapshot.",
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Download or load publications and store them as new snapshots (all-or-nothing per source)."""
     as_of = _date_option(as_of, "--as-of")
     with _errors(), _progress(enabled=not as_json) as progress:
-        results = _redlist().update(sources or [], origin=origin, as_of=as_of, force=force, progress=progress)
+        results = _redlist().update(
+            sources or [], origin=origin, as_of=as_of, allow_shrink=allow_shrink, progress=progress
+        )
     if as_json:
         _print_json([r.to_dict() for r in results])
     else:
@@ -577,13 +585,23 @@ def serve(
     ] = None,
     cors: Annotated[list[str] | None, typer.Option(help="An origin allowed by CORS (repeatable).")] = None,
     access_log: Annotated[
-        bool | None, typer.Option("--access-log/--no-access-log", help="Log every request.")
+        bool | None, typer.Option("--access-log/--no-access-log", help="Log every request (keys redacted).")
+    ] = None,
+    public_url: Annotated[
+        str | None,
+        typer.Option(help="The public base URL for published links (default http://HOST:PORT)."),
     ] = None,
 ) -> None:
     """Run the HTTP API (and its OpenAPI docs at /docs)."""
     with _errors():
         settings = _settings(
-            host=host, port=port, workers=workers, api_auth=auth, api_cors=cors or None, access_log=access_log
+            host=host,
+            port=port,
+            workers=workers,
+            api_auth=auth,
+            api_cors=cors or None,
+            access_log=access_log,
+            public_url=public_url,
         )
         from redlist.service import Redlist
 

@@ -9,6 +9,13 @@ class RedlistError(Exception):
     """Base class for errors reported to users (the CLI prints them without a traceback)."""
 
 
+class InvalidInput(RedlistError):
+    """A question that names something unknown or malformed (a list id, a date, a change kind).
+
+    Never answered with an empty result, which would read as "not listed": the API answers 422
+    and the CLI names the bad value with the valid ones."""
+
+
 class SourceError(RedlistError):
     """A publication could not be downloaded or parsed; the last good snapshot stays in place."""
 

@@ -346,6 +346,7 @@ class Snapshot:
     id: int | None = None
     status: str = "ok"
     warnings: list[str] = field(default_factory=list)
+    note: str | None = None  # why it was stored despite a check (--allow-shrink REASON)
 
 
 class Change(StrEnum):

@@ -35,14 +35,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import IO, Any
 
-from redlist import __version__, cache
+from redlist import __version__, cache, sources
 from redlist.batch import run as batch
 from redlist.check import Checker, CheckResult, party_timeline, status_index
 from redlist.curated import CuratedData
 from redlist.curated import load as load_curated
-from redlist.errors import RedlistError
+from redlist.errors import InvalidInput, RedlistError
 from redlist.keys import ApiKey, create_key, load_keys, revoke_key, verify
-from redlist.model import LISTS, Activity, ChangeEvent, Entity
+from redlist.model import LIST_IDS, LISTS, Activity, Change, ChangeEvent, Entity
 from redlist.parties import Party, PartyGraph, resolve
 from redlist.parties import judgements as party_judgements
 from redlist.parties import storage as party_storage
@@ -368,6 +368,8 @@ class Redlist:
         ``scope`` is ``current`` (the entries listed today) or ``all`` (also entries no longer
         listed, as a status question sees them).
         """
+        if isinstance(query, Query):
+            check_list_ids(query.lists)
         with self.generation() as gen:
             return self._screener(gen, scope).screen(query, threshold=threshold, limit=limit)
 
@@ -375,6 +377,9 @@ class Redlist:
         self, queries: Iterable[Query], *, threshold: float | None = None, limit: int = 10
     ) -> list[ScreenResult]:
         """Results for many queries, in order."""
+        queries = list(queries)
+        for query in queries:
+            check_list_ids(query.lists)
         with self.generation() as gen:
             return list(gen.screener.screen_many(queries, threshold=threshold, limit=limit))
 
@@ -391,6 +396,7 @@ class Redlist:
         progress: Progress | None = None,
     ) -> batch.BatchSummary:
         """Screen every row of a CSV/XLSX/Parquet/JSONL file into a JSONL/JSON/CSV/XLSX file, in order."""
+        check_list_ids(lists)
         with self.generation() as gen:
             return batch.screen_file(
                 gen.screener,
@@ -513,6 +519,9 @@ class Redlist:
         """What was added, removed and amended between consecutive publications, oldest first."""
         since = parse_date(since, "since").isoformat() if since else None
         until = parse_date(until, "until").isoformat() if until else None
+        check_list_ids([list_id] if list_id else None)
+        _check_choice("source", source, sources.SOURCES)
+        _check_choice("change", change, [c.value for c in Change])
         with self.generation() as gen:
             return gen.store.events(
                 source=source, since=since, until=until, entity_id=entity_id, list_id=list_id, change=change
@@ -597,13 +606,13 @@ class Redlist:
         *,
         origin: str | None = None,
         as_of: str | None = None,
-        force: bool = False,
+        allow_shrink: str | None = None,
         progress: Progress | None = None,
     ) -> list[UpdateResult]:
         """Download (or load from ``origin``) publications and store them as new snapshots."""
         with self._open_store(shared=False) as store:
             results = update_store(
-                store, list(sources), origin=origin, as_of=as_of, force=force, progress=progress
+                store, list(sources), origin=origin, as_of=as_of, allow_shrink=allow_shrink, progress=progress
             )
             if any(r.status == "stored" for r in results):
                 self._resolve_parties(store, progress)
@@ -660,3 +669,15 @@ def validate_activity(value: str) -> str:
 def validate_date(value: str | date, what: str = "date") -> str:
     """``value`` as an ISO date string; RedlistError for a malformed or impossible date."""
     return parse_date(value, what).isoformat()
+
+
+def check_list_ids(lists: Iterable[str] | None) -> None:
+    """Refuse an unknown list id: screening against no list would answer "no match" silently."""
+    for list_id in lists or ():
+        _check_choice("list", list_id, LIST_IDS)
+
+
+def _check_choice(what: str, value: str | None, valid: Iterable[str]) -> None:
+    known = list(valid)
+    if value is not None and value not in known:
+        raise InvalidInput(f"unknown {what} {value!r}; valid: {', '.join(known)}")

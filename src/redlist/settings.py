@@ -17,6 +17,7 @@ Nothing here writes to ``os.environ``: the server gets its settings as an object
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -67,12 +68,41 @@ class Settings(BaseSettings):
     max_batch: int = Field(1000, ge=1, description="Most queries in one batch request.")
     max_upload: int = Field(10 * 1024 * 1024, ge=1, description="Largest web UI upload, in bytes.")
     reload_interval: float = Field(5.0, ge=0, description="Seconds between checks for new data.")
+    public_url: str | None = Field(
+        None,
+        description="The API's public base URL (e.g. https://redlist.example.org) for the links it "
+        "publishes (reconciliation manifest); default: http://HOST:PORT. Never taken from a request's Host.",
+    )
+    forwarded_allow_ips: str | None = Field(
+        None,
+        description="Proxies (comma-separated IPs, or *) whose X-Forwarded-For/-Proto headers are trusted; "
+        "default: none.",
+    )
+    header_timeout: float = Field(
+        10.0, gt=0, description="Seconds a client may take to send a request's headers."
+    )
+    body_timeout: float = Field(30.0, gt=0, description="Seconds a client may pause while sending a body.")
+    keep_alive: int = Field(5, ge=1, description="Seconds an idle keep-alive connection stays open.")
+    max_header: int = Field(
+        16 * 1024, ge=1024, description="Largest request head (line and headers), in bytes."
+    )
+    max_json_depth: int = Field(64, ge=2, description="Deepest nesting accepted in a JSON request.")
+    download_deadline: float = Field(
+        900.0, gt=0, description="Seconds one publication's download may take in all, retries included."
+    )
 
     @field_validator("api_cors", mode="before")
     @classmethod
     def _comma_list(cls, value: Any) -> Any:
         if isinstance(value, str):  # REDLIST_API_CORS=https://a.example,https://b.example
             return [v.strip() for v in value.split(",") if v.strip()]
+        return value
+
+    @field_validator("public_url", mode="after")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"https?://[^/\s?#]+(/[^\s?#]*)?$", value):
+            raise ValueError(f"must be an http(s) base URL without query, got {value!r}")
         return value
 
     @field_validator("home", mode="after")
@@ -128,6 +158,13 @@ class Settings(BaseSettings):
     @property
     def keys_path(self) -> Path:
         return self.home / "api_keys.json"
+
+    def base_url(self) -> str:
+        """The public base URL of the API, without a trailing slash."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
     def auth_required(self) -> bool:
         """Whether the API requires keys: as set, else on any address but loopback."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
+import re
 from collections.abc import Iterator
 
 
@@ -21,6 +23,40 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_problem(text: str, max_depth: int) -> str | None:
+    """Why ``text`` is not safe to parse as JSON, or None: nested deeper than ``max_depth`` (the
+    parser would recurse until it fails) or a string escaping a lone UTF-16 surrogate (no valid
+    text; it breaks every encoder downstream). Syntax errors are left to the parser."""
+    depth = 0
+    for token in _JSON_TOKEN.finditer(text):
+        value = token.group()
+        if value in "[{":
+            depth += 1
+            if depth > max_depth:
+                return f"JSON nested deeper than {max_depth} levels (at character {token.start()})"
+        elif value in "]}":
+            depth -= 1
+        elif "\\u" in value or _SURROGATE.search(value):
+            problem = _string_problem(value, token.start())
+            if problem:
+                return problem
+    return None
+
+
+def _string_problem(literal: str, offset: int) -> str | None:
+    try:
+        decoded = json.loads(literal)
+    except ValueError:
+        return None  # malformed: the parser will say so
+    if _SURROGATE.search(decoded):
+        return f"JSON string at character {offset} holds a lone UTF-16 surrogate (not valid Unicode text)"
+    return None
 
 
 #: List parser ("the following three aliases") and the name normaliser ("Brigade Forty-Four").

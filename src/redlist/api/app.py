@@ -25,7 +25,8 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from redlist import __version__
 from redlist.api import reconcile, routes, web, yente
-from redlist.api.middleware import BodyLimit, UiKeyCookie, add_error_handlers
+from redlist.api.guard import RequestGuard, SecurityHeaders, install_redaction
+from redlist.api.middleware import UiKeyCookie, add_error_handlers
 from redlist.service import Redlist, Settings
 
 
@@ -57,8 +58,15 @@ def create_app(
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.api_cors, allow_methods=["*"], allow_headers=["*"]
         )
-    app.add_middleware(BodyLimit, max_body=settings.max_body)
+    app.add_middleware(
+        RequestGuard,
+        max_body=settings.max_body,
+        body_timeout=settings.body_timeout,
+        max_json_depth=settings.max_json_depth,
+    )
     app.add_middleware(UiKeyCookie)
+    app.add_middleware(SecurityHeaders)  # added last: outermost, so every answer carries them
+    install_redaction()
     add_error_handlers(app)
     app.include_router(routes.router)
     app.include_router(yente.router)

@@ -1,4 +1,4 @@
-"""ASGI middleware and error handlers: body limits, the UI's key cookie, JSON errors without traces."""
+"""The UI's key cookie and the error handlers: every error is JSON, without a trace."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from redlist.api.deps import KEY_COOKIE, ApiError, error_response
-from redlist.errors import RedlistError
+from redlist.errors import InvalidInput, RedlistError
 
 log = logging.getLogger("redlist.api")
 
@@ -40,38 +40,6 @@ class UiKeyCookie:
         await self.app(scope, receive, with_cookie)
 
 
-class BodyLimit:
-    """Refuse request bodies over ``max_body`` bytes (declared or streamed) with a JSON 413.
-
-    A plain ASGI middleware: the decorator-style HTTP middleware costs a few milliseconds a request.
-    """
-
-    def __init__(self, app: Any, max_body: int) -> None:
-        self.app = app
-        self.max_body = max_body
-
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        length = headers.get(b"content-length", b"")
-        if length.isdigit() and int(length) > self.max_body:
-            await error_response(413, f"request body over {self.max_body:,} bytes")(scope, receive, send)
-            return
-        seen = 0
-
-        async def counted() -> dict:
-            nonlocal seen
-            message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > self.max_body:
-                raise ApiError(413, f"request body over {self.max_body:,} bytes")
-            return message
-
-        await self.app(scope, counted, send)
-
-
 def add_error_handlers(app: FastAPI) -> None:
     """Every error is JSON with a status and a message; no stack trace reaches a client."""
 
@@ -87,6 +55,10 @@ def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RedlistError)
     async def redlist_error(_: Request, exc: RedlistError) -> JSONResponse:
         return error_response(400, str(exc))
+
+    @app.exception_handler(InvalidInput)
+    async def invalid_input(_: Request, exc: InvalidInput) -> JSONResponse:
+        return error_response(422, str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -85,7 +86,9 @@ async def reconcile_get(request: Request, _: Auth) -> Response:
     if "queries" in params or "extend" in params:
         # screening is CPU work: off the event loop, like FastAPI's sync routes
         return await run_in_threadpool(_answer, request, dict(params))
-    return _json(request, manifest(str(request.base_url).rstrip("/")))
+    # the base URL comes from the settings: a Host header is the client's to choose
+    base = facade(request).settings.base_url()
+    return _json(request, manifest(base, params.get("api_key")))
 
 
 @router.post("/reconcile")
@@ -153,8 +156,17 @@ def default_types() -> list[dict[str, str]]:
     return [{"id": k, "name": name} for k, (name, _) in TYPES.items()]
 
 
-def manifest(base: str) -> dict[str, Any]:
-    """The service manifest for a service reachable at ``base`` (no trailing slash)."""
+def manifest(base: str, api_key: str | None = None) -> dict[str, Any]:
+    """The service manifest for a service reachable at ``base`` (no trailing slash).
+
+    With ``api_key`` (the key the client put in the service URL, as OpenRefine must), every URL
+    the client will call back (preview, view, suggest) carries it too, so they work under auth.
+    """
+    key = f"api_key={quote(api_key, safe='')}" if api_key else ""
+
+    def path(p: str) -> str:
+        return f"{p}{'&' if '?' in p else '?'}{key}" if key else p
+
     return {
         "versions": ["0.2"],
         "name": "redlist: US restriction lists",
@@ -162,19 +174,22 @@ def manifest(base: str) -> dict[str, Any]:
         "schemaSpace": SCHEMA_SPACE,
         "serviceVersion": __version__,
         "defaultTypes": default_types(),
-        "view": {"url": f"{base}/entities/{{{{id}}}}"},
-        "preview": {"url": f"{base}/reconcile/preview?id={{{{id}}}}", "width": 430, "height": 160},
+        "view": {"url": base + path("/entities/{{id}}")},
+        "preview": {"url": base + path("/reconcile/preview?id={{id}}"), "width": 430, "height": 160},
         "suggest": {
             "entity": {
                 "service_url": base,
-                "service_path": "/reconcile/suggest/entity",
-                "flyout_service_path": "/reconcile/preview?id=${id}",
+                "service_path": path("/reconcile/suggest/entity"),
+                "flyout_service_path": path("/reconcile/preview?id=${id}"),
             },
-            "type": {"service_url": base, "service_path": "/reconcile/suggest/type"},
-            "property": {"service_url": base, "service_path": "/reconcile/suggest/property"},
+            "type": {"service_url": base, "service_path": path("/reconcile/suggest/type")},
+            "property": {"service_url": base, "service_path": path("/reconcile/suggest/property")},
         },
         "extend": {
-            "propose_properties": {"service_url": base, "service_path": "/reconcile/propose_properties"},
+            "propose_properties": {
+                "service_url": base,
+                "service_path": path("/reconcile/propose_properties"),
+            },
             "property_settings": [],
         },
     }

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from redlist.errors import RedlistError
+from redlist.errors import InvalidInput
 from redlist.model import ISO_DAY, LISTS, Activity, Effect, Listing, State, Verdict, parse_iso_day
 from redlist.regimes.rules import ACTIVITIES, ACTIVITY_TEXT, Regime, Rule, load_regimes, regimes_for
 
@@ -76,7 +76,7 @@ _STATE_ORDER = {
 }
 
 
-class StatusError(RedlistError):
+class StatusError(InvalidInput):
     """A question the engine cannot answer: unknown activity, malformed or impossible date."""
 
 

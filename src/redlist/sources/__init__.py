@@ -94,6 +94,7 @@ SOURCES: dict[str, SourceSpec] = {
             },
             parser_version="1",
             homepage="https://sanctionslist.ofac.treas.gov/Home/SdnList",
+            max_shrink=0.03,
         ),
         SourceSpec(
             id="us_ofac_cons",
@@ -114,6 +115,7 @@ SOURCES: dict[str, SourceSpec] = {
             },
             parser_version="1",
             homepage="https://sanctionslist.ofac.treas.gov/Home/ConsolidatedList",
+            max_shrink=0.03,
         ),
         SourceSpec(
             id="us_trade_csl",

@@ -67,6 +67,9 @@ class SourceSpec:
     urls: Mapping[str, str]  # default download: lower-case file name -> official URL
     parser_version: str
     homepage: str = ""
+    # the largest share of records a new publication may lose against the stored ones before
+    # it is refused as truncated (a few percent for OFAC, whose lists change by a fraction a day)
+    max_shrink: float = 0.05
 
     def pick_format(self, names: set[str]) -> Format:
         for fmt in self.formats:

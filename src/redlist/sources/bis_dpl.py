@@ -214,12 +214,14 @@ def parse_dpl(files: Files) -> ParseResult:
     data = files.get(FILE)
     if data is None:
         raise SourceError(f"{FILE} is missing", source=SOURCE, file=FILE)
-    text = decode_text(data, source=SOURCE, file=FILE)
+    # BIS has published dpl.txt in Latin-1: a line that is not UTF-8 is read so, and named
+    decoded: list[str] = []
+    text = decode_text(data, source=SOURCE, file=FILE, fallback="cp1252", warnings=decoded)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t", quotechar='"')
     header = next(reader, None)
     _check_header(header)
 
-    result = ParseResult(records=[], format="txt")
+    result = ParseResult(records=[], format="txt", warnings=decoded)
     groups: dict[str, _Group] = {}
     last_updates: set[str] = set()
     for start, row in sized_rows(

@@ -39,15 +39,46 @@ def check_bytes(data: bytes | None, *, source: str, file: str) -> bytes:
     return data.rstrip(b"\x1a\r\n\t ")
 
 
-def decode_text(data: bytes, *, source: str, file: str) -> str:
-    """Decode a text publication: refuse HTML, strip a BOM and OFAC's trailing 0x1A."""
+def decode_text(
+    data: bytes,
+    *,
+    source: str,
+    file: str,
+    fallback: str | None = None,
+    warnings: list[str] | None = None,
+) -> str:
+    """Decode a text publication as UTF-8 (its declared encoding): refuse HTML, strip a BOM and
+    OFAC's trailing 0x1A, and refuse bytes that are not UTF-8, naming the byte and the line.
+
+    ``fallback`` is for a source known to publish lines in a legacy encoding (BIS's dpl.txt): only
+    the lines that are not UTF-8 are read in it, and each is named in ``warnings``.
+    """
     check_bytes(data, source=source, file=file)
     data = data.rstrip(b"\x1a")  # keep the final line break: parsers use it to spot a cut-off row
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Older OFAC and BIS files are Latin-1/cp1252; never fail on that alone.
-        return data.decode("cp1252", errors="replace")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        if fallback is None:
+            raise SourceError(
+                f"not UTF-8 at byte {exc.start} ({data[exc.start : exc.start + 1]!r}); the publication is UTF-8",
+                source=source,
+                file=file,
+                line=line,
+            ) from None
+    lines = data.split(b"\n")
+    out = []
+    bad = []
+    for number, raw in enumerate(lines, start=1):
+        try:
+            out.append(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
+        except UnicodeDecodeError:
+            out.append(raw.decode(fallback, errors="replace"))
+            bad.append(number)
+    if warnings is not None:
+        shown = ", ".join(map(str, bad[:10])) + (" ..." if len(bad) > 10 else "")
+        warnings.append(f"{file}: {len(bad)} line(s) not UTF-8, read as {fallback}: line(s) {shown}")
+    return "\n".join(out)
 
 
 def sized_rows(

@@ -154,6 +154,19 @@ class _Reader:
         return None
 
 
+def _check_end_mark(data: bytes, fs: _FileSet) -> None:
+    """OFAC closes each main file with 0x1A: one without it was cut short, maybe at a row boundary,
+    which no row check can see (a file cut inside a row is already a bad row)."""
+    tail = data.rstrip(b" \t")
+    if tail.endswith(b"\n") and not tail.rstrip(b"\r\n").endswith(b"\x1a"):
+        raise SourceError(
+            "the file does not end with OFAC's end-of-file mark (0x1A): cut short (truncated download?)",
+            source=fs.source,
+            file=fs.primary,
+            line=data.count(b"\n") + 1,
+        )
+
+
 def _programs(value: str | None) -> list[str]:
     """``SDGT] [SYRIA`` -> ``["SDGT", "SYRIA"]`` (OFAC drops the outer brackets)."""
     if not value:
@@ -172,16 +185,24 @@ def _parse(files: Files, fs: _FileSet) -> ParseResult:
     primary = _Reader(fs, fs.primary, files[fs.primary], _PRIMARY_COLUMNS, errors)
     if primary.empty:
         raise SourceError("file is empty", source=fs.source, file=fs.primary)
+    _check_end_mark(files[fs.primary], fs)
 
     rows: dict[str, list[str]] = {}
     order: list[str] = []
+    lines: dict[str, int] = {}
     for line, cells in primary.rows():
         key = str(int(cells[0]))
         if key in rows:
             errors.append(RowError(fs.primary, line, f"duplicate ent_num {key}"))
             continue
+        if clean(cells[1]) is None:
+            # a record OFAC publishes without a name cannot be screened or shown: a bad row
+            errors.append(RowError(fs.primary, line, f"ent_num {key} has no name"))
+            continue
         rows[key] = cells
         order.append(key)
+        lines[key] = line
+    _refuse_swapped_columns(rows, lines, fs)
 
     unpublished: list[str] = []
     aliases = _read_aliases(files, fs, rows, errors, warnings, unpublished)
@@ -199,6 +220,25 @@ def _parse(files: Files, fs: _FileSet) -> ParseResult:
 
 
 _Rows = dict[str, list[str]]  # primary rows by ent_num
+
+#: Share of rows whose name is one of the file's own program codes beyond which the columns are
+#: taken as shifted or swapped (a real list has no entry named "SDGT").
+_SWAPPED_SHARE = 0.01
+
+
+def _refuse_swapped_columns(rows: _Rows, lines: dict[str, int], fs: _FileSet) -> None:
+    """Refuse a file whose name column carries program codes (columns swapped or shifted)."""
+    programs = {p for cells in rows.values() for p in _programs(clean(cells[3]))}
+    odd = [key for key, cells in rows.items() if (clean(cells[1]) or "").strip(" []") in programs]
+    if rows and len(odd) > max(1, _SWAPPED_SHARE * len(rows)):
+        first = odd[0]
+        raise SourceError(
+            f"unknown column layout: {len(odd)} of {len(rows)} rows carry a program code "
+            f"({rows[first][1]!r}) where the name belongs (columns swapped or shifted?)",
+            source=fs.source,
+            file=fs.primary,
+            line=lines[first],
+        )
 
 
 def _side_rows(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS snapshots (
     origin TEXT,
     files TEXT NOT NULL,
     warnings TEXT NOT NULL DEFAULT '[]',
-    status TEXT NOT NULL DEFAULT 'ok'
+    status TEXT NOT NULL DEFAULT 'ok',
+    note TEXT
 );
 CREATE INDEX IF NOT EXISTS snapshots_source ON snapshots (source, as_of, id);
 CREATE TABLE IF NOT EXISTS records (hash TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
@@ -116,6 +117,9 @@ class Store:
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.executescript(_SCHEMA)
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(snapshots)")}
+        if "note" not in columns:  # a store made before snapshots kept a note
+            conn.execute("ALTER TABLE snapshots ADD COLUMN note TEXT")
         conn.execute(
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
         )
@@ -131,15 +135,46 @@ class Store:
         self.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All-or-nothing: commit on success, roll back on any exception."""
-        self.conn.execute("BEGIN IMMEDIATE")
+    def transaction(
+        self, *, waiting: Callable[[], None] | None = None, wait: float = 600.0
+    ) -> Iterator[sqlite3.Connection]:
+        """All-or-nothing: commit on success, roll back on any exception.
+
+        The write lock is taken first (``BEGIN IMMEDIATE``), so what the block reads is not changed
+        by another writer before it writes. When another process holds the lock, ``waiting()`` is
+        called once and the lock is awaited up to ``wait`` seconds, then a clear error is raised.
+        """
+        self.conn.execute("PRAGMA busy_timeout = 200")
+        try:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if waiting is not None:
+                    waiting()
+                self.conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                except sqlite3.OperationalError as again:
+                    raise StoreError(
+                        f"the store is locked by another update for over {wait:.0f} s ({again}); try again"
+                    ) from again
+        finally:
+            self.conn.execute("PRAGMA busy_timeout = 30000")
         try:
             yield self.conn
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    def last_loaded(self, source: str) -> Snapshot | None:
+        """The snapshot of a source loaded most recently (whatever its as-of date)."""
+        row = self.conn.execute(
+            "SELECT * FROM snapshots WHERE source = ? ORDER BY id DESC LIMIT 1", (source,)
+        ).fetchone()
+        return _snapshot(row) if row else None
 
     # --- snapshots -----------------------------------------------------------------------------
 
@@ -250,7 +285,7 @@ class Store:
         """Insert a snapshot and its records inside an open transaction; returns its id."""
         cur = conn.execute(
             "INSERT INTO snapshots (source, as_of, fetched_at, sha256, parser_version, format, record_count,"
-            " origin, files, warnings, status) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            " origin, files, warnings, status, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 snapshot.source,
                 snapshot.as_of,
@@ -263,6 +298,7 @@ class Store:
                 json.dumps([_rawfile_dict(f) for f in snapshot.files]),
                 json.dumps(snapshot.warnings),
                 snapshot.status,
+                snapshot.note,
             ),
         )
         snapshot_id = int(cur.lastrowid or 0)
@@ -407,4 +443,5 @@ def _snapshot(row: sqlite3.Row) -> Snapshot:
         files=[RawFile(**f) for f in json.loads(row["files"])],
         warnings=json.loads(row["warnings"]),
         status=row["status"],
+        note=row["note"],
     )

@@ -2,9 +2,18 @@
 
 An update of one source is all-or-nothing. The raw bytes are archived first (content-addressed,
 harmless if unused); then the snapshot, its records and its change events are written in one
-SQLite transaction, and only after every check passed: the file parsed, any bad rows are proven
-harmless by the file's own record count, the keys are unique, and the record count did not
-shrink more than 20% against the previous publication (unless ``force``).
+SQLite transaction, and only after every check passed:
+
+- the file parsed, and any bad rows are proven harmless by the file's own record count;
+- the records the file declares (an XML ``Record_Count``, the CSL's ``total``) are all there;
+- every record has a name, and the keys are unique;
+- the as-of date is not in the future, and agrees with the date the file states for itself;
+- the record count did not shrink by more than the source's ``max_shrink`` against the snapshot
+  before it by date *and* the last one loaded, unless ``allow_shrink`` gives a reason, which is
+  kept with the snapshot.
+
+The write lock is taken before the neighbouring snapshots are read, so two updates of one source
+at once cannot write a history from a stale view: the second waits, saying so.
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from redlist import sources
 from redlist.errors import RedlistError, ShrinkageError, SourceError
@@ -24,8 +33,12 @@ from redlist.sources.fetch import download, file_name
 from redlist.sources.local import read_path
 from redlist.store import Store, history
 
-#: A new snapshot may hold at most this share fewer records than the previous one.
-MAX_SHRINKAGE = 0.20
+#: How far a file's own publication date may lie before the --as-of it is loaded as.
+MAX_STATED_AGE_DAYS = 31
+
+#: The snapshot loaded last is a yardstick for a new one dated within this many days of it (a
+#: backfill of a years-old publication may rightly hold far fewer records than the newest one).
+LAST_LOADED_WINDOW_DAYS = 31
 
 #: progress(stage, done, total): stage is a short label such as "us_ofac_sdn: sdn.csv".
 Progress = Callable[[str, int, int | None], None]
@@ -68,15 +81,18 @@ def update(
     *,
     origin: str | None = None,
     as_of: str | None = None,
-    force: bool = False,
+    allow_shrink: str | None = None,
     progress: Progress | None = None,
+    today: date | None = None,
 ) -> list[UpdateResult]:
     """Update the given sources (all when none) from their official URLs or from ``origin``.
 
     ``origin`` is a file, a folder of the official file names, or a URL. With an origin and no
     sources, the sources are recognised from the file names. Failures are reported per source
-    in the results; they never touch the stored data.
+    in the results; they never touch the stored data. ``allow_shrink`` is the reason for storing
+    a publication that lost more records than its source allows (kept with the snapshot).
     """
+    as_of = _checked_as_of(as_of, today or date.today())
     wanted = list(source_ids)
     local_files: dict[str, bytes] | None = None
     if origin and not _is_url(origin):
@@ -107,7 +123,7 @@ def update(
                 as_of=as_of,
                 origin=origin or "official",
                 urls=urls,
-                force=force,
+                allow_shrink=allow_shrink,
                 progress=progress,
             )
         except RedlistError as exc:
@@ -135,7 +151,7 @@ def load(
     as_of: str | None = None,
     origin: str | None = None,
     urls: dict[str, str] | None = None,
-    force: bool = False,
+    allow_shrink: str | None = None,
     fetched_at: str | None = None,
     progress: Progress | None = None,
 ) -> UpdateResult:
@@ -158,18 +174,23 @@ def load(
         origin=origin,
         format=fmt.name,
         warnings=list(result.warnings),
+        note=f"stored despite shrinking: {allow_shrink}" if allow_shrink else None,
     )
-    same = store.find_same(source_id, snapshot.sha256, snapshot.as_of)
-    if same is not None:
-        return UpdateResult(source_id, "unchanged", f"already stored as snapshot {same.id}", same)
-
-    previous, following = store.neighbours(source_id, snapshot.as_of)
-    _check_shrinkage(previous, snapshot, force)
+    _check_stated_date(result, snapshot, spec.id, fmt.required[0])
     for name, data in sorted(used.items()):
         digest = store.archive.put(data)
         snapshot.files.append(RawFile(name, digest, len(data), (urls or {}).get(name)))
 
-    with store.transaction() as conn:
+    def waiting() -> None:
+        if progress:
+            progress(f"{source_id}: waiting for another update of this store to finish", 0, None)
+
+    with store.transaction(waiting=waiting) as conn:
+        same = store.find_same(source_id, snapshot.sha256, snapshot.as_of)
+        if same is not None:
+            return UpdateResult(source_id, "unchanged", f"already stored as snapshot {same.id}", same)
+        previous, following = store.neighbours(source_id, snapshot.as_of)
+        _check_shrinkage(spec, previous, store.last_loaded(source_id), snapshot, allow_shrink)
         store.insert_snapshot(conn, snapshot, result.records)
         events = _link_history(store, conn, previous, snapshot, following)
     message = f"{snapshot.record_count} records as of {snapshot.as_of}"
@@ -212,6 +233,7 @@ def _parse(spec: SourceSpec, files: dict[str, bytes]) -> tuple[Format, dict[str,
     except SourceError as exc:
         raise exc.with_context(source=spec.id) from None
     accept_row_errors(result, spec.id)
+    _check_declared_count(result, spec.id, fmt.required[0])
     _check_records(result, spec.id, fmt.required[0])
     return fmt, used, result
 
@@ -276,20 +298,83 @@ def _check_records(result: ParseResult, source_id: str, file: str) -> None:
     for entity in result.records:
         if entity.key in seen:
             raise SourceError(f"record key {entity.key!r} occurs twice", source=source_id, file=file)
+        if not any(n.value.strip() for n in entity.names):
+            # the parser should have made it a bad row; a nameless record would break screening
+            raise SourceError(f"record {entity.key!r} has no name", source=source_id, file=file)
         seen.add(entity.key)
 
 
-def _check_shrinkage(previous: Snapshot | None, snapshot: Snapshot, force: bool) -> None:
-    if previous is None or force:
-        return
-    floor = previous.record_count * (1 - MAX_SHRINKAGE)
-    if snapshot.record_count < floor:
-        drop = 1 - snapshot.record_count / previous.record_count
-        raise ShrinkageError(
-            f"{snapshot.source}: refused: {snapshot.record_count} records is {drop:.0%} fewer than the "
-            f"{previous.record_count} of the snapshot of {previous.as_of} (limit {MAX_SHRINKAGE:.0%}); "
-            "check the publication, then use --force to store it anyway"
+def _check_declared_count(result: ParseResult, source_id: str, file: str) -> None:
+    """Refuse a file that declares more (or fewer) records than it holds: cut or corrupt."""
+    declared = result.expected_count
+    held = len(result.records) + len(result.row_errors)
+    if declared is not None and held != declared:
+        raise SourceError(
+            f"the file declares {declared:,} records but holds {held:,} (truncated or corrupt?)",
+            source=source_id,
+            file=file,
         )
+
+
+def _checked_as_of(as_of: str | None, today: date) -> str | None:
+    """An explicit --as-of as ISO, refused when more than a day ahead of today."""
+    if as_of is None:
+        return None
+    day = iso_date(as_of)
+    if date.fromisoformat(day) > today + timedelta(days=1):
+        raise RedlistError(f"--as-of {day} is in the future (today is {today.isoformat()})")
+    return day
+
+
+def _check_stated_date(result: ParseResult, snapshot: Snapshot, source_id: str, file: str) -> None:
+    """The date a file states for itself must fit the date it is loaded as."""
+    stated = result.as_of
+    if stated is None or stated == snapshot.as_of:
+        return
+    loaded = date.fromisoformat(snapshot.as_of)
+    if date.fromisoformat(stated) > loaded:
+        raise SourceError(
+            f"the file says it was published on {stated}, after the --as-of {snapshot.as_of} it is loaded as",
+            source=source_id,
+            file=file,
+        )
+    if (loaded - date.fromisoformat(stated)).days > MAX_STATED_AGE_DAYS:
+        raise SourceError(
+            f"the file says it was published on {stated}, more than {MAX_STATED_AGE_DAYS} days before the "
+            f"--as-of {snapshot.as_of}: load it with --as-of {stated}",
+            source=source_id,
+            file=file,
+        )
+
+
+def _check_shrinkage(
+    spec: SourceSpec,
+    previous: Snapshot | None,
+    last: Snapshot | None,
+    snapshot: Snapshot,
+    allow_shrink: str | None,
+) -> None:
+    """Refuse a snapshot that lost more than ``spec.max_shrink`` of the records of the snapshot
+    before it by date, or of the one loaded last when dated near it (a truncated file loaded with
+    an --as-of just before the newest snapshot has no smaller neighbour before it)."""
+    if allow_shrink:
+        return
+    yardsticks = [previous]
+    if last is not None and _days_apart(last.as_of, snapshot.as_of) <= LAST_LOADED_WINDOW_DAYS:
+        yardsticks.append(last)
+    for other in {s.id: s for s in yardsticks if s is not None}.values():
+        floor = other.record_count * (1 - spec.max_shrink)
+        if snapshot.record_count < floor:
+            drop = 1 - snapshot.record_count / other.record_count
+            raise ShrinkageError(
+                f"{snapshot.source}: refused: {snapshot.record_count:,} records is {drop:.1%} fewer than the "
+                f"{other.record_count:,} of the snapshot of {other.as_of} (limit {spec.max_shrink:.0%}); "
+                "check the publication, then store it with --allow-shrink REASON if it is right"
+            )
+
+
+def _days_apart(a: str, b: str) -> int:
+    return abs((date.fromisoformat(a) - date.fromisoformat(b)).days)
 
 
 def _diff(store: Store, old: Snapshot, new: Snapshot) -> list[ChangeEvent]:
