@@ -182,7 +182,7 @@ def test_the_preview_and_suggest_work_under_auth_with_the_key_of_the_service_url
 
 
 def test_redact_hides_keys_in_urls_and_headers() -> None:
-    line = 'GET /reconcile?queries=x&api_key=rl_abc_SECRET HTTP/1.1 X-API-Key: rl_abc_SECRET2 Authorization: Bearer T0K'
+    line = "GET /reconcile?queries=x&api_key=rl_abc_SECRET HTTP/1.1 X-API-Key: rl_abc_SECRET2 Authorization: Bearer T0K"
     redacted = redact(line)
     assert "SECRET" not in redacted and "T0K" not in redacted
     assert "api_key=REDACTED" in redacted and "queries=x" in redacted
@@ -268,7 +268,7 @@ def test_a_stalled_body_gets_a_408(served) -> None:
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
         sock.sendall(
             b"POST /screen HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            b"Content-Length: 100\r\n\r\n{\"name\": "
+            b'Content-Length: 100\r\n\r\n{"name": '
         )
         answer = sock.recv(4096)
     assert answer.startswith(b"HTTP/1.1 408"), answer[:200]

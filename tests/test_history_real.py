@@ -19,7 +19,9 @@ def sdn_store(tmp_path_factory):
     with Store.open(tmp_path_factory.mktemp("home")) as store:
         # loaded newest first on purpose: history follows publication dates, not loading order
         for day in reversed(DATES):
-            [result] = update(store, ["us_ofac_sdn"], origin=str(folders[day]), as_of=day, allow_shrink="history test")
+            [result] = update(
+                store, ["us_ofac_sdn"], origin=str(folders[day]), as_of=day, allow_shrink="history test"
+            )
             assert result.status == "stored", result.message
         yield store
 

@@ -77,7 +77,9 @@ def test_shrinkage_beyond_the_source_limit_refused_unless_a_reason_is_given(stor
         load(store, "toy", toy_file(*_rows(18)), as_of="2024-01-02")
     assert store.latest("toy").as_of == "2024-01-01"
     assert load(store, "toy", toy_file(*_rows(19)), as_of="2024-01-03").status == "stored"  # 5% is the limit
-    kept = load(store, "toy", toy_file(*_rows(5)), as_of="2024-01-04", allow_shrink="OFAC delisted 14 entries")
+    kept = load(
+        store, "toy", toy_file(*_rows(5)), as_of="2024-01-04", allow_shrink="OFAC delisted 14 entries"
+    )
     assert kept.status == "stored"
     assert store.latest("toy").note == "stored despite shrinking: OFAC delisted 14 entries"
 
