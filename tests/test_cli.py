@@ -46,6 +46,9 @@ def test_sources_on_an_empty_store(home):
         "us_trade_csl",
         "us_bis_dpl",
         "us_bis_el",
+        "us_dhs_uflpa",
+        "us_fcc_covered",
+        "us_dod_1260h",
     ]
     assert all(r["records"] is None and r["status"] == "not loaded" for r in rows)
     table = run("sources")

@@ -23,7 +23,16 @@ from typing import Any
 # --- ids -------------------------------------------------------------------------------------
 
 #: Publications you update from.
-SOURCE_IDS = ("us_ofac_sdn", "us_ofac_cons", "us_trade_csl", "us_bis_dpl", "us_bis_el")
+SOURCE_IDS = (
+    "us_ofac_sdn",
+    "us_ofac_cons",
+    "us_trade_csl",
+    "us_bis_dpl",
+    "us_bis_el",
+    "us_dhs_uflpa",
+    "us_fcc_covered",
+    "us_dod_1260h",
+)
 
 #: Legal lists an entry belongs to, with a human title.
 LISTS: dict[str, str] = {

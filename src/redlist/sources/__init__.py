@@ -10,6 +10,9 @@ from __future__ import annotations
 from redlist.sources.base import Files, Format, ParseResult, SourceSpec
 
 OFAC_EXPORTS = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
+#: A Federal Register document as downloaded: its number, then .xml (full text) or .json (API).
+FR_XML = "[0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9][0-9].xml"
+FR_JSON = "[0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9][0-9].json"
 
 
 def _parse_dpl(files: Files) -> ParseResult:
@@ -70,6 +73,42 @@ def _parse_csl_json(files: Files) -> ParseResult:
     from redlist.sources.trade_csl import parse_csl_json
 
     return parse_csl_json(files)
+
+
+def _parse_uflpa_page(files: Files) -> ParseResult:
+    from redlist.sources.dhs_uflpa import parse_uflpa_page
+
+    return parse_uflpa_page(files)
+
+
+def _parse_uflpa_notice(files: Files) -> ParseResult:
+    from redlist.sources.dhs_uflpa import parse_uflpa_notice
+
+    return parse_uflpa_notice(files)
+
+
+def _parse_covered_page(files: Files) -> ParseResult:
+    from redlist.sources.fcc_covered import parse_covered_page
+
+    return parse_covered_page(files)
+
+
+def _parse_1260h_pdf(files: Files) -> ParseResult:
+    from redlist.sources.dod_1260h import parse_1260h_pdf
+
+    return parse_1260h_pdf(files)
+
+
+def _parse_1260h_notice(files: Files) -> ParseResult:
+    from redlist.sources.dod_1260h import parse_1260h_notice
+
+    return parse_1260h_notice(files)
+
+
+def _locate_1260h(day: str) -> dict[str, str]:
+    from redlist.sources.dod_1260h import locate_notice
+
+    return locate_notice(day)
 
 
 SOURCES: dict[str, SourceSpec] = {
@@ -150,6 +189,46 @@ SOURCES: dict[str, SourceSpec] = {
             urls={"part-744.xml": "https://www.ecfr.gov/api/versioner/v1/full/{date}/title-15.xml?part=744"},
             parser_version="1",
             homepage="https://www.ecfr.gov/current/title-15/subtitle-B/chapter-VII/subchapter-C/part-744/appendix-Supplement%20No.%204%20to%20Part%20744",
+        ),
+        SourceSpec(
+            id="us_dhs_uflpa",
+            title="DHS UFLPA Entity List (dhs.gov page, or a Federal Register notice with the list as appendix)",
+            formats=(
+                Format("html", ("*uflpa*.htm*",), (), _parse_uflpa_page),
+                # the URL's own file name, for `--from https://www.dhs.gov/uflpa-entity-list`
+                Format("html", ("uflpa-entity-list",), (), _parse_uflpa_page),
+                Format("federal_register", (FR_XML,), (FR_JSON,), _parse_uflpa_notice),
+            ),
+            urls={"uflpa-entity-list.html": "https://www.dhs.gov/uflpa-entity-list"},
+            parser_version="1",
+            homepage="https://www.dhs.gov/uflpa-entity-list",
+        ),
+        SourceSpec(
+            id="us_fcc_covered",
+            title="FCC Covered List (fcc.gov page)",
+            formats=(
+                Format("html", ("*covered*list*.htm*",), (), _parse_covered_page),
+                Format("html", ("coveredlist",), (), _parse_covered_page),
+            ),
+            urls={"coveredlist.html": "https://www.fcc.gov/supplychain/coveredlist"},
+            parser_version="1",
+            homepage="https://www.fcc.gov/supplychain/coveredlist",
+        ),
+        SourceSpec(
+            id="us_dod_1260h",
+            title="DoD s.1260H Chinese military companies (DoD PDF, or the Federal Register notice)",
+            formats=(
+                Format("pdf", ("*.pdf",), (FR_XML, FR_JSON), _parse_1260h_pdf),
+                Format("federal_register", (FR_XML,), (FR_JSON,), _parse_1260h_notice),
+            ),
+            # the newest notice is found by an FR API search at download time (see locate)
+            urls={
+                "2025-00070.json": "https://www.federalregister.gov/api/v1/documents/2025-00070.json",
+                "2025-00070.xml": "https://www.federalregister.gov/documents/full_text/xml/2025/01/07/2025-00070.xml",
+            },
+            parser_version="1",
+            homepage="https://www.federalregister.gov/documents/search?conditions%5Bterm%5D=%22Designation+of+Chinese+Military+Companies%22",
+            locate=_locate_1260h,
         ),
     )
 }

@@ -11,7 +11,8 @@ whether the file still agrees with its own record count (see :func:`accept_row_e
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from fnmatch import fnmatchcase
 
 from redlist.errors import SourceError
 from redlist.model import Entity
@@ -46,15 +47,40 @@ Parser = Callable[[Files], ParseResult]
 
 @dataclass(frozen=True, slots=True)
 class Format:
-    """One way a source is published: which files it needs and how to parse them."""
+    """One way a source is published: which files it needs and how to parse them.
+
+    A file name may be a glob pattern (``*.pdf``, ``[0-9][0-9][0-9][0-9]-[0-9]*.xml``) for
+    publications whose file names change with each edition (a DoD PDF, a Federal Register
+    document number); :meth:`bind` turns it into the names actually given.
+    """
 
     name: str
-    required: tuple[str, ...]  # lower-case file names
+    required: tuple[str, ...]  # lower-case file names or glob patterns
     optional: tuple[str, ...]
     parse: Parser
 
     def matches(self, names: set[str]) -> bool:
-        return all(r in names for r in self.required)
+        return all(_matching(r, names) for r in self.required)
+
+    def bind(self, names: set[str]) -> Format:
+        """This format with its patterns replaced by the given file names they match."""
+        if not any(_is_pattern(n) for n in (*self.required, *self.optional)):
+            return self
+        return replace(
+            self,
+            required=tuple(n for r in self.required for n in _matching(r, names)),
+            optional=tuple(n for o in self.optional for n in _matching(o, names)),
+        )
+
+
+def _is_pattern(name: str) -> bool:
+    return any(c in name for c in "*?[")
+
+
+def _matching(wanted: str, names: set[str]) -> list[str]:
+    if not _is_pattern(wanted):
+        return [wanted] if wanted in names else []
+    return sorted(n for n in names if fnmatchcase(n, wanted))
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +96,20 @@ class SourceSpec:
     # the largest share of records a new publication may lose against the stored ones before
     # it is refused as truncated (a few percent for OFAC, whose lists change by a fraction a day)
     max_shrink: float = 0.05
+    # For publications whose URL changes with each edition: given the day wanted, find the
+    # official URLs of the edition then in force (downloads an index; None: ``urls`` as they are).
+    locate: Callable[[str], Mapping[str, str]] | None = None
+
+    def download_urls(self, day: str) -> dict[str, str]:
+        """The official URLs to download for ``day`` (``{date}`` filled in, or found by ``locate``)."""
+        if self.locate is not None:
+            return dict(self.locate(day))
+        return {name: url.replace("{date}", day) for name, url in self.urls.items()}
 
     def pick_format(self, names: set[str]) -> Format:
         for fmt in self.formats:
             if fmt.matches(names):
-                return fmt
+                return fmt.bind(names)
         expected = " or ".join("+".join(f.required) for f in self.formats)
         raise SourceError(
             f"no known file set: got {sorted(names) or 'nothing'}, expected {expected}",

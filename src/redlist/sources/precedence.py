@@ -1,7 +1,7 @@
 """Which publication is authoritative for each list (``data/precedence.yaml``).
 
-A list's *primary* source dates and describes its entries; its *copies* (the CSL) add only what
-the primary lacks. :func:`rank` orders sources for merging a record seen in several of them, and
+A list's *primary* source dates and describes its entries; its *copies* (the CSL, and the bundled
+curated entries of a list redlist also parses from official text) add only what the primary lacks. :func:`rank` orders sources for merging a record seen in several of them, and
 :func:`is_copy` tells the status engine which listings to set aside when the primary has its own.
 """
 
@@ -17,6 +17,9 @@ from redlist import datafile
 from redlist.datafile import Schema
 from redlist.errors import DataFileError
 from redlist.model import LIST_IDS, SOURCE_IDS
+
+#: The bundled curated entries' source: a copy of the lists parsed from official text.
+CURATED = "curated"
 
 
 class _ListSources(Schema):
@@ -42,7 +45,7 @@ def _load() -> dict[str, _ListSources]:
             if list_id not in LIST_IDS:
                 problems.append(doc.problem(("lists", list_id), f"unknown list id {list_id!r}"))
             for source in [entry.primary, *entry.copies]:
-                if source is not None and source not in SOURCE_IDS:
+                if source is not None and source not in (*SOURCE_IDS, CURATED):
                     problems.append(doc.problem(("lists", list_id), f"unknown source id {source!r}"))
     datafile.raise_problems(problems, DataFileError)
     assert spec is not None

@@ -275,7 +275,7 @@ def _gather(
         urls = {file_name(origin): origin}
     else:
         day = as_of or date.today().isoformat()
-        urls = {name: url.replace("{date}", day) for name, url in spec.urls.items()}
+        urls = spec.download_urls(day)
     files = {}
     for name, url in urls.items():
         label = f"{spec.id}: {name}"
