@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -36,11 +37,21 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         headers = dict(headers)
         length = headers.pop("X-Claim-Length", None)
+        trickle = float(headers.pop("X-Trickle", 0))  # seconds between bytes: a stalling server
         self.send_header("Content-Length", length or str(len(body)))
         for k, v in headers.items():
             self.send_header(k, v)
         self.end_headers()
-        self.wfile.write(body)
+        if not trickle:
+            self.wfile.write(body)
+            return
+        for i in range(len(body)):
+            try:
+                self.wfile.write(body[i : i + 1])
+                self.wfile.flush()
+            except OSError:
+                return  # the client gave up
+            time.sleep(trickle)
 
     def log_message(self, *args: object) -> None:
         pass
@@ -91,6 +102,23 @@ def test_truncated_transfer_is_retried_then_refused(server):
     with pytest.raises(SourceError, match=r"after 2 attempts: .*\b5\b.*\b100\b"):
         download(server + "/dpl.txt", retries=1, backoff=0.01, timeout=2)
     assert len(Handler.seen_agents) == 2  # the first try and one retry
+
+
+def test_a_trickling_server_hits_the_overall_deadline(server):
+    # each byte comes well within the read timeout, but the whole would take 20 s
+    Handler.routes["/SDN.CSV"] = [(200, b"x" * 100, {"X-Trickle": "0.2"})]
+    started = time.monotonic()
+    with pytest.raises(SourceError, match=r"longer than its 1 s deadline") as info:
+        download(server + "/SDN.CSV", source="us_ofac_sdn", deadline=1.0, timeout=5)
+    assert info.value.source == "us_ofac_sdn" and info.value.file.endswith("/SDN.CSV")
+    assert time.monotonic() - started < 10  # a bound on a hang, not a speed assertion
+
+
+def test_a_retry_past_the_deadline_is_not_waited_for(server):
+    Handler.routes["/SDN.CSV"] = [(503, b"busy", {"Retry-After": "3600"})]
+    with pytest.raises(SourceError, match=r"HTTP 503.*retry would pass the 5 s deadline"):
+        download(server + "/SDN.CSV", deadline=5.0)
+    assert len(Handler.seen_agents) == 1
 
 
 def test_progress_is_reported(server):

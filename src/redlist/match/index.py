@@ -10,6 +10,7 @@ The best-ranked names go on to full scoring. Recall against scoring every name i
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
@@ -64,8 +65,12 @@ class NameIndex:
         self._caches()
 
     def _caches(self) -> None:
-        self.similar = lru_cache(maxsize=200_000)(self._similar)
-        self.expand = lru_cache(maxsize=20_000)(self._expand)
+        # The caches reach the index through weak references: bound methods would make a reference
+        # cycle, and the server freezes its indexes out of the cyclic GC (gc.freeze), so a replaced
+        # index and the hundreds of MB it holds would never be freed after a data reload.
+        similar, expand = weakref.WeakMethod(self._similar), weakref.WeakMethod(self._expand)
+        self.similar = lru_cache(maxsize=200_000)(lambda token: similar()(token))  # type: ignore[misc]
+        self.expand = lru_cache(maxsize=20_000)(lambda token: expand()(token))  # type: ignore[misc]
 
     def __len__(self) -> int:
         return len(self.names)

@@ -26,6 +26,9 @@ BROWSER_HEADERS = {
 }
 RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
 
+#: Seconds one download may take in all, retries included (the ``download_deadline`` setting).
+DEFAULT_DEADLINE = 900.0
+
 ProgressFn = Callable[[int, int | None], None]
 
 
@@ -42,24 +45,41 @@ def download(
     retries: int = 4,
     backoff: float = 1.0,
     timeout: float = 120.0,
+    deadline: float | None = DEFAULT_DEADLINE,
     progress: ProgressFn | None = None,
     client: httpx.Client | None = None,
 ) -> bytes:
-    """GET ``url`` and return its bytes, retrying transient failures ``retries`` times."""
+    """GET ``url`` and return its bytes, retrying transient failures ``retries`` times.
+
+    ``timeout`` bounds each connect and read; ``deadline`` (seconds) bounds the whole download,
+    retries and their waits included, so a server that trickles bytes cannot hold an update for
+    ever: past it the download fails with a clear error (checked as each chunk arrives, so within
+    one read ``timeout`` of the deadline).
+    """
     own = client is None
     client = client or httpx.Client(headers=BROWSER_HEADERS, follow_redirects=True, timeout=timeout)
+    end = time.monotonic() + deadline if deadline is not None else None
     try:
         attempt = 0
         while True:
             try:
-                return _get(client, url, progress)
+                return _get(client, url, progress, end, deadline)
             except _Retryable as exc:
                 attempt += 1
                 if attempt > retries:
                     raise SourceError(
                         f"download failed after {attempt} attempts: {exc}", source=source, file=url
                     ) from None
-                time.sleep(exc.wait if exc.wait is not None else backoff * 2 ** (attempt - 1))
+                wait = exc.wait if exc.wait is not None else backoff * 2 ** (attempt - 1)
+                if end is not None and time.monotonic() + wait > end:
+                    raise SourceError(
+                        f"download failed ({exc}) and a retry would pass the {deadline:g} s deadline",
+                        source=source,
+                        file=url,
+                    ) from None
+                time.sleep(wait)
+            except SourceError as exc:
+                raise exc.with_context(source=source, file=url) from None
     finally:
         if own:
             client.close()
@@ -71,7 +91,9 @@ class _Retryable(Exception):
         self.wait = wait
 
 
-def _get(client: httpx.Client, url: str, progress: ProgressFn | None) -> bytes:
+def _get(
+    client: httpx.Client, url: str, progress: ProgressFn | None, end: float | None, deadline: float | None
+) -> bytes:
     try:
         with client.stream("GET", url) as response:
             if response.status_code in RETRY_STATUS:
@@ -82,6 +104,11 @@ def _get(client: httpx.Client, url: str, progress: ProgressFn | None) -> bytes:
             chunks: list[bytes] = []
             done = 0
             for chunk in response.iter_bytes():
+                if end is not None and time.monotonic() > end:
+                    raise SourceError(
+                        f"download took longer than its {deadline:g} s deadline ({done:,} bytes received)",
+                        file=url,
+                    )
                 chunks.append(chunk)
                 done += len(chunk)
                 if progress:

@@ -29,7 +29,7 @@ from redlist import sources
 from redlist.errors import RedlistError, ShrinkageError, SourceError
 from redlist.model import ChangeEvent, RawFile, Snapshot, iso_date
 from redlist.sources.base import Format, ParseResult, SourceSpec, accept_row_errors
-from redlist.sources.fetch import download, file_name
+from redlist.sources.fetch import DEFAULT_DEADLINE, download, file_name
 from redlist.sources.local import read_path
 from redlist.store import Store, history
 
@@ -84,6 +84,7 @@ def update(
     allow_shrink: str | None = None,
     progress: Progress | None = None,
     today: date | None = None,
+    download_deadline: float | None = None,
 ) -> list[UpdateResult]:
     """Update the given sources (all when none) from their official URLs or from ``origin``.
 
@@ -91,6 +92,7 @@ def update(
     sources, the sources are recognised from the file names. Failures are reported per source
     in the results; they never touch the stored data. ``allow_shrink`` is the reason for storing
     a publication that lost more records than its source allows (kept with the snapshot).
+    ``download_deadline`` bounds each download, retries included (default: the fetcher's).
     """
     as_of = _checked_as_of(as_of, today or date.today())
     wanted = list(source_ids)
@@ -115,7 +117,7 @@ def update(
         started = time.perf_counter()
         spec = sources.get(source_id)
         try:
-            files, urls = _gather(spec, origin, local_files, as_of, progress)
+            files, urls = _gather(spec, origin, local_files, as_of, progress, download_deadline)
             result = load(
                 store,
                 source_id,
@@ -267,6 +269,7 @@ def _gather(
     local_files: dict[str, bytes] | None,
     as_of: str | None,
     progress: Progress | None,
+    deadline: float | None = None,
 ) -> tuple[dict[str, bytes], dict[str, str]]:
     """The raw files for one source: from the local files, one URL, or the official URLs."""
     if local_files is not None:
@@ -285,7 +288,9 @@ def _gather(
                 progress(label, done, total)
 
         try:
-            files[name] = download(url, source=spec.id, progress=report)
+            files[name] = download(
+                url, source=spec.id, progress=report, deadline=deadline or DEFAULT_DEADLINE
+            )
         except SourceError as exc:
             raise exc.with_context(source=spec.id, file=url) from None
     return files, urls
