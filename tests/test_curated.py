@@ -275,11 +275,12 @@ def test_packaged_data_has_no_problems():
 def test_packaged_ccmc_has_xiaomi_and_luokung():
     ccmc = {lst.list_id: lst for lst in load_lists()}["us_dod_ccmc"]
     entries = {e.id: e for e in ccmc.entries}
-    assert len(entries) == 44
     assert entries["xiaomi"].listed_on == "2021-01-14"
     assert entries["xiaomi"].removed_on == "2021-05-25"
     assert entries["luokung"].listed_on == "2021-01-14"
-    assert entries["amec"].removed_on == "2021-06-03"
+    # DoD's removal "as of June 3, 2021" was read on the tranche 4 page only
+    assert entries["smic"].removed_on == "2021-06-03"
+    assert entries["amec"].removed_on is None
     assert {e.edition for e in ccmc.entries} == {"tranche-1", "tranche-2-3", "tranche-4", "tranche-5"}
 
 

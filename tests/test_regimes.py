@@ -55,7 +55,11 @@ def test_requirement_regimes_say_what_the_issue_asks():
     assert effects("ndaa_889") == {"procure": {"prohibited"}}
     assert "prohibited" in effects("fcc_covered")["telecom"]
     assert effects("ofac_cmic") == {"invest": {"prohibited"}, "divest": {"allowed", "prohibited"}}
-    assert effects("ofac_ssi") == {"invest": {"restricted"}, "transact": {"restricted"}}
+    assert effects("ofac_ssi") == {
+        "invest": {"restricted"},
+        "transact": {"restricted"},
+        "export": {"restricted"},
+    }
     assert effects("ofac_fse")["transact"] == {"prohibited"}
     assert _regime("dod_ccmc_eo13959").ends.date.resolve({}) == "2021-06-03"
 

@@ -387,9 +387,14 @@ def test_uflpa_import_presumption_is_restricted():
 
 def test_fcc_covered_list_subsidy_then_authorization_ban():
     covered = [span("us_fcc_covered", listed_on="2021-03-12")]
+    # the subsidy ban applies 60 days after placement (47 U.S.C. 1602(a)(2)): 2021-05-11
+    assert ask(covered, "telecom", "2021-05-10").verdict == "allowed"
     assert ask(covered, "telecom", "2021-06-01").verdict == "restricted"
-    assert ask(covered, "telecom", "2023-01-01").verdict == "prohibited"
-    assert ask(covered, "import", "2023-01-01").verdict == "restricted"
+    # FCC 22-84's authorization and import bar took effect on publication, 2023-02-06
+    assert ask(covered, "telecom", "2023-02-05").verdict == "restricted"
+    assert ask(covered, "telecom", "2023-02-06").verdict == "prohibited"
+    assert ask(covered, "import", "2023-02-05").verdict == "allowed"
+    assert ask(covered, "import", "2023-02-06").verdict == "restricted"
 
 
 def test_curated_end_date_means_removed():

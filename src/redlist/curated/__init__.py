@@ -42,7 +42,10 @@ re-listing on a later day goes in ``events.yaml`` as ``removal`` and ``relisting
 
 ``events.yaml`` holds dated legal events (designations, injunctions, vacaturs, removals...) with
 the parties they act on; see :class:`LegalEvent`. :func:`check` lists every problem in a folder;
-the ``load_*`` functions raise :class:`CuratedDataError` on the first.
+the ``load_*`` functions raise :class:`CuratedDataError` on the first. :func:`summary` gives each
+list's counts (entries by verification level, newest edition); :mod:`redlist.curated.policy` holds the
+citation policy the packaged data is tested against (``confirmed`` only from government text, no
+blocked sources, no machine paths).
 """
 
 from redlist.curated.loader import (
@@ -62,6 +65,7 @@ from redlist.curated.loader import (
     load_lists,
 )
 from redlist.curated.schema import EFFECTS, EVENT_KINDS
+from redlist.curated.summary import ListSummary, summary
 from redlist.datafile import VERIFICATION
 
 __all__ = [
@@ -75,6 +79,7 @@ __all__ = [
     "CuratedList",
     "Edition",
     "LegalEvent",
+    "ListSummary",
     "check",
     "curated_entities",
     "data_dir",
@@ -82,4 +87,5 @@ __all__ = [
     "load",
     "load_events",
     "load_lists",
+    "summary",
 ]
