@@ -17,6 +17,21 @@ DATA = Path(os.environ.get("REDLIST_TEST_DATA", REPO.parent / "shared" / "data")
 RAW = DATA / "raw"
 
 
+def cover_every_list(target, as_of: str) -> None:
+    """Load the tiny hand-written CSL fixture into ``target`` (a Redlist or a Store), so that every
+    list has a publication (the CSL copies them all). A test of one list's logic then gets settled
+    answers instead of ``unknown`` for the lists it does not load (never a silent "allowed")."""
+    from redlist.store import Store
+    from redlist.store.update import update
+
+    origin = str(FIXTURES / "trade_csl" / "consolidated.json")
+    if isinstance(target, Store):
+        [result] = update(target, ["us_trade_csl"], origin=origin, as_of=as_of)
+    else:
+        [result] = target.update(["us_trade_csl"], origin=origin, as_of=as_of)
+    assert result.ok, result.message
+
+
 def raw_path(*parts: str) -> Path:
     """A path under the real data folder; skips the test when it is not there."""
     path = RAW.joinpath(*parts)

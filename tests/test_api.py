@@ -45,8 +45,10 @@ def test_check_timeline_entity_changes_sources(client) -> None:
     )
     assert check.status_code == 200
     body = check.json()
-    assert body["verdict"] == "allowed"
+    # only the SDN fixture is loaded: OFAC's consolidated list (CMIC) is missing, so not a clearance
+    assert body["verdict"] == "unknown" and [m["list"] for m in body["missing"]] == ["us_ofac_cons"]
     assert body["findings"][0]["case"]["docket"] == "No. 1:21-cv-00280-RC"
+    assert [s["source"] for s in body["data"]["sources"]] == ["us_ofac_sdn"]
     posted = client.post(
         "/check", json={"entity_id": "us_dod_ccmc:xiaomi", "activity": "invest", "on": "2021-02-15"}
     )

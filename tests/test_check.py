@@ -18,8 +18,13 @@ from conftest import raw_path
 
 @pytest.fixture(scope="module")
 def offline() -> Checker:
-    """Only the bundled curated data: what a fresh install answers with no network."""
+    """Only the bundled curated data: what a fresh install answers with no network. No OFAC data
+    is loaded, so no answer about investing can be a clearance: ``unknown``, naming the lists."""
     return Checker(None)
+
+
+#: What a fresh install misses for an investment question.
+INVEST_MISSING = ["us_ofac_sdn", "us_ofac_cons"]
 
 
 def _finding(result, list_id: str) -> dict:
@@ -30,15 +35,18 @@ def _finding(result, list_id: str) -> dict:
 @pytest.mark.parametrize(
     ("on", "verdict", "state"),
     [
-        ("2021-01-10", "allowed", None),  # not yet designated
-        ("2021-02-15", "allowed", "pending"),  # designated; purchase ban from 2021-03-15
-        ("2021-03-16", "allowed", "enjoined"),  # preliminary injunction of 2021-03-12
-        ("2021-07-01", "allowed", "removed"),  # designation vacated 2021-05-25
+        ("2021-01-10", "unknown", None),  # not yet designated
+        ("2021-02-15", "unknown", "pending"),  # designated; purchase ban from 2021-03-15
+        ("2021-03-16", "unknown", "enjoined"),  # preliminary injunction of 2021-03-12
+        ("2021-07-01", "unknown", "removed"),  # designation vacated 2021-05-25
     ],
 )
 def test_xiaomi_sequence(offline: Checker, on: str, verdict: str, state: str | None) -> None:
     result = offline.check("Xiaomi Corporation", activity="invest", on=on)
+    # the DoD designation never restricts on these days; without OFAC data the answer is not a clearance
     assert result.verdict == verdict
+    assert [m["list"] for m in result.missing] == INVEST_MISSING
+    assert result.notices[0].startswith("Not loaded: OFAC Specially Designated Nationals")
     assert result.party["entity_ids"] == ["us_dod_ccmc:xiaomi"]
     if state is None:
         assert result.findings == []
@@ -58,7 +66,7 @@ def test_luokung_enjoined_then_not_restricted(offline: Checker) -> None:
     during = offline.check("Luokung Technology Corporation", activity="invest", on="2021-05-10")
     assert _finding(before, "us_dod_ccmc")["state"] == "pending"
     assert _finding(during, "us_dod_ccmc")["state"] == "enjoined"
-    assert during.verdict == "allowed"
+    assert during.verdict == "unknown"  # not restricted by the DoD list; OFAC not loaded
 
 
 def test_zte_2018_denial_order_window(offline: Checker) -> None:
@@ -82,8 +90,9 @@ def test_huawei_entity_list_date(offline: Checker) -> None:
 def test_name_matching_nothing_says_so(offline: Checker) -> None:
     result = offline.check("Zyxwvut Quorble Bakery", activity="invest", on="2021-03-16")
     assert result.party is None
-    assert result.verdict == "allowed"
-    assert "No entry on any list matches" in result.notices[0]
+    assert result.verdict == "unknown"  # a fresh install: never a silent "allowed"
+    assert "Not loaded" in result.notices[0] and "redlist update" in result.notices[0]
+    assert "No entry on the loaded lists matches" in result.notices[1]
 
 
 def test_ambiguous_name_lists_candidates() -> None:
@@ -125,7 +134,7 @@ def test_unknown_entity_id(offline: Checker) -> None:
 
 def test_future_date_answers_with_a_notice(offline: Checker) -> None:
     result = offline.check("Xiaomi Corporation", activity="invest", on="2030-01-01", today=date(2026, 11, 25))
-    assert result.verdict == "allowed"
+    assert result.verdict == "unknown"
     assert any("future" in n.lower() or "latest" in n.lower() for n in result.notices)
 
 
@@ -153,7 +162,8 @@ def test_batch_check_keeps_every_row(offline: Checker, tmp_path) -> None:
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert counts == {"rows": 4, "errors": 2}
     assert [r["id"] for r in rows] == ["a", "b", "c", "d"]
-    assert rows[0]["verdict"] == "allowed"
+    assert rows[0]["verdict"] == "unknown"
+    assert [m["list"] for m in rows[0]["missing"]] == INVEST_MISSING
     assert "activity" in rows[1]["error"]
     assert rows[2]["error"]
     assert rows[3]["findings"][0]["state"] == "pending"
@@ -168,6 +178,7 @@ def real(tmp_path_factory) -> Checker:
     sdn_a, sdn_b = raw_path("ofac_sdn", "2024-02-28"), raw_path("ofac_sdn", "2024-03-04")
     store = Store.open(tmp_path_factory.mktemp("home"))
     for source, folder, as_of in (
+        ("us_bis_dpl", raw_path("bis_dpl", "2022-09-07"), "2022-09-07"),  # transact questions need it
         ("us_ofac_cons", cons, "2025-12-19"),
         ("us_ofac_sdn", sdn_a, "2024-02-28"),
         ("us_ofac_sdn", sdn_b, "2024-03-04"),

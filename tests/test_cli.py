@@ -40,7 +40,8 @@ def _sdn_status():
 
 def test_sources_on_an_empty_store(home):
     rows = run_json("sources")
-    assert [r["source"] for r in rows] == [
+    official = [r for r in rows if r["kind"] == "official"]
+    assert [r["source"] for r in official] == [
         "us_ofac_sdn",
         "us_ofac_cons",
         "us_trade_csl",
@@ -50,9 +51,16 @@ def test_sources_on_an_empty_store(home):
         "us_fcc_covered",
         "us_dod_1260h",
     ]
-    assert all(r["records"] is None and r["status"] == "not loaded" for r in rows)
+    assert all(r["records"] is None and r["status"] == "not loaded" for r in official)
+    # the bundled curated lists are listed beside them, with their newest edition and counts
+    curated = {r["source"]: r for r in rows if r["kind"] == "curated"}
+    assert set(curated) == {"us_dhs_uflpa", "us_dod_1260h", "us_dod_ccmc", "us_fcc_covered", "us_ndaa_889"}
+    ccmc = curated["us_dod_ccmc"]
+    assert ccmc["as_of"] == "2021-01-14" and ccmc["entries"] == ccmc["confirmed"] + ccmc["secondary"]
+    assert ccmc["age_days"] > 1000
     table = run("sources")
-    assert table.exit_code == 0 and "us_trade_csl" in table.stdout
+    assert table.exit_code == 0 and "us_trade_csl" in table.stdout and "not loaded" in table.stdout
+    assert "no official list is loaded" in table.stdout and "newest edition tranche-5" in table.stdout
 
 
 def test_update_then_sources_and_changes(loaded):

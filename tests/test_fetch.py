@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -143,3 +144,14 @@ def test_update_from_official_urls_and_from_a_url(server, tmp_path, monkeypatch)
         assert failed.status == "failed" and "HTML" in failed.message and "toy" in failed.message
         assert store.snapshot_count("toy") == 1
         assert store.last_attempt("toy")["status"] == "failed"
+
+
+def test_an_unreachable_host_is_reported_quickly_with_what_to_do():
+    with socket.socket() as sock:  # a loopback port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    started = time.monotonic()
+    with pytest.raises(SourceError, match=r"cannot reach 127\.0\.0\.1 .*--from FILE") as info:
+        download(f"http://127.0.0.1:{port}/SDN.CSV", source="us_ofac_sdn", backoff=0.5)
+    assert "redlist update us_ofac_sdn --from FILE" in str(info.value)
+    assert time.monotonic() - started < 30  # not the full backoff of retries (a bound, not a speed test)

@@ -20,7 +20,7 @@ from redlist.parties import judgements
 from redlist.service import Redlist
 from redlist.settings import Settings
 
-from conftest import FIXTURES
+from conftest import FIXTURES, cover_every_list
 
 
 def _csl_copy(folder: Path, rows: list[dict]) -> Path:
@@ -111,6 +111,7 @@ def test_curated_same_as_links_and_missing_ids(home, tmp_path) -> None:
 def test_related_is_not_same(home) -> None:
     r = _open(home)
     r.update(["us_ofac_cons"], origin=str(FIXTURES / "ofac_csv" / "cons"), as_of="2024-01-02")
+    cover_every_list(r, "2024-05-31")
     party, _ = r.party("ofac-201")  # OFAC: "Linked To: EXAMPLE TELECOM GROUP." (ofac-202)
     assert party is not None and party.entry_ids == ["ofac-201"]
     [rel] = party.related
@@ -191,6 +192,7 @@ def test_ownership_through_an_entity_list_owner(home, share, verdicts) -> None:
     r = _open(home)
     [el] = r.update(["us_bis_el"], origin=str(FIXTURES / "bis_el" / "part-744.xml"), as_of="2025-06-01")
     assert el.ok
+    cover_every_list(r, "2025-06-01")
     _own(r, share)
     for day, verdict in verdicts.items():
         answer = r.check("Example Precision Subsidiary Ltd", activity="export", on=day)
@@ -233,7 +235,7 @@ def test_party_cli(home) -> None:
     check = runner.invoke(
         app, [*base, "check", "Example Holdings Ltd", "--activity", "export", "--on", "2025-10-15"]
     )
-    assert check.exit_code == 0 and "RESTRICTED" in check.stdout and "through ownership" in check.stdout
+    assert check.exit_code == 7 and "RESTRICTED" in check.stdout and "through ownership" in check.stdout
     assert runner.invoke(app, [*base, "party", "link", "a", "b"]).exit_code == 2  # no judgement given
 
 

@@ -94,7 +94,8 @@ def test_an_sdn_person_is_dated_by_the_sdn_snapshots(real: Redlist) -> None:
     assert answer.verdict == "prohibited"
     sdn = _finding(answer, "us_ofac_sdn")
     assert sdn["sources"] == ["us_ofac_sdn"]  # the CSL's copy (first seen 2026-07-31) defers to OFAC's file
-    assert sdn["listed_on"] == "2024-02-28"  # the first SDN snapshot loaded, not the CSL's date
+    # the first SDN snapshot loaded, not the CSL's date, and labelled as what it is: not a legal date
+    assert (sdn["listed_on"], sdn["first_seen"]) == (None, "2024-02-28")
 
 
 def test_party_stats_and_show(real: Redlist, tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from redlist.errors import RedlistError, StoreError
 from redlist.service import Generation, Redlist
 from redlist.settings import Settings, SettingsError
 
-from conftest import FIXTURES
+from conftest import FIXTURES, cover_every_list
 
 runner = CliRunner()
 
@@ -35,8 +35,11 @@ def _load(home: Path, folder: str = "sdn_a", as_of: str = "2024-01-02") -> None:
 
 def test_the_readme_call(tmp_path) -> None:
     r = redlist.open(tmp_path / "home")
-    assert r.check("Xiaomi Corporation", activity="invest", on="2021-03-16").verdict == "allowed"
     assert r.check("ZTE Corporation", activity="export", on="2018-05-01").verdict == "prohibited"
+    xiaomi = r.check("Xiaomi Corporation", activity="invest", on="2021-03-16")
+    assert xiaomi.verdict == "unknown"  # no OFAC list loaded yet: never a silent "allowed"
+    cover_every_list(r, "2021-03-16")
+    assert r.check("Xiaomi Corporation", activity="invest", on="2021-03-16").verdict == "allowed"
 
 
 def test_operations_by_name(tmp_path) -> None:
@@ -186,18 +189,35 @@ def test_check_input_and_exit_codes(tmp_path) -> None:
         "q3,Northwind Shipping Lines,transact,2024-01-03\n"
     )
     out = tmp_path / "answers.jsonl"
-    result = runner.invoke(
-        cli, ["--home", str(home), "check", "--input", str(questions), "--output", str(out)]
-    )
-    assert result.exit_code == 0, result.output
+    args = ["--home", str(home), "check", "--input", str(questions), "--output", str(out)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 9, result.output  # a row failed: the run says so
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["id"] for r in rows] == ["q1", "q2", "q3"]
-    assert rows[0]["verdict"] == "allowed" and rows[2]["verdict"] == "prohibited"
+    # only the SDN list is loaded: no clearance for an investment (CMIC unknown), a settled prohibition
+    assert rows[0]["verdict"] == "unknown" and rows[2]["verdict"] == "prohibited"
     assert "error" in rows[1] and "verdict" not in rows[1]
     assert "3 row(s), 1 with errors" in result.output
+    assert runner.invoke(cli, [*args, "--allow-errors"]).exit_code == 0
 
 
-def test_ambiguous_name_exits_2(tmp_path) -> None:
+def test_exit_codes_of_single_checks(tmp_path) -> None:
+    home = tmp_path / "home"
+    _load(home)
+    cover_every_list(redlist.open(home), "2024-01-02")  # every list loaded: answers can be settled
+
+    def code(*args: str) -> int:
+        return runner.invoke(cli, ["--home", str(home), "check", *args]).exit_code
+
+    assert code("Xiaomi Corporation", "--activity", "invest", "--on", "2021-03-16") == 0  # allowed
+    assert code("Zyxwvut Quorble Bakery", "--on", "2024-01-03") == 3  # no match on the loaded lists
+    assert code("Northwind Shipping Lines", "--on", "2024-01-03") == 8  # prohibited
+    assert code("Northwind Shipping Lines", "--activity", "smuggle") == 2  # usage error
+    assert code("--on", "2024-01-03") == 2  # usage error: no party
+    assert code("--replay", str(tmp_path / "missing.json"), "Northwind") == 2  # usage error
+
+
+def test_ambiguous_name_exits_4(tmp_path) -> None:
     home = tmp_path / "home"
     folder = tmp_path / "sdn"
     folder.mkdir()
@@ -209,7 +229,7 @@ def test_ambiguous_name_exits_2(tmp_path) -> None:
     result = runner.invoke(cli, ["--home", str(home), "update", "us_ofac_sdn", "--from", str(folder)])
     assert result.exit_code == 0, result.output
     result = runner.invoke(cli, ["--home", str(home), "check", "Northwynde Shipping", "--on", "2024-01-01"])
-    assert result.exit_code == 2
+    assert result.exit_code == 4
     assert "ofac-1" in result.output and "ofac-2" in result.output
 
 

@@ -307,7 +307,10 @@ def test_huawei_entity_list_date():
 def test_published_listing_date_covers_a_date_before_the_first_snapshot():
     v = ask([HUAWEI_EL], "export", "2020-01-01", coverage={"us_bis_el": "2024-01-01"})
     assert (v.verdict, only(v).state) == ("restricted", "in_force")
-    assert any("No us_bis_el data before 2024-01-01" in n for n in v.notices)
+    assert [n for n in v.notices if "History here starts" in n] == [
+        "History here starts after 2020-01-01 for us_bis_el from 2024-01-01: a listing added and removed "
+        "before then would not be seen (listings still published with their own dates are)."
+    ]
 
 
 # --- SDN: removal seen between two publications, and coverage ------------------------------------------
@@ -334,7 +337,7 @@ def test_before_the_first_snapshot_is_unknown_not_allowed():
     v = ask([SDN], "transact", "2024-01-15", coverage=SDN_COVERAGE)
     f = only(v)
     assert (v.verdict, f.state) == ("unknown", "unknown")
-    assert any("No us_ofac_sdn data before 2024-02-28" in n for n in v.notices)
+    assert any("for us_ofac_sdn from 2024-02-28" in n for n in v.notices)
     # A restricting listing in force elsewhere still decides the verdict.
     el = span("us_bis_el", listed_on="2019-05-16")
     v = ask([SDN, el], "export", "2024-01-15", coverage=SDN_COVERAGE)
@@ -343,9 +346,11 @@ def test_before_the_first_snapshot_is_unknown_not_allowed():
 
 
 def test_no_span_before_coverage_only_warns():
-    v = ask([], "transact", "2020-01-01", coverage=SDN_COVERAGE)
+    v = ask([], "transact", "2020-01-01", coverage={**SDN_COVERAGE, "us_ofac_cons": "2025-12-19"})
     assert v.verdict == "allowed"
-    assert any("cannot be ruled out" in n for n in v.notices)
+    # one line for every source whose history starts later, not one per source
+    [line] = [n for n in v.notices if "would not be seen" in n]
+    assert "us_ofac_sdn from 2024-02-28, us_ofac_cons from 2025-12-19" in line
 
 
 def test_a_csl_copy_and_the_ofac_record_merge_into_one_finding():

@@ -23,16 +23,28 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from redlist import __version__
 from redlist.curated import CuratedData, LegalEvent
 from redlist.curated import load as load_curated
 from redlist.errors import RedlistError
 from redlist.match.normalize import forms, has_han, identity_tokens
-from redlist.model import Activity, Effect, Entity, Listing, Verdict
+from redlist.model import Activity, Effect, Entity, IdType, Listing, Snapshot, Verdict
 from redlist.parties import Party, PartyGraph, resolve
+from redlist.regimes.coverage import (
+    history_note,
+    missing_lists,
+    missing_note,
+    publishers,
+    restricting_lists,
+    stale_note,
+    stale_sources,
+)
+from redlist.regimes.rules import regimes_version
 from redlist.regimes.status import (
     Assessment,
     Finding,
@@ -84,6 +96,9 @@ class CheckResult:
     candidates: list[dict[str, Any]] = field(default_factory=list)  # when the name is ambiguous
     related: list[dict[str, Any]] = field(default_factory=list)  # context, not in the verdict
     error: str | None = None
+    missing: list[dict[str, Any]] = field(default_factory=list)  # lists no loaded source covers
+    stale: list[dict[str, Any]] = field(default_factory=list)  # sources older than their limit
+    data: dict[str, Any] | None = None  # the receipt: which snapshots and curated data answered
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -101,7 +116,46 @@ class CheckResult:
             out["candidates"] = self.candidates
         if self.error:
             out["error"] = self.error
+        if self.missing:
+            out["missing"] = self.missing
+        if self.stale:
+            out["stale"] = self.stale
+        if self.data is not None:
+            out["data"] = self.data
         return out
+
+
+def identifier_ref(value: str) -> tuple[str, str] | None:
+    """``isin:CNE100000PM8`` -> ("isin", "CNE100000PM8"); None for an entry or party id."""
+    kind, sep, code = value.partition(":")
+    if sep and kind.strip().lower() in {t.value for t in IdType} and code.strip():
+        return kind.strip().lower(), code.strip()
+    return None
+
+
+def receipt(latest: Iterable[Snapshot], curated_version: str) -> dict[str, Any]:
+    """What an answer came from: each source's newest snapshot (id, date, SHA-256 of the
+    publication), the versions of the bundled curated data and regimes, and redlist's version.
+    ``--replay`` answers again from exactly these snapshots."""
+    return {
+        "sources": [
+            {"source": s.source, "snapshot": s.id, "as_of": s.as_of, "sha256": s.sha256}
+            for s in sorted(latest, key=lambda s: s.source)
+        ],
+        "curated": curated_version,
+        "regimes": regimes_version(),
+        "redlist": __version__,
+    }
+
+
+def latest_snapshots(store: Store | None) -> dict[str, Snapshot]:
+    """Each source's newest snapshot (by date, then by id)."""
+    out: dict[str, Snapshot] = {}
+    for snap in store.snapshots() if store is not None else []:
+        newest = out.get(snap.source)
+        if newest is None or (snap.as_of, snap.id) > (newest.as_of, newest.id):
+            out[snap.source] = snap
+    return out
 
 
 class Checker:
@@ -119,19 +173,24 @@ class Checker:
         screener: Screener | None = None,
         curated: CuratedData | None = None,
         parties: PartyGraph | None = None,
+        stale_after: dict[str, int] | None = None,
     ) -> None:
         self.store = store
+        self.stale_after = dict(stale_after or {})
         data = curated or load_curated()
+        self.curated_lists = {lst.list_id for lst in data.lists if lst.entries}
+        self.curated_version = data.version
         self.curated = data.entities
         self.verification = data.verification
         self.events: list[LegalEvent] = list(data.events)
         self.parties = parties or resolve(store, data, None)
-        self.coverage: dict[str, str] = {}
+        self.coverage: dict[str, str] = {}  # source -> its first snapshot's date
         if store is not None:
             for snap in store.snapshots():
                 first = self.coverage.get(snap.source)
                 if first is None or snap.as_of < first:
                     self.coverage[snap.source] = snap.as_of
+        self.latest = latest_snapshots(store)  # source -> its newest snapshot
         self.screener = screener or Screener(status_index(store, data, self.parties))
         for entity in self.screener.entities:  # an index given from elsewhere: each unknown entry alone
             if self.parties.party_of(entity.entity_id) is None:
@@ -165,22 +224,53 @@ class Checker:
         today = today or date.today()
         activity = parse_activity(activity)
         day = parse_date(on if on is not None else today, "date").isoformat()
+        ref = identifier_ref(entity_id) if entity_id else None
+        if ref is not None:  # --id isin:CNE100000PM8 names the party by an identifier
+            identifiers = {**(identifiers or {}), ref[0]: ref[1]}
+            entity_id = None
         query: dict[str, Any] = {"name": name, "entity_id": entity_id, "activity": activity, "on": day}
         if identifiers:
             query["identifiers"] = dict(identifiers)
         result = CheckResult(query, None, activity, day)
         party = self.find(result, name, entity_id=entity_id, identifiers=identifiers)
-        if party is None:
-            return result
-        assessment = self.assess(party, activity, day, today)
-        owned, notices = self.ownership(party, activity, day, today)
-        if owned:
-            assessment = combine(assessment, owned, notices)
-        result.verdict = assessment.verdict
-        result.findings = assessment.to_dict()["findings"]
-        result.notices = list(assessment.notices) + result.notices
-        result.related = self.related(party, activity, day, today)
+        if party is not None:
+            assessment = self.assess(party, activity, day, today)
+            owned, notices = self.ownership(party, activity, day, today)
+            if owned:
+                assessment = combine(assessment, owned, notices)
+            result.verdict = assessment.verdict
+            result.findings = assessment.to_dict()["findings"]
+            result.notices = list(assessment.notices) + result.notices
+            result.related = self.related(party, activity, day, today)
+        elif result.verdict is not None:  # nothing matched: say what the history covers
+            history = history_note(day, self.coverage)
+            if history:
+                result.notices.append(history)
+        self._data_notes(result, today)
         return result
+
+    def receipt(self) -> dict[str, Any]:
+        """The data this checker answers from (see :func:`receipt`)."""
+        return receipt(self.latest.values(), self.curated_version)
+
+    def _data_notes(self, result: CheckResult, today: date) -> None:
+        """Never a silent clearance: ``unknown`` when a list the activity depends on is not loaded;
+        a warning when the data is older than its source's rhythm allows for the date."""
+        missing = missing_lists(result.activity, self.latest, self.curated_lists)
+        if missing:
+            result.missing = [m.to_dict() for m in missing]
+            if result.verdict == Verdict.ALLOWED:
+                result.verdict = Verdict.UNKNOWN
+                result.notices.insert(0, missing_note(missing))
+            else:
+                result.notices.append(missing_note(missing, settled=result.verdict is not None))
+        relevant = {s for list_id in restricting_lists(result.activity) for s in publishers(list_id)}
+        latest = {src: snap.as_of for src, snap in self.latest.items() if src in relevant}
+        stale = stale_sources(result.on, latest, self.stale_after)
+        if stale:
+            result.stale = [s.to_dict() for s in stale]
+            result.notices.append(stale_note(stale))
+        result.data = {**self.receipt(), "answered_on": today.isoformat()}
 
     def find(
         self,
@@ -207,7 +297,7 @@ class Checker:
         if not found.matches:
             result.verdict = Verdict.ALLOWED
             result.notices.append(
-                f"No entry on any list matches {what} (score threshold {MATCH_THRESHOLD}); "
+                f"No entry on the loaded lists matches {what} (score threshold {MATCH_THRESHOLD}); "
                 "no restriction found for this activity and date."
             )
             return None
@@ -298,6 +388,29 @@ class Checker:
         spans = self.spans(party)
         return evaluate(
             spans, self.events_for(party), activity, day, coverage=self.coverage, today=today, via=via
+        )
+
+    def listed_on(self, entry_id: str, day: str) -> list[str]:
+        """The lists an entry was on on ``day``, as the loaded history shows it (a listing's own
+        date when published, else the first publication that shows it, until the first without)."""
+        if entry_id in self.curated:
+            listings = self.curated[entry_id].listings
+            return sorted(
+                {
+                    lst.list_id
+                    for lst in listings
+                    if (lst.listed_on or "") <= day and (not lst.ends_on or day < lst.ends_on)
+                }
+            )
+        if self.store is None:
+            return []
+        return sorted(
+            {
+                span.listing.list_id
+                for span in self._official_spans(entry_id, "")
+                if (span.listing.listed_on or span.seen_from or "") <= day
+                and (span.removed_on is None or day < span.removed_on)
+            }
         )
 
     def spans(self, party: Party) -> list[ListingSpan]:

@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from redlist import __version__
-from redlist.errors import RedlistError
+from redlist.errors import InvalidInput, RedlistError
 
 if TYPE_CHECKING:
     from redlist.service import CheckResult, Redlist
@@ -29,6 +30,33 @@ app = typer.Typer(
 )
 out = Console()
 err = Console(stderr=True)
+
+
+#: Exit codes of `redlist check` (documented in the README and in `redlist check --help`).
+EXIT_CODES: dict[str, int] = {
+    "allowed": 0,
+    "runtime error": 1,
+    "usage error": 2,
+    "no match": 3,
+    "ambiguous": 4,
+    "unknown": 5,
+    "review": 6,
+    "restricted": 7,
+    "prohibited": 8,
+    "rows failed": 9,
+}
+_EXIT_HELP = (
+    "Exit codes: 0 allowed, 3 no match (nothing on the loaded lists), 4 ambiguous name, 5 unknown, "
+    "6 review, 7 restricted, 8 prohibited; 2 usage error, 1 runtime error; with --input, 9 when "
+    "rows failed (unless --allow-errors)."
+)
+
+
+def esc(value: object) -> str:
+    """``value`` as text shown literally: published names, citations and messages may hold
+    brackets that Rich would read as markup (``pip install 'redlist[charts]'``)."""
+    return escape(str(value))
+
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -61,9 +89,12 @@ def _errors() -> Iterator[None]:
     """Print library errors as one clear line on stderr and exit non-zero (no traceback)."""
     try:
         yield
+    except InvalidInput as exc:  # a bad activity, date, list id...: the invocation is wrong
+        err.print(f"[bold red]error:[/] {esc(exc)}", highlight=False)
+        raise typer.Exit(EXIT_CODES["usage error"]) from None
     except RedlistError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
-        raise typer.Exit(1) from None
+        err.print(f"[bold red]error:[/] {esc(exc)}", highlight=False)
+        raise typer.Exit(EXIT_CODES["runtime error"]) from None
 
 
 def _settings(**overrides: Any):  # noqa: ANN202 - redlist.settings is imported lazily (start-up time)
@@ -151,13 +182,13 @@ def update(
         out.print(table)
         for r in results:
             if r.ok:
-                out.print(f"{r.source}: {r.message}", highlight=False)
+                out.print(f"{r.source}: {esc(r.message)}", highlight=False)
         for r in results:
             for warning in r.warnings:
-                err.print(f"[yellow]warning:[/] {r.source}: {warning}", highlight=False)
+                err.print(f"[yellow]warning:[/] {r.source}: {esc(warning)}", highlight=False)
     for r in results:
         if not r.ok:
-            err.print(f"[bold red]error:[/] {r.message}", highlight=False)
+            err.print(f"[bold red]error:[/] {esc(r.message)}", highlight=False)
     if any(not r.ok for r in results):
         raise typer.Exit(1)
 
@@ -185,25 +216,42 @@ def _progress(enabled: bool):
 
 @app.command("sources")
 def sources_cmd(as_json: JsonFlag = False) -> None:
-    """Per source: the latest snapshot's date, record count, fetch time, checksum and status."""
+    """Every list redlist answers from: official sources (newest snapshot, age, history, status)
+    and the bundled curated lists (newest edition, entries, how many confirmed)."""
     with _errors():
         rows = _redlist().sources()
     if as_json:
         _print_json(rows)
         return
-    table = _table("source", "as of", "records", "snaps", "fetched", "sha256", "status")
-    table.columns[-1].no_wrap = False
-    for r in rows:
-        table.add_row(
-            r["source"],
-            r["as_of"] or "-",
-            f"{r['records']:,}" if r["records"] is not None else "-",
-            str(r["snapshots"]),
-            (r["fetched_at"] or "-")[:10],
-            (r["sha256"] or "-")[:8],
-            r["status"],
+    official = [r for r in rows if r.get("kind") != "curated"]
+    curated = [r for r in rows if r.get("kind") == "curated"]
+    out.print("[bold]Official publications[/] (redlist update SOURCE)", highlight=False)
+    for r in official:
+        if not r["as_of"]:
+            out.print(f"  [magenta]{esc(r['source'])}[/]: not loaded", highlight=False)
+            continue
+        age = f"{r['age_days']} days old" + (" [yellow](stale)[/]" if r.get("stale") else "")
+        out.print(
+            f"  [bold]{esc(r['source'])}[/]: as of {r['as_of']} ({age}); {r['records']:,} records; "
+            f"history from {r.get('history_from') or r['as_of']} ({r['snapshots']} snapshot(s)); "
+            f"sha256 {esc((r['sha256'] or '')[:12])}; {esc(r['status'])}",
+            highlight=False,
         )
-    out.print(table)
+    out.print("[bold]Curated lists[/] (bundled reviewed data)", highlight=False)
+    for r in curated:
+        age = f", {r['age_days']} days ago" if r.get("age_days") is not None else ""
+        out.print(
+            f"  [bold]{esc(r['source'])}[/]: newest edition {esc(r.get('newest_edition') or '-')} "
+            f"({r['as_of'] or 'undated'}{age}); {r['entries']} entries, {r['confirmed']} confirmed from "
+            f"government text, {r['secondary']} secondary",
+            highlight=False,
+        )
+    if not any(r["as_of"] for r in official):
+        out.print(
+            "[yellow]note:[/] no official list is loaded: answers that need OFAC or BIS data say unknown. "
+            "Run `redlist update` (or `redlist update --from FILE`).",
+            highlight=False,
+        )
 
 
 # --- changes -----------------------------------------------------------------------------------
@@ -238,10 +286,10 @@ def changes(
             e.date,
             e.source,
             e.list,
-            e.source_id,
+            esc(e.source_id),
             f"[{colours[e.change.value]}]{e.change.value}[/]",
-            e.name,
-            ", ".join(e.fields),
+            esc(e.name),
+            esc(", ".join(e.fields)),
         )
     out.print(table)
     out.print(f"{len(events)} change(s)")
@@ -265,7 +313,7 @@ def reparse(
         _print_json([r.to_dict() for r in results])
     else:
         for r in results:
-            out.print(f"{r.source} {r.snapshot.as_of if r.snapshot else ''}: {r.message}")
+            out.print(f"{r.source} {r.snapshot.as_of if r.snapshot else ''}: {esc(r.message)}")
         out.print(f"{len(results)} snapshot(s) re-parsed")
 
 
@@ -287,19 +335,22 @@ def show(
         _print_json(record.to_dict())
         return
     if current is None:
-        out.print(f"{entity_id}: not in the latest publication of any source (removed)")
+        out.print(f"{esc(entity_id)}: not in the latest publication of any source (removed)")
     else:
-        out.print(f"[bold]{current.name}[/]  ({current.type.value}, {entity_id})")
+        out.print(f"[bold]{esc(current.name)}[/]  ({current.type.value}, {esc(entity_id)})")
         for name in current.names[1:]:
-            out.print(f"  {name.type.value}: {name.value}")
+            out.print(f"  {name.type.value}: {esc(name.value)}")
         for ident in current.identifiers:
             out.print(
-                f"  {ident.type.value}: {ident.value}" + ("" if ident.valid is not False else " (invalid)")
+                f"  {ident.type.value}: {esc(ident.value)}"
+                + ("" if ident.valid is not False else " (invalid)")
             )
         for listing in current.listings:
-            out.print(f"  listed: {listing.list_id} {listing.source_id or ''} {', '.join(listing.programs)}")
+            out.print(
+                f"  listed: {listing.list_id} {esc(listing.source_id or '')} {esc(', '.join(listing.programs))}"
+            )
     for e in events:
-        out.print(f"  {e.date} {e.source}: {e.change.value} {', '.join(e.fields)}")
+        out.print(f"  {e.date} {e.source}: {e.change.value} {esc(', '.join(e.fields))}")
 
 
 # --- screen ------------------------------------------------------------------------------------
@@ -351,6 +402,16 @@ def screen(
     ] = None,
     name_column: Annotated[str, typer.Option(help="The input column holding names.")] = "name",
     id_column: Annotated[str, typer.Option(help="The input column holding row ids.")] = "id",
+    on: Annotated[
+        str | None,
+        typer.Option("--on", help="Screen against the lists as they stood on this date (YYYY-MM-DD)."),
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="The encoding of a CSV input not in UTF-8 (e.g. cp1252).")
+    ] = None,
+    allow_errors: Annotated[
+        bool, typer.Option("--allow-errors", help="With --input: exit 0 even when rows failed.")
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Screen a name (or a file of names and identifiers) against every list, with explained scores."""
@@ -379,37 +440,58 @@ def screen(
                     limit=limit,
                     lists=lists or None,
                     progress=progress,
+                    encoding=encoding,
                 )
             err.print(
                 f"screened {summary.rows:,} row(s): {summary.matched:,} with matches, {summary.errors:,} with errors"
-                + (f" -> {output}" if output else "")
+                + (f" -> {esc(output)}" if output else "")
             )
+            if summary.errors and not allow_errors:
+                raise typer.Exit(EXIT_CODES["rows failed"])
             return
         query = Query(
             name=name, type=type, country=country, identifiers=_parse_ids(ids or []), lists=lists or None
         )
         _loaded(redlist, "loading the lists")
+        on = _date_option(on, "--on")
         with err.status("loading the lists"):
-            result = redlist.screen(query, threshold=threshold, limit=limit)
+            result = redlist.screen(query, threshold=threshold, limit=limit, on=on)
     if as_json:
         _print_json(result.to_dict())
         return
     if result.error:
-        err.print(f"[bold red]error:[/] {result.error}", highlight=False)
-        raise typer.Exit(1)
+        err.print(f"[bold red]error:[/] {esc(result.error)}", highlight=False)
+        raise typer.Exit(EXIT_CODES["runtime error"])
     for warning in result.warnings:
-        err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        err.print(f"[yellow]warning:[/] {esc(warning)}", highlight=False)
     if not result.matches:
         out.print(f"no match at or above {threshold if threshold is not None else 'the default threshold'}")
         return
-    table = _table("#", "score", "entity", "lists")
-    table.add_column("name")
-    for n, m in enumerate(result.matches, 1):
-        lists_text = ", ".join(f"{x['list']}:{x['source_id'] or ''}" for x in m.lists)
-        table.add_row(str(n), f"{m.score:.2f}", m.entity_id, lists_text, m.name)
-    out.print(table)
-    for n, m in enumerate(result.matches, 1):
-        out.print(f"[dim]{n}. {m.explanation['summary']}[/]", highlight=False)
+    _print_matches(result.matches)
+
+
+def _list_refs(lists: list[dict[str, Any]]) -> str:
+    """``us_ofac_sdn 36, us_trade_csl`` (the list, and the entry number when it has one)."""
+    return ", ".join(f"{x['list']} {x['source_id']}" if x.get("source_id") else str(x["list"]) for x in lists)
+
+
+def _print_matches(matches: list[Any]) -> None:
+    """A table on a wide terminal; stacked lines (nothing cut off) below 100 columns."""
+    if out.width >= 100:
+        table = _table("#", "score", "entity", "lists")
+        table.add_column("name", overflow="fold")
+        table.columns[3].no_wrap = False
+        table.columns[3].overflow = "fold"
+        for n, m in enumerate(matches, 1):
+            table.add_row(str(n), f"{m.score:.2f}", esc(m.entity_id), esc(_list_refs(m.lists)), esc(m.name))
+        out.print(table)
+        for n, m in enumerate(matches, 1):
+            out.print(f"[dim]{n}. {esc(m.explanation['summary'])}[/]", highlight=False)
+        return
+    for n, m in enumerate(matches, 1):
+        out.print(f"[bold]{n}. {m.score:.2f}  {esc(m.name)}[/]", highlight=False)
+        out.print(f"   {esc(m.entity_id)}; {esc(_list_refs(m.lists))}", highlight=False)
+        out.print(f"   [dim]{esc(m.explanation['summary'])}[/]", highlight=False)
 
 
 # --- check and timeline ------------------------------------------------------------------------
@@ -423,10 +505,27 @@ _VERDICT_STYLE = {
 }
 
 
-@app.command()
+def check_exit_code(result: CheckResult) -> int:
+    """The exit code of one answer (see :data:`EXIT_CODES`)."""
+    if result.candidates:
+        return EXIT_CODES["ambiguous"]
+    if result.verdict == "allowed" and result.party is None:
+        return EXIT_CODES["no match"]
+    return EXIT_CODES.get(str(result.verdict or ""), EXIT_CODES["runtime error"])
+
+
+@app.command(epilog=_EXIT_HELP)
 def check(
     name: Annotated[str | None, typer.Argument(help="The party's name (any script).")] = None,
-    entity_id: Annotated[str | None, typer.Option("--id", help="An entity id instead of a name.")] = None,
+    entity_id: Annotated[
+        str | None,
+        typer.Option(
+            "--id",
+            help="A party or entry id (ofac-36, us_dod_ccmc:xiaomi) or an identifier TYPE:VALUE "
+            "(isin:CNE100000PM8, lei:...).",
+        ),
+    ] = None,
+    isin: Annotated[str | None, typer.Option("--isin", help="The security's ISIN.")] = None,
     activity: Annotated[
         str,
         typer.Option(help="invest, divest, transact, export, import, procure or telecom."),
@@ -436,10 +535,33 @@ def check(
     ] = None,
     input: Annotated[
         Path | None,
-        typer.Option("--input", "-i", help="A CSV/XLSX/Parquet/JSONL file: id, name, activity, date."),
+        typer.Option(
+            "--input",
+            "-i",
+            help="A CSV/XLSX/Parquet/JSONL file: id, name (or entity_id, isin), activity, date.",
+        ),
     ] = None,
     output: Annotated[
-        str | None, typer.Option("--output", "-o", help="Result JSON lines file (default stdout).")
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Result file: .jsonl, .json, .csv, .xlsx or .parquet (default stdout JSONL).",
+        ),
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="The encoding of a CSV input not in UTF-8 (e.g. cp1252).")
+    ] = None,
+    allow_errors: Annotated[
+        bool, typer.Option("--allow-errors", help="Exit 0 even when input rows failed.")
+    ] = False,
+    replay: Annotated[
+        Path | None,
+        typer.Option(
+            "--replay",
+            help="A receipt (an earlier answer's --json output, or its 'data'): answer again from "
+            "exactly the snapshots it names.",
+        ),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -451,93 +573,111 @@ def check(
         if on is not None:
             validate_date(on, "--on")
         if input is not None:
-            if output and not output.endswith((".jsonl", ".ndjson", ".json")):
-                raise typer.BadParameter(
-                    "check results are JSON lines: use a .jsonl output", param_hint="--output"
-                )
             redlist = _redlist()
             with err.status("loading the lists, their history and the curated data"):
                 redlist.warm_checker()
             with _progress(True) as progress:
                 counts = redlist.check_file(
-                    str(input), output or "-", activity=activity, on=on, progress=progress
+                    str(input), output or "-", activity=activity, on=on, progress=progress, encoding=encoding
                 )
             err.print(
                 f"checked {counts['rows']:,} row(s), {counts['errors']:,} with errors"
-                + (f" -> {output}" if output else "")
+                + (f" -> {esc(output)}" if output else "")
             )
+            if counts["errors"] and not allow_errors:
+                raise typer.Exit(EXIT_CODES["rows failed"])
             return
-        if not name and not entity_id:
-            raise typer.BadParameter("give a NAME or --id ENTITY_ID")
+        identifiers = {"isin": isin.strip()} if isin else None
+        if not name and not entity_id and not identifiers:
+            raise typer.BadParameter("give a NAME, --id ID or --isin ISIN")
+        receipt = _read_json_file(replay, "--replay") if replay is not None else None
         redlist = _redlist()
         with err.status("loading the lists, their history and the curated data"):
             redlist.warm_checker()
-        result = redlist.check(name, entity_id=entity_id, activity=activity, on=on)
+            result = redlist.check(
+                name, entity_id=entity_id, identifiers=identifiers, activity=activity, on=on, replay=receipt
+            )
     if as_json:
         _print_json(result.to_dict())
-        return
-    _print_check(result)
+    else:
+        _print_check(result)
+    code = check_exit_code(result)
+    if code:
+        raise typer.Exit(code)
+
+
+def _read_json_file(path: Path, option: str) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise typer.BadParameter(f"{path}: cannot read ({exc.strerror or exc})", param_hint=option) from None
+    except (ValueError, RecursionError) as exc:
+        raise typer.BadParameter(f"{path}: not JSON ({exc})", param_hint=option) from None
 
 
 def _print_check(result: CheckResult) -> None:
     party = result.party
     if result.candidates:
-        out.print(f"[bold]{result.error}[/]", highlight=False)
-        table = _table("party", "score", "type", "countries", "lists")
-        table.add_column("name")
+        out.print(f"[bold]{esc(result.error)}[/]", highlight=False)
         for c in result.candidates:
-            table.add_row(
-                c["entity_id"],
-                f"{c['score']:.2f}",
-                c.get("type", ""),
-                ", ".join(c.get("countries", [])),
-                ", ".join(c["lists"]),
-                c["name"],
+            out.print(
+                f"  [bold]{esc(c['name'])}[/]  {esc(c['entity_id'])}  score {c['score']:.2f}", highlight=False
             )
-        out.print(table)
-        raise typer.Exit(2)
+            facts = [c.get("type", ""), ", ".join(c.get("countries", [])), ", ".join(c["lists"])]
+            out.print(f"      {esc('; '.join(x for x in facts if x))}", highlight=False)
+        return
     style = _VERDICT_STYLE.get(result.verdict or "", "bold")
-    who = f"{party['name']} (party {party['id']})" if party else repr(result.query["name"])
+    who = f"{party['name']} (party {party['id']})" if party else repr(result.query.get("name") or "")
     out.print(
-        f"[{style}]{(result.verdict or '').upper()}[/]: {result.activity} with {who} on {result.on}",
+        f"[{style}]{(result.verdict or '').upper()}[/]: {esc(result.activity)} with {esc(who)} on {result.on}",
         highlight=False,
     )
     if party and party.get("found_by") in ("name", "identifier"):
         out.print(
-            f"[dim]found by {party['found_by']}: {party['explanation']} (score {party['score']:.2f})[/]",
+            f"[dim]found by {party['found_by']}: {esc(party['explanation'])} (score {party['score']:.2f})[/]",
             highlight=False,
         )
     if party and len(party["entity_ids"]) > 1:
-        out.print(f"[dim]entries: {', '.join(party['entity_ids'])}[/]", highlight=False)
+        out.print(f"[dim]entries: {esc(', '.join(party['entity_ids']))}[/]", highlight=False)
     for f in result.findings:
         effect = {"none": "does not restrict this activity"}.get(f["effect"], f["effect"])
         through = " (through ownership)" if f.get("via") else ""
         out.print(
-            f"\n[bold]{f['list_title'] or f['list']}{through}[/]: {f['state'].replace('_', ' ')}; "
-            f"{result.activity}: {effect}",
+            f"\n[bold]{esc(f['list_title'] or f['list'])}{through}[/]: {esc(f['state'].replace('_', ' '))}; "
+            f"{esc(result.activity)}: {esc(effect)}",
             highlight=False,
         )
-        out.print(f"  {f['explanation']}", highlight=False)
+        out.print(f"  {esc(f['explanation'])}", highlight=False)
         dates = [
             f"{k.replace('_on', '')} {f[k]}"
             for k in ("listed_on", "effective_on", "divestment_on", "removed_on")
             if f.get(k)
         ]
+        if f.get("first_seen") and f.get("first_seen") != f.get("listed_on"):
+            dates.append(f"first seen in the data {f['first_seen']} (a snapshot date, not a legal date)")
         if dates:
-            out.print(f"  dates: {', '.join(dates)}", highlight=False)
+            out.print(f"  dates: {esc(', '.join(dates))}", highlight=False)
         if f.get("case"):
             c = f["case"]
             out.print(
-                f"  court: {c['title']}, {c.get('docket') or ''} ({c.get('court') or ''})", highlight=False
+                f"  court: {esc(c['title'])}, {esc(c.get('docket') or '')} ({esc(c.get('court') or '')})",
+                highlight=False,
             )
-        for cite in f["citations"][:4]:
-            out.print(f"  [dim]cite: {cite}[/]", highlight=False)
+        for cite in f["citations"]:
+            out.print(f"  [dim]cite: {esc(cite)}[/]", highlight=False)
     if result.related:
         out.print("\n[bold]Related parties[/] (context; not part of the verdict):", highlight=False)
         for r in result.related:
-            out.print(f"  {r['text']} [{r['party_id']}; {r['evidence']}]", highlight=False, markup=False)
+            out.print(f"  {esc(r['text'])} \\[{esc(r['party_id'])}; {esc(r['evidence'])}]", highlight=False)
     for notice in result.notices:
-        out.print(f"[yellow]note:[/] {notice}", highlight=False)
+        out.print(f"[yellow]note:[/] {esc(notice)}", highlight=False)
+    if result.data:
+        used = ", ".join(f"{s['source']} {s['as_of']}" for s in result.data.get("sources", [])) or "none"
+        out.print(
+            f"[dim]data: {esc(used)}; curated {esc(result.data.get('curated', ''))} "
+            "(--json for the full receipt; --replay it to answer again from the same data)[/]",
+            highlight=False,
+        )
 
 
 @app.command()
@@ -548,10 +688,13 @@ def timeline(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File for svg/png (default timeline.<format>).")
     ] = None,
+    as_json: JsonFlag = False,
 ) -> None:
     """The party's dated history across all lists and courts, as text, JSON or a chart."""
     from redlist.render.timeline import render_chart, render_text
 
+    if as_json:
+        format = "json"
     if format not in ("text", "json", "svg", "png"):
         raise typer.BadParameter("format must be text, json, svg or png", param_hint="--format")
     with _errors():
@@ -568,7 +711,7 @@ def timeline(
         else:
             path = output or Path(f"timeline.{format}")
             render_chart(line, str(path), format)
-            err.print(f"wrote {path}")
+            err.print(f"wrote {esc(path)}")
 
 
 # --- serve and keys ------------------------------------------------------------------------------
@@ -638,14 +781,14 @@ def party_show(
     if party is None:
         if result.candidates:
             _print_check(result)  # lists the candidates and exits 2
-        err.print(f"[bold red]error:[/] {result.error or result.notices[0]}", highlight=False)
+        err.print(f"[bold red]error:[/] {esc(result.error or result.notices[0])}", highlight=False)
         raise typer.Exit(1)
     if as_json:
         _print_json(party.to_dict() | {"notes": [n for n in notes if any(e in n for e in party.entry_ids)]})
         return
-    out.print(f"[bold]{party.name}[/]  (party {party.id}, {party.type})", highlight=False)
+    out.print(f"[bold]{esc(party.name)}[/]  (party {esc(party.id)}, {party.type})", highlight=False)
     if party.countries:
-        out.print(f"  countries: {', '.join(party.countries)}", highlight=False)
+        out.print(f"  countries: {esc(', '.join(party.countries))}", highlight=False)
     out.print("[bold]Entries[/] (entry id, published by, lists, listed today):", highlight=False)
     for m in party.members:
         now = "listed" if m.current else "no longer listed"
@@ -671,7 +814,7 @@ def party_show(
             )
     for note in notes:
         if any(e in note for e in party.entry_ids):
-            out.print(f"[yellow]note:[/] {note}", highlight=False)
+            out.print(f"[yellow]note:[/] {esc(note)}", highlight=False)
 
 
 @party_app.command("link")
@@ -727,8 +870,8 @@ def keys_create(name: Annotated[str, typer.Argument(help="Who or what uses the k
     """Create a key; it is shown once."""
     with _errors():
         record, secret = _redlist().keys.create(name)
-    err.print(f"created key {record.id} ({record.name}); store it now, it is not shown again:")
-    out.print(secret, highlight=False)
+    err.print(f"created key {record.id} ({esc(record.name)}); store it now, it is not shown again:")
+    out.print(secret, highlight=False, markup=False)
 
 
 @keys_app.command("list")
@@ -741,7 +884,7 @@ def keys_list(as_json: JsonFlag = False) -> None:
         return
     table = _table("id", "name", "created", "revoked")
     for r in rows:
-        table.add_row(r["id"], r["name"], r["created"], r["revoked"] or "")
+        table.add_row(r["id"], esc(r["name"]), r["created"], r["revoked"] or "")
     out.print(table)
 
 
@@ -750,7 +893,7 @@ def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key's id (see `k
     """Revoke a key; requests with it are refused from then on."""
     with _errors():
         key = _redlist().keys.revoke(key_id)
-    out.print(f"revoked {key.id} ({key.name}) at {key.revoked}")
+    out.print(f"revoked {key.id} ({esc(key.name)}) at {key.revoked}")
 
 
 # --- export ------------------------------------------------------------------------------------
@@ -774,7 +917,7 @@ def export(
             if output:
                 handle.close()
     if output:
-        err.print(f"wrote {count} {format} records to {output}")
+        err.print(f"wrote {count} {format} records to {esc(output)}")
 
 
 if __name__ == "__main__":  # pragma: no cover

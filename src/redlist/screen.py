@@ -106,6 +106,7 @@ class ScreenResult:
     matches: list[Match] = field(default_factory=list)
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    data: dict[str, Any] | None = None  # the receipt: which snapshots and curated data answered
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.query.id, "query": self.query.to_dict()}
@@ -114,6 +115,8 @@ class ScreenResult:
             out["error"] = self.error
         if self.warnings:
             out["warnings"] = list(self.warnings)
+        if self.data is not None:
+            out["data"] = self.data
         return out
 
 

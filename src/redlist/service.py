@@ -31,7 +31,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -41,15 +41,17 @@ from typing import IO, Any
 
 from redlist import __version__, cache, sources
 from redlist.batch import run as batch
-from redlist.check import Checker, CheckResult, party_timeline, status_index
+from redlist.check import Checker, CheckResult, latest_snapshots, party_timeline, receipt, status_index
 from redlist.curated import CuratedData
 from redlist.curated import load as load_curated
+from redlist.curated import summary as curated_summary
 from redlist.errors import InvalidInput, RedlistError
 from redlist.keys import ApiKey, create_key, load_keys, revoke_key, verify
 from redlist.model import LIST_IDS, LISTS, Activity, Change, ChangeEvent, Entity
 from redlist.parties import Party, PartyGraph, resolve
 from redlist.parties import judgements as party_judgements
 from redlist.parties import storage as party_storage
+from redlist.regimes.coverage import history_note
 from redlist.regimes.rules import ACTIVITIES, ACTIVITY_TEXT
 from redlist.regimes.status import parse_activity, parse_date
 from redlist.regimes.timeline import Timeline
@@ -58,6 +60,7 @@ from redlist.settings import Settings
 from redlist.store import Store
 from redlist.store.current import current_entities, merge
 from redlist.store.inventory import source_status
+from redlist.store.pinned import PinnedStore
 from redlist.store.update import Progress, UpdateResult
 from redlist.store.update import reparse as reparse_snapshot
 from redlist.store.update import update as update_store
@@ -181,7 +184,13 @@ class Generation:
         index = self._cached(
             "screener-check", lambda: Screener(status_index(self.store, self.curated, self.parties))
         )
-        return Checker(self.store, screener=index, curated=self.curated, parties=self.parties)
+        return Checker(
+            self.store,
+            screener=index,
+            curated=self.curated,
+            parties=self.parties,
+            stale_after=self.settings.stale_after,
+        )
 
     @cached_property
     def by_id(self) -> dict[str, Entity]:
@@ -199,6 +208,28 @@ class Generation:
             for e in self.screener.entities
             for n in e.names
         ]
+
+    @cached_property
+    def receipt(self) -> dict[str, Any]:
+        """The data this generation answers from (see :func:`redlist.check.receipt`)."""
+        return receipt(latest_snapshots(self.store).values(), self.curated.version)
+
+    @cached_property
+    def screen_warning(self) -> str | None:
+        """Said with every screening answer when no official list is loaded at all."""
+        if latest_snapshots(self.store):
+            return None
+        return (
+            "No official list is loaded (only the bundled curated lists): OFAC, BIS and the CSL are not "
+            "screened. Load them with `redlist update` (or --from saved files)."
+        )
+
+    def stamp(self, result: ScreenResult) -> ScreenResult:
+        """``result`` with the receipt of this data and the warning of a store without lists."""
+        result.data = self.receipt
+        if self.screen_warning and self.screen_warning not in result.warnings:
+            result.warnings.insert(0, self.screen_warning)
+        return result
 
     def warm(self) -> None:
         """Build the screening index now (the server does this before it reports ready)."""
@@ -380,16 +411,38 @@ class Redlist:
         threshold: float | None = None,
         limit: int = 10,
         scope: str = "current",
+        on: str | date | None = None,
     ) -> ScreenResult:
         """Matches for one name and/or identifiers; a bad query gives a result with ``error`` set.
 
         ``scope`` is ``current`` (the entries listed today) or ``all`` (also entries no longer
-        listed, as a status question sees them).
+        listed, as a status question sees them). ``on`` screens against the lists as they stood
+        on that date instead (from the stored history and the curated listing dates).
         """
         if isinstance(query, Query):
             check_list_ids(query.lists)
+        if on is not None:
+            return self._screen_on(query, parse_date(on, "on").isoformat(), threshold, limit)
         with self.generation() as gen:
-            return self._screener(gen, scope).screen(query, threshold=threshold, limit=limit)
+            return gen.stamp(self._screener(gen, scope).screen(query, threshold=threshold, limit=limit))
+
+    def _screen_on(self, query: Query | str, day: str, threshold: float | None, limit: int) -> ScreenResult:
+        """Screen against the lists as they stood on ``day``: every entry ever loaded, kept when
+        its history shows it listed that day (with the lists it was on then)."""
+        with self.generation() as gen:
+            checker = gen.checker
+            result = checker.screener.screen(query, threshold=threshold, limit=max(limit * 5, 50))
+            kept = []
+            for match in result.matches:
+                lists = set(checker.listed_on(match.entity_id, day))
+                if lists:
+                    match.lists = [x for x in match.lists if x.get("list") in lists] or match.lists
+                    kept.append(match)
+            result.matches = kept[:limit]
+            history = history_note(day, checker.coverage)
+            if history:
+                result.warnings.append(history)
+            return gen.stamp(result)
 
     def screen_many(
         self, queries: Iterable[Query], *, threshold: float | None = None, limit: int = 10
@@ -399,7 +452,7 @@ class Redlist:
         for query in queries:
             check_list_ids(query.lists)
         with self.generation() as gen:
-            return list(gen.screener.screen_many(queries, threshold=threshold, limit=limit))
+            return [gen.stamp(r) for r in gen.screener.screen_many(queries, threshold=threshold, limit=limit)]
 
     def screen_file(
         self,
@@ -412,8 +465,10 @@ class Redlist:
         limit: int = 10,
         lists: list[str] | None = None,
         progress: Progress | None = None,
+        encoding: str | None = None,
     ) -> batch.BatchSummary:
-        """Screen every row of a CSV/XLSX/Parquet/JSONL file into a JSONL/JSON/CSV/XLSX file, in order."""
+        """Screen every row of a CSV/XLSX/Parquet/JSONL file into a JSONL/JSON/CSV/XLSX/Parquet
+        file, in order (``encoding``: of a CSV input not in UTF-8)."""
         check_list_ids(lists)
         with self.generation() as gen:
             return batch.screen_file(
@@ -426,6 +481,7 @@ class Redlist:
                 limit=limit,
                 lists=lists,
                 progress=progress,
+                encoding=encoding,
             )
 
     @staticmethod
@@ -464,14 +520,62 @@ class Redlist:
         name: str | None = None,
         *,
         entity_id: str | None = None,
+        identifiers: Mapping[str, str] | None = None,
         activity: str = "transact",
         on: str | date | None = None,
+        replay: Mapping[str, Any] | None = None,
     ) -> CheckResult:
-        """May a US person do ``activity`` with this party on ``on`` (default today), and why?"""
-        if not name and not entity_id:
-            raise RedlistError("give a name or an entity id")
+        """May a US person do ``activity`` with this party on ``on`` (default today), and why?
+
+        The party is named by ``name``, an ``entity_id`` (a party or entry id; ``isin:...``,
+        ``lei:...`` and other ``TYPE:VALUE`` identifiers are accepted here too) or
+        ``identifiers`` (``{"isin": ...}``), resolved through the party layer. ``replay`` is the
+        receipt of an earlier answer (its ``data``): the question is answered again from exactly
+        the snapshots it names, as on the day it was answered.
+        """
+        ids = dict(identifiers or {})
+        if not name and not entity_id and not ids:
+            raise InvalidInput("give a name, an entity id or an identifier (e.g. isin:CNE100000PM8)")
+        if replay is not None:
+            return self._replayed(replay, name, entity_id, ids, activity, on)
         with self.generation() as gen:
-            return gen.checker.check(name, entity_id=entity_id, activity=activity, on=on)
+            return gen.checker.check(
+                name, entity_id=entity_id, identifiers=ids or None, activity=activity, on=on
+            )
+
+    def _replayed(
+        self,
+        receipt: Mapping[str, Any],
+        name: str | None,
+        entity_id: str | None,
+        ids: dict[str, str],
+        activity: str,
+        on: str | date | None,
+    ) -> CheckResult:
+        pins, answered_on = read_receipt(receipt)
+        with self.generation() as gen:
+            pinned = PinnedStore(gen.store, pins)
+            parties = resolve(pinned, gen.curated, self.settings.home)
+            checker = Checker(
+                pinned, curated=gen.curated, parties=parties, stale_after=self.settings.stale_after
+            )
+            result = checker.check(
+                name,
+                entity_id=entity_id,
+                identifiers=ids or None,
+                activity=activity,
+                on=on if on is not None else answered_on,
+                today=date.fromisoformat(answered_on),
+            )
+        notes = [f"Replayed from the receipt of {answered_on}: the snapshots it names, as loaded then."]
+        for part in ("curated", "regimes"):
+            if receipt.get(part) and result.data and receipt[part] != result.data.get(part):
+                notes.append(
+                    f"The bundled {part} data is {result.data.get(part)} now, {receipt[part]} in the receipt: "
+                    f"this answer uses the current {part} data."
+                )
+        result.notices = notes + result.notices
+        return result
 
     def check_file(
         self,
@@ -483,8 +587,10 @@ class Redlist:
         activity: str = "transact",
         on: str | None = None,
         progress: Progress | None = None,
+        encoding: str | None = None,
     ) -> dict[str, int]:
-        """One status question per input row (columns id, name or entity_id, activity, date)."""
+        """One status question per input row (columns id, name, entity_id or an identifier such
+        as isin, activity, date) into JSON lines, JSON, CSV, XLSX or Parquet (one row per finding)."""
         with self.generation() as gen:
             return batch.check_file(
                 gen.checker,
@@ -495,6 +601,7 @@ class Redlist:
                 default_activity=activity,
                 default_date=on,
                 progress=progress,
+                encoding=encoding,
             )
 
     def timeline(self, name: str | None = None, *, entity_id: str | None = None) -> Timeline:
@@ -550,10 +657,46 @@ class Redlist:
         with self.generation() as gen:
             return sorted({s.source for s in gen.store.snapshots()})
 
-    def sources(self) -> list[dict[str, Any]]:
-        """Per source: the newest stored publication, its date, size, checksum and status."""
+    def sources(self, today: date | None = None) -> list[dict[str, Any]]:
+        """Every list redlist answers from, and how fresh it is.
+
+        Official sources (``kind: official``): the newest stored publication, its date and age,
+        whether it is older than its source's limit (``stale``), where its stored history begins,
+        size, checksum and status. Then each bundled curated list (``kind: curated``): its newest
+        edition and date, its entries and how many are confirmed from government text.
+        """
+        today = today or date.today()
         with self._open_store(shared=False) as store:
-            return source_status(store)
+            rows = source_status(store)
+            first = {
+                s.source: s.as_of for s in sorted(store.snapshots(), key=lambda s: s.as_of, reverse=True)
+            }
+        for row in rows:
+            row["kind"] = "official"
+            row["age_days"] = (today - date.fromisoformat(row["as_of"])).days if row["as_of"] else None
+            limit = self.settings.stale_after.get(row["source"], sources.get(row["source"]).stale_after_days)
+            row["stale_after_days"] = limit
+            row["stale"] = row["age_days"] is not None and row["age_days"] > limit
+            row["history_from"] = first.get(row["source"])
+        for summary in curated_summary():
+            newest = summary.newest_edition_date
+            rows.append(
+                {
+                    "source": summary.list_id,
+                    "kind": "curated",
+                    "title": summary.title,
+                    "as_of": newest,
+                    "age_days": (today - date.fromisoformat(newest)).days if newest else None,
+                    "records": summary.entries,
+                    "entries": summary.entries,
+                    "confirmed": summary.confirmed,
+                    "secondary": summary.secondary,
+                    "unconfirmed": summary.unconfirmed,
+                    "newest_edition": summary.newest_edition,
+                    "status": "bundled (reviewed data; see docs/status.md for its known gaps)",
+                }
+            )
+        return rows
 
     def has_official_data(self) -> bool:
         with self.generation() as gen:
@@ -738,3 +881,19 @@ def release_free_memory() -> None:
     without it the process keeps the peak of two generations for good."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def read_receipt(receipt: Mapping[str, Any]) -> tuple[dict[str, tuple[int, str]], str]:
+    """The pins (source -> snapshot id and SHA-256) and the answer date of a receipt, which may be
+    given as the receipt itself or as a whole answer holding it under ``data``."""
+    data = receipt.get("data", receipt) if isinstance(receipt, Mapping) else None
+    try:
+        assert isinstance(data, Mapping)
+        pins = {str(s["source"]): (int(s["snapshot"]), str(s["sha256"])) for s in data["sources"]}
+        answered_on = parse_date(data["answered_on"], "answered_on").isoformat()
+    except (AssertionError, KeyError, TypeError, ValueError) as exc:
+        raise InvalidInput(
+            "not a receipt: expected an answer's JSON (with its 'data') or its 'data' object, "
+            f"with 'sources' [{{source, snapshot, sha256}}] and 'answered_on' ({type(exc).__name__}: {exc})"
+        ) from None
+    return pins, answered_on

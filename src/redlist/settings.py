@@ -87,6 +87,11 @@ class Settings(BaseSettings):
         16 * 1024, ge=1024, description="Largest request head (line and headers), in bytes."
     )
     max_json_depth: int = Field(64, ge=2, description="Deepest nesting accepted in a JSON request.")
+    stale_after: dict[str, int] = Field(
+        default_factory=dict,
+        description="Days after its newest snapshot a source's data counts as out of date, per source id "
+        '(e.g. {"us_ofac_sdn": 3}); default: each source\'s own rhythm (7 days for OFAC and the CSL).',
+    )
     download_deadline: float = Field(
         900.0, gt=0, description="Seconds one publication's download may take in all, retries included."
     )

@@ -26,6 +26,7 @@ class ScreenRequest(BaseModel):
     id: str | None = None
     threshold: float | None = Field(None, ge=0, le=1)
     limit: int = Field(10, ge=1, le=100)
+    on: str | None = Field(default=None, description="Screen against the lists as they stood on this date.")
 
     def query(self) -> ScreenQuery:
         return ScreenQuery(
@@ -45,10 +46,18 @@ class BatchRequest(BaseModel):
 
 
 class CheckRequest(BaseModel):
+    """One status question: the party by name, id (or ``isin:...``) or identifiers."""
+
     name: str | None = Field(None, max_length=10_000, examples=["Xiaomi Corporation"])
-    entity_id: str | None = None
+    entity_id: str | None = Field(None, examples=["us_dod_ccmc:xiaomi", "isin:CNE100000PM8"])
+    isin: str | None = Field(None, max_length=12, examples=["CNE100000PM8"])
+    identifiers: dict[str, str] = Field(default_factory=dict, examples=[{"lei": "300300JEMI6RZZR0D834"}])
     activity: str = Field("transact", examples=["invest"])
     on: str | None = Field(None, examples=["2021-03-16"])
+    replay: dict[str, Any] | None = Field(
+        default=None,
+        description="An earlier answer's receipt (its 'data'): answer from exactly those snapshots.",
+    )
 
 
 @router.get("/healthz", tags=["service"])
@@ -67,7 +76,7 @@ def readyz(redlist: Facade) -> JSONResponse:
 @router.post("/screen", tags=["screening"], response_class=FastJSON)
 async def screen(body: ScreenRequest, redlist: Facade, _: Auth) -> FastJSON:  # ~1 ms of CPU: no thread hop
     """Screen one party: matches at or above the threshold, with explained scores."""
-    result = redlist.screen(body.query(), threshold=body.threshold, limit=body.limit)
+    result = redlist.screen(body.query(), threshold=body.threshold, limit=body.limit, on=body.on)
     if result.error:
         raise ApiError(400, result.error)
     return FastJSON(result.to_dict())
@@ -91,11 +100,13 @@ def check_get(
     _: Auth,
     name: str | None = None,
     entity_id: Annotated[str | None, Query(alias="id")] = None,
+    isin: str | None = None,
     activity: str = "transact",
     on: str | None = None,
 ) -> dict[str, Any]:
-    """May a US person do ACTIVITY with this party on this date? Verdict, findings, citations."""
-    return _check(redlist, CheckRequest(name=name, entity_id=entity_id, activity=activity, on=on))
+    """May a US person do ACTIVITY with this party on this date? Verdict, findings, citations, and
+    the receipt of the data (``data``)."""
+    return _check(redlist, CheckRequest(name=name, entity_id=entity_id, isin=isin, activity=activity, on=on))
 
 
 @router.post("/check", tags=["status"])
@@ -105,9 +116,17 @@ def check_post(body: CheckRequest, redlist: Facade, _: Auth) -> dict[str, Any]:
 
 
 def _check(redlist: Any, body: CheckRequest) -> dict[str, Any]:
-    if not body.name and not body.entity_id:
-        raise ApiError(400, "give name or entity_id")
-    result = redlist.check(body.name, entity_id=body.entity_id, activity=body.activity, on=body.on)
+    identifiers = dict(body.identifiers) | ({"isin": body.isin.strip()} if body.isin else {})
+    if not body.name and not body.entity_id and not identifiers:
+        raise ApiError(400, "give name, entity_id, isin or identifiers")
+    result = redlist.check(
+        body.name,
+        entity_id=body.entity_id,
+        identifiers=identifiers or None,
+        activity=body.activity,
+        on=body.on,
+        replay=body.replay,
+    )
     return dict(result.to_dict())
 
 

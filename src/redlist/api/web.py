@@ -54,6 +54,8 @@ VERDICT_WORDS = {
     "allowed": "Yes. On {on}, no restriction was found on this activity ({what}) with {party}.",
     "unknown": "Cannot tell. On {on}, the data does not settle whether this activity ({what}) "
     "with {party} is allowed.",
+    "review": "Review needed. On {on}, this activity ({what}) with {party} depends on facts the data "
+    "does not hold (an owner's share).",
 }
 
 

@@ -11,6 +11,7 @@ Parquet rows are all yielded.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -259,16 +260,21 @@ def read_rows(
     name_column: str = "name",
     id_column: str = "id",
     format: str | None = None,
+    encoding: str | None = None,
 ) -> Iterator[InputRow]:
     """Stream the data rows of a batch file as :class:`InputRow`, in file order.
 
     ``path`` may be ``"-"`` for standard input (CSV or JSON lines; JSON lines when ``format`` is
     not given and the first byte is ``{``). Raises :class:`RedlistError` for problems with the
     whole file (missing, unreadable, unsupported type, corrupt, no name column); problems with one
-    row are reported on that row's ``error`` and reading goes on.
+    row are reported on that row's ``error`` and reading goes on. ``encoding`` is for text files
+    (CSV/TSV/JSON lines) not in UTF-8: without it a byte-order mark says UTF-16 or UTF-8, else
+    UTF-8, and a row that is not UTF-8 gets an error suggesting ``--encoding``.
     """
+    if encoding is not None:
+        _check_encoding(encoding)
     if str(path) == "-":
-        return _read_stdin(name_column=name_column, id_column=id_column, format=format)
+        return _read_stdin(name_column=name_column, id_column=id_column, format=format, encoding=encoding)
     fmt = detect_format(path, format)
     p = Path(path)
     if not p.exists():
@@ -282,7 +288,10 @@ def read_rows(
         "parquet": _read_parquet,
         "jsonl": _read_jsonl,
     }
-    gen = readers[fmt](p, fmt=fmt, name_column=name_column, id_column=id_column)
+    if encoding is not None and fmt in ("csv", "tsv"):
+        gen = _read_csv(p, fmt=fmt, name_column=name_column, id_column=id_column, encoding=encoding)
+    else:
+        gen = readers[fmt](p, fmt=fmt, name_column=name_column, id_column=id_column)
     # Start the generator now so header problems raise at the call, not at the first next().
     return _primed(gen)
 
@@ -307,14 +316,25 @@ def _open_binary(path: Path) -> IO[bytes]:
         raise RedlistError(f"{path}: cannot read file ({e.strerror or e})") from e
 
 
-def _read_stdin(*, name_column: str, id_column: str, format: str | None) -> Iterator[InputRow]:
+def _check_encoding(encoding: str) -> None:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise RedlistError(f"unknown encoding {encoding!r} (e.g. utf-8, cp1252, latin-1, utf-16)") from None
+
+
+def _read_stdin(
+    *, name_column: str, id_column: str, format: str | None, encoding: str | None = None
+) -> Iterator[InputRow]:
     stream = io.BufferedReader(cast(io.RawIOBase, sys.stdin.buffer), buffer_size=_SAMPLE)
     if format:
         fmt = detect_format("-", format)
     else:
         fmt = "jsonl" if stream.peek(_SAMPLE)[:_SAMPLE].lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{" else "csv"
     if fmt in ("csv", "tsv"):
-        gen = _csv_rows(stream, stream.peek(_SAMPLE)[:_SAMPLE], "<stdin>", fmt, name_column, id_column)
+        gen = _csv_rows(
+            stream, stream.peek(_SAMPLE)[:_SAMPLE], "<stdin>", fmt, name_column, id_column, encoding
+        )
     elif fmt == "jsonl":
         gen = _jsonl_rows(stream, "<stdin>", name_column, id_column)
     else:
@@ -325,14 +345,16 @@ def _read_stdin(*, name_column: str, id_column: str, format: str | None) -> Iter
 # CSV ------------------------------------------------------------------------------------------
 
 
-def _read_csv(path: Path, *, fmt: str, name_column: str, id_column: str) -> Iterator[InputRow]:
+def _read_csv(
+    path: Path, *, fmt: str, name_column: str, id_column: str, encoding: str | None = None
+) -> Iterator[InputRow]:
     with _open_binary(path) as f:
         try:
             sample = f.read(_SAMPLE)
             f.seek(0)
         except OSError as e:
             raise RedlistError(f"{path}: cannot read file ({e.strerror or e})") from e
-        yield from _csv_rows(f, sample, str(path), fmt, name_column, id_column)
+        yield from _csv_rows(f, sample, str(path), fmt, name_column, id_column, encoding)
 
 
 _MAGIC = {
@@ -382,15 +404,24 @@ def _repair(text: str) -> str:
 
 
 def _csv_rows(
-    stream: IO[bytes], sample: bytes, file: str, fmt: str, name_column: str, id_column: str
+    stream: IO[bytes],
+    sample: bytes,
+    file: str,
+    fmt: str,
+    name_column: str,
+    id_column: str,
+    forced: str | None = None,
 ) -> Iterator[InputRow]:
-    encoding = _sniff_encoding(sample, file)
-    text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
+    encoding = forced or _sniff_encoding(sample, file)
+    # a given encoding is strict: the first row that does not decode stops the run, named
+    text = io.TextIOWrapper(
+        stream, encoding=encoding, errors="strict" if forced else "surrogateescape", newline=""
+    )
     if fmt == "tsv":
         delimiter = "\t"
     else:
         decoded = sample.decode(
-            "utf-16" if encoding == "utf-16" else "utf-8",
+            forced or ("utf-16" if encoding == "utf-16" else "utf-8"),
             errors="replace" if encoding != "utf-16" else "ignore",
         )
         delimiter = _sniff_delimiter(decoded)
@@ -403,8 +434,11 @@ def _csv_rows(
             return next(reader)
         except StopIteration:
             return None
-        except UnicodeDecodeError as e:  # only in UTF-16 files: surrogateescape covers UTF-8
-            raise RedlistError(f"{file}: not valid {encoding} text ({e.reason})") from e
+        except UnicodeDecodeError as e:  # UTF-16 or a given encoding: surrogateescape covers UTF-8
+            raise RedlistError(
+                f"{file}: data row {line + 1} (or the next) is not valid {encoding} text ({e.reason}); "
+                "give the file's encoding with --encoding"
+            ) from e
         except csv.Error as e:
             raise RedlistError(f"{file}: cannot parse CSV near data row {line + 1}: {e}") from e
 
@@ -432,7 +466,10 @@ def _csv_row(layout: _Layout, line: int, fields: list[str], width: int) -> Input
         pass  # the common clean row: skip the checks below
     elif _has_surrogates(joined):
         fields = [_repair(f) for f in fields]
-        error = f"row {line}: not valid UTF-8 (save the file as UTF-8)"
+        error = (
+            f"row {line}: not valid UTF-8; if the file is in another encoding give it with "
+            "--encoding (e.g. --encoding cp1252 for a Windows/Excel export)"
+        )
     elif len(fields) != width:
         error = f"row {line}: {len(fields)} fields, the header has {width}"
         if any("\n" in f for f in fields):

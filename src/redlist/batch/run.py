@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from redlist.batch.read import InputRow, count_rows, read_rows
-from redlist.batch.write import open_writer
+from redlist.batch.write import CHECK_SHAPE, SCREEN_SHAPE, Shape, open_writer
 from redlist.check import Checker
 from redlist.errors import RedlistError
 from redlist.screen import Query, Screener, ScreenResult
@@ -29,6 +29,8 @@ def process_file(
     progress: Callable[[str, int, int | None], None] | None = None,
     stage: str = "rows",
     every: int = 100,
+    shape: Shape = SCREEN_SHAPE,
+    encoding: str | None = None,
 ) -> dict[str, int]:
     """Write ``answer(row)`` for every input row, in order; counts of rows, errors and rows with matches.
 
@@ -40,8 +42,8 @@ def process_file(
         raise RedlistError(f"--output {output_path} is the input file; writing would overwrite it")
     total = count_rows(input_path) if progress else None
     counts = {"rows": 0, "errors": 0, "matched": 0}
-    with open_writer(output_path) as writer:
-        for row in read_rows(input_path, name_column=name_column, id_column=id_column):
+    with open_writer(output_path, shape=shape) as writer:
+        for row in read_rows(input_path, name_column=name_column, id_column=id_column, encoding=encoding):
             record = {"id": row.key, "line": row.line, **answer(row)}
             writer.write(record)
             counts["rows"] += 1
@@ -90,6 +92,7 @@ def screen_file(
     limit: int = 10,
     lists: list[str] | None = None,
     progress: Any = None,
+    encoding: str | None = None,
 ) -> BatchSummary:
     """Screen every row of a CSV/XLSX/Parquet/JSONL file into a JSONL/CSV/XLSX file, in input order.
 
@@ -113,6 +116,7 @@ def screen_file(
         progress=progress,
         stage="screening",
         every=200,
+        encoding=encoding,
     )
     return BatchSummary(counts["rows"], counts["errors"], counts["matched"], str(output_path))
 
@@ -127,11 +131,14 @@ def check_file(
     default_activity: str = "transact",
     default_date: str | None = None,
     progress: Any = None,
+    encoding: str | None = None,
 ) -> dict[str, int]:
-    """Answer one status question per input row (columns id, name, activity, date) into JSON lines.
+    """Answer one status question per input row into JSON lines, JSON, CSV, XLSX or Parquet.
 
-    An ``entity_id`` column (e.g. ``ofac-30947`` or ``us_dod_ccmc:xiaomi``) may stand in for the name.
-    A bad row gets its ``error`` and the run goes on; output rows = input rows, in order.
+    Columns: ``id``, ``name``, ``activity``, ``date``; an ``entity_id`` column (``ofac-30947``,
+    ``us_dod_ccmc:xiaomi`` or ``isin:CNE100000PM8``) or identifier columns (``isin``, ``lei``...)
+    may stand in for the name. A bad row gets its ``error`` and the run goes on; output rows =
+    input rows, in order (tables: one row per finding).
     """
 
     def answer(row: InputRow) -> dict[str, Any]:
@@ -141,7 +148,13 @@ def check_file(
             if row.error:
                 raise RedlistError(row.error)
             entity_id = row.extra.get("entity_id") or None
-            return checker.check(row.name, entity_id=entity_id, activity=activity, on=on).to_dict()
+            return checker.check(
+                row.name,
+                entity_id=entity_id,
+                identifiers=dict(row.identifiers) or None,
+                activity=activity,
+                on=on,
+            ).to_dict()
         except RedlistError as exc:
             return {"query": {"name": row.name, "activity": activity, "on": on}, "error": str(exc)}
 
@@ -154,5 +167,7 @@ def check_file(
         progress=progress,
         stage="checking",
         every=50,
+        shape=CHECK_SHAPE,
+        encoding=encoding,
     )
     return {"rows": counts["rows"], "errors": counts["errors"]}

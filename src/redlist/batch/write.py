@@ -1,7 +1,8 @@
-"""Writing batch results: JSON lines (one object per input row), a JSON array (``.json``), or
-CSV/XLSX with one row per match; a result without matches still gets one row, so every input row
-appears. Spreadsheet cells starting with ``= + - @`` (or tab/CR) are prefixed with ``'`` so a name
-on a list cannot run as a formula when the file is opened.
+"""Writing batch results: JSON lines (one object per input row), a JSON array (``.json``), or a
+table (CSV, XLSX, Parquet) in a :class:`Shape`: for screening one row per match, for status
+checks one row per finding; a result without any still gets one row, so every input row appears.
+Spreadsheet cells starting with ``= + - @`` (or tab/CR) are prefixed with ``'`` so a name on a
+list cannot run as a formula when the file is opened.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -24,6 +26,7 @@ OUTPUT_FORMATS: dict[str, str] = {
     ".json": "json",
     ".csv": "csv",
     ".xlsx": "xlsx",
+    ".parquet": "parquet",
 }
 
 _XLSX_MAX_ROWS = 1_048_576
@@ -131,6 +134,94 @@ def _match_cells(m: Any) -> list[object]:
     ]
 
 
+@dataclass(frozen=True)
+class Shape:
+    """How a result becomes table rows: the columns, their Parquet types and the row maker."""
+
+    columns: tuple[str, ...]
+    rows: Callable[[dict[str, Any]], Iterator[list[object]]]
+    types: dict[str, str] = field(default_factory=dict)  # column -> int | float (else text)
+
+
+SCREEN_SHAPE = Shape(
+    SPREADSHEET_COLUMNS, spreadsheet_rows, {"input_line": "int", "rank": "int", "score": "float"}
+)
+
+CHECK_COLUMNS: tuple[str, ...] = (
+    "input_line",
+    "input_id",
+    "input_name",
+    "activity",
+    "date",
+    "error",
+    "verdict",
+    "party_id",
+    "party_name",
+    "list",
+    "state",
+    "effect",
+    "effect_from",
+    "effect_until",
+    "listed_on",
+    "effective_on",
+    "removed_on",
+    "explanation",
+    "court_case",
+    "citations",
+    "notices",
+    "missing_lists",
+    "data",
+)
+
+
+def check_rows(result: dict[str, Any]) -> Iterator[list[object]]:
+    """One row per finding of a status check (in :data:`CHECK_COLUMNS` order); one row without
+    finding cells when there is none (no match, ambiguous, an error, or nothing on the lists)."""
+    query = result.get("query") or {}
+    party = result.get("party") or {}
+    data = result.get("data") or {}
+    head: list[object] = [
+        result.get("line"),
+        result.get("id"),
+        query.get("name") or query.get("entity_id"),
+        result.get("activity") or query.get("activity"),
+        result.get("on") or query.get("on"),
+        result.get("error"),
+        result.get("verdict"),
+        party.get("id"),
+        party.get("name"),
+    ]
+    tail: list[object] = [
+        "; ".join(str(n) for n in result.get("notices") or []) or None,
+        ";".join(str(m.get("list")) for m in result.get("missing") or []) or None,
+        "; ".join(f"{s['source']}@{s['as_of']}#{s['snapshot']}" for s in data.get("sources") or []) or None,
+    ]
+    findings = result.get("findings") or []
+    if not findings:
+        yield [*head, *([None] * 11), *tail]
+        return
+    for f in findings:
+        case = f.get("case") or {}
+        yield [
+            *head,
+            f.get("list"),
+            f.get("state"),
+            f.get("effect"),
+            f.get("effect_from"),
+            f.get("effect_until"),
+            f.get("listed_on"),
+            f.get("effective_on"),
+            f.get("removed_on"),
+            f.get("explanation"),
+            ", ".join(str(case[k]) for k in ("title", "docket") if case.get(k)) or None,
+            " | ".join(str(c) for c in f.get("citations") or []) or None,
+            *tail,
+        ]
+
+
+CHECK_SHAPE = Shape(CHECK_COLUMNS, check_rows, {"input_line": "int"})
+
+
 class ResultWriter:
     """Writes screening results in input order; use as a context manager (see :func:`open_writer`)."""
 
@@ -203,14 +294,15 @@ class _JsonWriter(ResultWriter):
 class _CsvWriter(ResultWriter):
     format = "csv"
 
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str], shape: Shape) -> None:
         self._f = stream
+        self._shape = shape
         self._w = csv.writer(stream)
-        self._w.writerow(SPREADSHEET_COLUMNS)
+        self._w.writerow(shape.columns)
 
     def write(self, result: dict[str, Any]) -> None:
         result = _json_record(result)
-        for row in spreadsheet_rows(result):
+        for row in self._shape.rows(result):
             self._w.writerow(["" if v is None else neutralise(v) for v in row])
 
     def close(self) -> None:
@@ -221,11 +313,12 @@ class _CsvWriter(ResultWriter):
 class _XlsxWriter(ResultWriter):
     format = "xlsx"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, shape: Shape) -> None:
         import openpyxl
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
         self._illegal = ILLEGAL_CHARACTERS_RE
+        self._shape = shape
         self._path = path
         self._wb = openpyxl.Workbook(write_only=True)
         self._sheets = 0
@@ -237,7 +330,7 @@ class _XlsxWriter(ResultWriter):
         self._sheets += 1
         title = "results" if self._sheets == 1 else f"results_{self._sheets}"
         self._ws = self._wb.create_sheet(title)
-        self._ws.append(list(SPREADSHEET_COLUMNS))
+        self._ws.append(list(self._shape.columns))
         self._rows = 1
 
     def _cell(self, value: object) -> object:
@@ -251,7 +344,7 @@ class _XlsxWriter(ResultWriter):
 
     def write(self, result: dict[str, Any]) -> None:
         result = _json_record(result)
-        for row in spreadsheet_rows(result):
+        for row in self._shape.rows(result):
             if self._rows >= _XLSX_MAX_ROWS:
                 self._new_sheet()
             self._ws.append([self._cell(v) for v in row])
@@ -267,12 +360,59 @@ class _XlsxWriter(ResultWriter):
             raise RedlistError(f"{self._path}: cannot write file ({e.strerror or e})") from e
 
 
-def open_writer(path: str | Path, *, format: str | None = None) -> ResultWriter:
+class _ParquetWriter(ResultWriter):
+    """Parquet in row groups of ``_BATCH`` rows; text columns as strings, counts and scores typed."""
+
+    format = "parquet"
+    _BATCH = 10_000
+
+    def __init__(self, path: Path, shape: Shape) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self._pa = pa
+        kinds = {"int": pa.int64(), "float": pa.float64()}
+        self._schema = pa.schema([(c, kinds.get(shape.types.get(c, ""), pa.string())) for c in shape.columns])
+        self._shape, self._path = shape, path
+        self._rows: list[list[object]] = []
+        try:
+            self._writer = pq.ParquetWriter(str(path), self._schema)
+        except OSError as e:
+            raise RedlistError(f"{path}: cannot write file ({e.strerror or e})") from e
+
+    def _value(self, column: str, value: object) -> object:
+        if value is None or self._shape.types.get(column):
+            return value
+        return str(value)
+
+    def write(self, result: dict[str, Any]) -> None:
+        result = _json_record(result)
+        for row in self._shape.rows(result):
+            self._rows.append([self._value(c, v) for c, v in zip(self._shape.columns, row, strict=True)])
+        if len(self._rows) >= self._BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._rows:
+            columns = list(zip(*self._rows, strict=True))
+            self._writer.write_table(self._pa.Table.from_arrays(list(columns), schema=self._schema))
+            self._rows = []
+
+    def close(self) -> None:
+        if self._writer is None:
+            return
+        self._flush()
+        self._writer.close()
+        self._writer = None
+
+
+def open_writer(path: str | Path, *, format: str | None = None, shape: Shape = SCREEN_SHAPE) -> ResultWriter:
     """A :class:`ResultWriter` for ``path``, format from ``format`` or the extension.
 
     ``"-"`` writes JSON lines to standard output. ``.jsonl``/``.ndjson``: one object per input
-    row. ``.json``: the same objects as one JSON array. ``.csv``/``.xlsx``: one row per match
-    (columns :data:`SPREADSHEET_COLUMNS`), one row for an input row without matches.
+    row. ``.json``: the same objects as one JSON array. ``.csv``/``.xlsx``/``.parquet``: a table
+    in ``shape`` (screening: one row per match, :data:`SPREADSHEET_COLUMNS`; status checks: one
+    row per finding, :data:`CHECK_COLUMNS`), one row for an input row without any.
     """
     if str(path) == "-":
         return _JsonWriter(sys.stdout, owned=False, array=(format or "").lower().lstrip(".") == "json")
@@ -297,12 +437,16 @@ def open_writer(path: str | Path, *, format: str | None = None) -> ResultWriter:
             raise RedlistError("writing .xlsx needs openpyxl (pip install openpyxl)") from e
         if not p.parent.is_dir():
             raise RedlistError(f"{path}: cannot write file (folder {p.parent} does not exist)")
-        return _XlsxWriter(p)
+        return _XlsxWriter(p, shape)
+    if fmt == "parquet":
+        if not p.parent.is_dir():
+            raise RedlistError(f"{path}: cannot write file (folder {p.parent} does not exist)")
+        return _ParquetWriter(p, shape)
     try:
         # errors="replace": a stray lone surrogate in a result must not abort a long run
         stream = open(p, "w", encoding="utf-8", errors="replace", newline="")  # noqa: SIM115
     except OSError as e:
         raise RedlistError(f"{path}: cannot write file ({e.strerror or e})") from e
     if fmt == "csv":
-        return _CsvWriter(stream)
+        return _CsvWriter(stream, shape)
     return _JsonWriter(stream, owned=True, array=fmt == "json")

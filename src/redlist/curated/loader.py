@@ -14,6 +14,7 @@ of dates). Every problem names the file, the line, the entry or event id and the
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -385,6 +386,7 @@ class CuratedData:
     events: tuple[LegalEvent, ...]
     entities: dict[str, Entity] = field(default_factory=dict)  # entity id -> entity
     verification: dict[str, str] = field(default_factory=dict)  # entity id -> verification level
+    version: str = ""  # a digest of the folder's data files: names a receipt's curated data
 
 
 def load(folder: Path | None = None) -> CuratedData:
@@ -410,4 +412,13 @@ def _load_folder(folder: Path) -> CuratedData:
         events=tuple(sorted(events, key=lambda e: (e.date, e.id))),
         entities={entry.entity_id: entry_entity(entry) for entry in entries},
         verification={entry.entity_id: entry.verification for entry in entries},
+        version=folder_version(folder),
     )
+
+
+def folder_version(folder: Path) -> str:
+    """A short digest of the data files of ``folder`` (names and bytes)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".csv")):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return "sha256:" + digest.hexdigest()[:16]

@@ -19,6 +19,7 @@ securities ban for DoD listings ended when EO 14032 replaced it).
 from __future__ import annotations
 
 import functools
+import hashlib
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -186,6 +187,12 @@ def regimes_for(listing: Listing, regimes: Iterable[Regime], via: str | None = N
 
 
 # --- loading and checking ----------------------------------------------------------------------
+
+
+@functools.cache
+def regimes_version() -> str:
+    """A short digest of the packaged ``regimes.yaml``: names it in a receipt."""
+    return "sha256:" + hashlib.sha256(default_path().read_bytes()).hexdigest()[:16]
 
 
 def default_path() -> Path:

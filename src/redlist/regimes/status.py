@@ -45,6 +45,7 @@ from typing import Any, Protocol
 
 from redlist.errors import InvalidInput
 from redlist.model import ISO_DAY, LISTS, Activity, Effect, Listing, State, Verdict, parse_iso_day
+from redlist.regimes.coverage import history_note
 from redlist.regimes.rules import ACTIVITIES, ACTIVITY_TEXT, Regime, Rule, load_regimes, regimes_for
 
 __all__ = [
@@ -142,6 +143,9 @@ class Finding:
     via: dict[str, Any] | None = (
         None  # the ownership path when the finding reaches the party through an owner
     )
+    # the first publication in the data that shows the listing, when the listing publishes no
+    # date of its own: a snapshot date, never shown as a legal date
+    first_seen: str | None = None
 
 
 @dataclass
@@ -459,7 +463,10 @@ def _finding(
         state=State.IN_FORCE,
         effect=Effect.NONE,
         activity_text="",
-        listed_on=listing.listed_on or h.start,
+        # a legal date: published, or set by an event; a start that is only the first snapshot
+        # showing the listing is kept apart as first_seen
+        listed_on=listing.listed_on or (h.start if h.start != span.seen_from else None),
+        first_seen=span.seen_from if not listing.listed_on and h.start == span.seen_from else None,
         effective_on=dates.get("effective_on"),
         divestment_on=dates.get("divestment_on"),
         removed_on=None,
@@ -477,7 +484,15 @@ def _finding(
         verification=regime.verification,
     )
     subject = f"{span.name or span.entity_id} is on the {list_title}"
-    since = f" since {finding.listed_on}" if finding.listed_on else ""
+    if finding.listed_on:
+        since = f" since {finding.listed_on}"
+    elif finding.first_seen:
+        since = (
+            f" (first seen in the data on {finding.first_seen}; the listing's own date is not published, so "
+            "dates counted from the listing start from that snapshot)"
+        )
+    else:
+        since = ""
     rules = _apply_rules(regime, listing, dates, activity, on)
     finding.activity_text = rules.text
     rule_cites = [r.citation for r in rules.rules]
@@ -641,6 +656,8 @@ def _event_spans(
             )
             continue
         entity, name = _party(starts[0])
+        # events name parties by id: the party's name is that of its other listings
+        name = next((s.name for s in spans if s.name), name)
         listing = Listing(list_id=list_id, listed_on=starts[0].date, source_url=starts[0].source_url)
         out.append(ListingSpan(listing, "events", entity, name, None, None, starts[0].verification))
     return out
@@ -745,12 +762,9 @@ def _date_notices(day: date, today: date, coverage: dict[str, str]) -> list[str]
             f"{day.isoformat()} is after today ({today.isoformat()}): the answer uses the latest data and "
             "the dates already scheduled; lists can change before then."
         )
-    for src, first in sorted(coverage.items()):
-        if day.isoformat() < first:
-            notices.append(
-                f"No {src} data before {first}: a listing in force on {day.isoformat()} cannot be ruled out "
-                "for that source."
-            )
+    history = history_note(day.isoformat(), coverage)
+    if history:
+        notices.append(history)
     return notices
 
 

@@ -134,6 +134,7 @@ SOURCES: dict[str, SourceSpec] = {
             parser_version="1",
             homepage="https://sanctionslist.ofac.treas.gov/Home/SdnList",
             max_shrink=0.03,
+            stale_after_days=7,  # OFAC publishes most weekdays
         ),
         SourceSpec(
             id="us_ofac_cons",
@@ -155,6 +156,7 @@ SOURCES: dict[str, SourceSpec] = {
             parser_version="1",
             homepage="https://sanctionslist.ofac.treas.gov/Home/ConsolidatedList",
             max_shrink=0.03,
+            stale_after_days=7,  # OFAC publishes most weekdays
         ),
         SourceSpec(
             id="us_trade_csl",
@@ -169,6 +171,7 @@ SOURCES: dict[str, SourceSpec] = {
             },
             parser_version="1",
             homepage="https://www.trade.gov/consolidated-screening-list",
+            stale_after_days=7,  # trade.gov refreshes the CSL daily
         ),
         SourceSpec(
             id="us_bis_dpl",
@@ -202,6 +205,7 @@ SOURCES: dict[str, SourceSpec] = {
             urls={"uflpa-entity-list.html": "https://www.dhs.gov/uflpa-entity-list"},
             parser_version="1",
             homepage="https://www.dhs.gov/uflpa-entity-list",
+            stale_after_days=120,  # DHS adds entities a few times a year
         ),
         SourceSpec(
             id="us_fcc_covered",
@@ -213,6 +217,7 @@ SOURCES: dict[str, SourceSpec] = {
             urls={"coveredlist.html": "https://www.fcc.gov/supplychain/coveredlist"},
             parser_version="1",
             homepage="https://www.fcc.gov/supplychain/coveredlist",
+            stale_after_days=120,
         ),
         SourceSpec(
             id="us_dod_1260h",
@@ -229,6 +234,7 @@ SOURCES: dict[str, SourceSpec] = {
             parser_version="1",
             homepage="https://www.federalregister.gov/documents/search?conditions%5Bterm%5D=%22Designation+of+Chinese+Military+Companies%22",
             locate=_locate_1260h,
+            stale_after_days=400,  # an annual list
         ),
     )
 }

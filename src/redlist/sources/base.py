@@ -96,6 +96,9 @@ class SourceSpec:
     # the largest share of records a new publication may lose against the stored ones before
     # it is refused as truncated (a few percent for OFAC, whose lists change by a fraction a day)
     max_shrink: float = 0.05
+    # a question about a day this long after the newest snapshot gets a warning that the data may
+    # be out of date (the publisher's rhythm: OFAC publishes most weekdays)
+    stale_after_days: int = 30
     # For publications whose URL changes with each edition: given the day wanted, find the
     # official URLs of the edition then in force (downloads an index; None: ``urls`` as they are).
     locate: Callable[[str], Mapping[str, str]] | None = None

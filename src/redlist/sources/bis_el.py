@@ -133,7 +133,7 @@ def latest_issue_date(
         versions = data["content_versions"]
         if not isinstance(versions, list):
             raise TypeError("content_versions is not a list")
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
         raise SourceError(
             f"not an eCFR versions answer ({type(exc).__name__}: {exc})", source=SOURCE, file="versions.json"
         ) from exc

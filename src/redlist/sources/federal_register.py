@@ -154,6 +154,10 @@ def _json(data: bytes, *, source: str, file: str) -> Any:
         raise SourceError(
             f"invalid or truncated JSON: {exc.msg}", source=source, file=file, line=exc.lineno
         ) from None
+    except RecursionError:
+        raise SourceError(
+            "JSON nested too deeply to be a Federal Register answer", source=source, file=file
+        ) from None
 
 
 def _from_json(obj: dict[str, Any]) -> FrDocument:

@@ -28,6 +28,10 @@ RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
 
 #: Seconds one download may take in all, retries included (the ``download_deadline`` setting).
 DEFAULT_DEADLINE = 900.0
+#: Seconds to wait for a connection (a host that does not answer is reported quickly).
+CONNECT_TIMEOUT = 10.0
+#: Attempts before a host that cannot be connected to at all is reported (not the full backoff).
+UNREACHABLE_TRIES = 2
 
 ProgressFn = Callable[[int, int | None], None]
 
@@ -57,7 +61,11 @@ def download(
     one read ``timeout`` of the deadline).
     """
     own = client is None
-    client = client or httpx.Client(headers=BROWSER_HEADERS, follow_redirects=True, timeout=timeout)
+    client = client or httpx.Client(
+        headers=BROWSER_HEADERS,
+        follow_redirects=True,
+        timeout=httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT)),
+    )
     end = time.monotonic() + deadline if deadline is not None else None
     try:
         attempt = 0
@@ -66,6 +74,14 @@ def download(
                 return _get(client, url, progress, end, deadline)
             except _Retryable as exc:
                 attempt += 1
+                if exc.unreachable and attempt >= UNREACHABLE_TRIES:
+                    # offline or blocked: say so at once instead of backing off for a minute
+                    raise SourceError(
+                        f"cannot reach {httpx.URL(url).host} ({exc}); offline? Load a saved copy with "
+                        f"`redlist update {source or 'SOURCE'} --from FILE`",
+                        source=source,
+                        file=url,
+                    ) from None
                 if attempt > retries:
                     raise SourceError(
                         f"download failed after {attempt} attempts: {exc}", source=source, file=url
@@ -86,9 +102,10 @@ def download(
 
 
 class _Retryable(Exception):
-    def __init__(self, message: str, wait: float | None = None) -> None:
+    def __init__(self, message: str, wait: float | None = None, unreachable: bool = False) -> None:
         super().__init__(message)
         self.wait = wait
+        self.unreachable = unreachable  # no connection at all (offline, DNS, refused)
 
 
 def _get(
@@ -114,6 +131,8 @@ def _get(
                 if progress:
                     progress(done, total)
             data = b"".join(chunks)
+    except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+        raise _Retryable(f"{type(exc).__name__}: {exc}", unreachable=True) from None
     except httpx.TransportError as exc:
         raise _Retryable(f"{type(exc).__name__}: {exc}") from None
     if total is not None and len(data) < total:

@@ -58,6 +58,12 @@ def primary(list_id: str) -> str | None:
     return entry.primary if entry else None
 
 
+def copies(list_id: str) -> list[str]:
+    """The sources that only copy a list (``curated``: the bundled entries)."""
+    entry = _load().get(list_id)
+    return list(entry.copies) if entry else []
+
+
 def is_copy(list_id: str, source: str) -> bool:
     """Whether ``source`` only copies ``list_id`` (its listings defer to the primary's)."""
     entry = _load().get(list_id)

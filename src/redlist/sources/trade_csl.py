@@ -383,6 +383,11 @@ def parse_csl_json(files: Files) -> ParseResult:
         raise SourceError(
             f"invalid or truncated JSON: {exc.msg}", source=SOURCE, file=file, line=exc.lineno
         ) from exc
+    except RecursionError:
+        # the parser recursed into a file nested thousands deep: not the CSL's shape
+        raise SourceError(
+            "JSON nested too deeply to be the CSL (a corrupt or hostile file)", source=SOURCE, file=file
+        ) from None
 
     result = ParseResult(records=[], format="json")
     if isinstance(doc, list):
