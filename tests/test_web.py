@@ -15,6 +15,7 @@ import shutil
 import socket
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -220,11 +221,59 @@ def live_server(store_home):
     thread.join(10)
 
 
-def test_browser_end_to_end(live_server, tmp_path) -> None:
+#: Loopback only: the browser tests run with the network off, as on a disconnected machine.
+OFFLINE_ARGS = ["--no-sandbox", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+
+
+@pytest.fixture
+def browser():
+    """Headless Chromium (Debian's, through Playwright) that can reach loopback only."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
     executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
     if not executable:
         pytest.skip(f"no Chromium at {CHROMIUM} (apt install chromium, or set REDLIST_CHROMIUM)")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=OFFLINE_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def offline_context(browser, **options):
+    """A browser context whose requests off loopback are aborted and recorded in ``.outside``."""
+    context = browser.new_context(**options)
+    context.outside = []
+
+    def route(r) -> None:
+        url = r.request.url
+        if url.startswith("data:") or urlsplit(url).hostname in ("127.0.0.1", "localhost", "::1"):
+            r.continue_()
+        else:
+            context.outside.append(url)
+            r.abort()
+
+    context.route("**/*", route)
+    return context
+
+
+def test_api_docs_render_offline_in_a_browser(live_server, browser, tmp_path) -> None:
+    context = offline_context(browser, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server}/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=20_000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert "/screen" in paths and "/check" in paths, paths
+    page.screenshot(path=str(tmp_path / "docs.png"), full_page=True)
+    page.goto(f"{live_server}/redoc")
+    page.locator("[data-section-id*='operation/']").first.wait_for(state="attached", timeout=20_000)
+    assert "/screen/batch" in page.inner_text("body")
+    page.screenshot(path=str(tmp_path / "redoc.png"))
+    assert context.outside == []  # nothing was asked of a CDN or a font service
+    context.close()
+
+
+def test_browser_end_to_end(live_server, browser, tmp_path) -> None:
     shots = REPO / "docs" / "screenshots" if os.environ.get("REDLIST_SCREENSHOTS") == "1" else None
     if shots:
         shots.mkdir(parents=True, exist_ok=True)
@@ -233,56 +282,50 @@ def test_browser_end_to_end(live_server, tmp_path) -> None:
         if shots:
             page.screenshot(path=str(shots / name), full_page=True)
 
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            # search: type a name, submit, see the match and its list
-            page.goto(f"{live_server}/ui")
-            page.fill("input[name=q]", "Xiaomi Corporation")
-            page.click("button[type=submit]")
-            page.wait_for_selector("table.matches")
-            found = page.inner_text("table.matches")
-            assert "DoD Communist Chinese Military Companies" in found and "no longer listed" in found
-            snap(page, "search.png")
-            # entity page, from the result link: listing, timeline chart, court event
-            page.click("a[href='/ui/entity/us_dod_ccmc%3Axiaomi']")
-            page.wait_for_selector("#timeline-chart")
-            assert page.eval_on_selector("#timeline-chart", "img => img.complete && img.naturalWidth > 0")
-            assert "1:21-cv-00280-RC" in page.inner_text("ul.court")
-            snap(page, "entity.png")
-            # the status question: invest in Xiaomi on 2021-03-16 -> the designation is enjoined
-            page.goto(f"{live_server}/ui/check")
-            page.fill("input[name=name]", "Xiaomi Corporation")
-            page.select_option("select[name=activity]", "invest")
-            page.fill("input[name=on]", "2021-03-16")
-            page.click("button[type=submit]")
-            page.wait_for_selector("#verdict")
-            text = page.inner_text("main")
-            assert "enjoined" in text and "1:21-cv-00280-RC" in text
-            assert "ALLOWED" in page.inner_text("#verdict")
-            snap(page, "check.png")
-            # batch upload: a small CSV in, a CSV download out
-            upload = tmp_path / "parties.csv"
-            upload.write_text(
-                "id,name\na,Example Trading Co Ltd\nb,Xiaomi Corporation\nc,Nobody In Particular\n"
-            )
-            page.goto(f"{live_server}/ui/batch")
-            page.set_input_files("input[name=file]", str(upload))
-            page.select_option("select[name=output]", "csv")
-            snap(page, "batch.png")
-            with page.expect_download() as info:
-                page.click("button[type=submit]")
-            download = info.value
-            assert download.suggested_filename == "redlist-parties.csv"
-            saved = tmp_path / "result.csv"
-            download.save_as(saved)
-            rows = list(csv.DictReader(saved.open(encoding="utf-8")))
-            by_id = {r["input_id"]: r["entity_id"] for r in rows}
-            # batch screening is against today's lists: Xiaomi's vacated designation is not a hit
-            assert by_id == {"a": "ofac-7001", "b": "", "c": ""}
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    # search: type a name, submit, see the match and its list
+    page.goto(f"{live_server}/ui")
+    page.fill("input[name=q]", "Xiaomi Corporation")
+    page.click("button[type=submit]")
+    page.wait_for_selector("table.matches")
+    found = page.inner_text("table.matches")
+    assert "DoD Communist Chinese Military Companies" in found and "no longer listed" in found
+    snap(page, "search.png")
+    # entity page, from the result link: listing, timeline chart, court event
+    page.click("a[href='/ui/entity/us_dod_ccmc%3Axiaomi']")
+    page.wait_for_selector("#timeline-chart")
+    assert page.eval_on_selector("#timeline-chart", "img => img.complete && img.naturalWidth > 0")
+    assert "1:21-cv-00280-RC" in page.inner_text("ul.court")
+    snap(page, "entity.png")
+    # the status question: invest in Xiaomi on 2021-03-16 -> the designation is enjoined
+    page.goto(f"{live_server}/ui/check")
+    page.fill("input[name=name]", "Xiaomi Corporation")
+    page.select_option("select[name=activity]", "invest")
+    page.fill("input[name=on]", "2021-03-16")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#verdict")
+    text = page.inner_text("main")
+    assert "enjoined" in text and "1:21-cv-00280-RC" in text
+    assert "ALLOWED" in page.inner_text("#verdict")
+    snap(page, "check.png")
+    # batch upload: a small CSV in, a CSV download out
+    upload = tmp_path / "parties.csv"
+    upload.write_text("id,name\na,Example Trading Co Ltd\nb,Xiaomi Corporation\nc,Nobody In Particular\n")
+    page.goto(f"{live_server}/ui/batch")
+    page.set_input_files("input[name=file]", str(upload))
+    page.select_option("select[name=output]", "csv")
+    snap(page, "batch.png")
+    with page.expect_download() as info:
+        page.click("button[type=submit]")
+    download = info.value
+    assert download.suggested_filename == "redlist-parties.csv"
+    saved = tmp_path / "result.csv"
+    download.save_as(saved)
+    rows = list(csv.DictReader(saved.open(encoding="utf-8")))
+    by_id = {r["input_id"]: r["entity_id"] for r in rows}
+    # batch screening is against today's lists: Xiaomi's vacated designation is not a hit
+    assert by_id == {"a": "ofac-7001", "b": "", "c": ""}
+    page.close()
 
 
 def test_ui_under_api_keys_keeps_the_key_in_a_cookie(store_home) -> None:

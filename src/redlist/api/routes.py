@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from redlist.api.deps import ApiError, Auth, Facade, FastJSON
 from redlist.api.yente import entity_dict
@@ -17,6 +17,8 @@ router = APIRouter()
 
 class ScreenRequest(BaseModel):
     """One party to screen."""
+
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is a 422 naming it, not ignored
 
     name: str | None = Field(None, max_length=10_000, examples=["Huawei Technologies Co., Ltd."])
     type: str | None = Field(None, examples=["company"])
@@ -39,12 +41,14 @@ class ScreenRequest(BaseModel):
 
 
 class BatchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     queries: list[ScreenRequest]
     threshold: float | None = Field(None, ge=0, le=1)
     limit: int = Field(10, ge=1, le=100)
 
 
 class CheckRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     name: str | None = Field(None, max_length=10_000, examples=["Xiaomi Corporation"])
     entity_id: str | None = None
     activity: str = Field("transact", examples=["invest"])
