@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -62,7 +63,7 @@ def _errors() -> Iterator[None]:
     try:
         yield
     except RedlistError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True)
         raise typer.Exit(1) from None
 
 
@@ -548,12 +549,17 @@ def timeline(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File for svg/png (default timeline.<format>).")
     ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", help="A date to mark on the chart (YYYY-MM-DD), e.g. the asked date."),
+    ] = None,
 ) -> None:
     """The party's dated history across all lists and courts, as text, JSON or a chart."""
     from redlist.render.timeline import render_chart, render_text
 
     if format not in ("text", "json", "svg", "png"):
         raise typer.BadParameter("format must be text, json, svg or png", param_hint="--format")
+    asked = _date_option(on, "--on")
     with _errors():
         if not name and not entity_id:
             raise typer.BadParameter("give a NAME or --id ENTITY_ID")
@@ -567,7 +573,7 @@ def timeline(
             out.print(render_text(line), highlight=False, markup=False)
         else:
             path = output or Path(f"timeline.{format}")
-            render_chart(line, str(path), format)
+            render_chart(line, str(path), format, on=asked)
             err.print(f"wrote {path}")
 
 
