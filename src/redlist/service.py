@@ -41,6 +41,7 @@ from typing import IO, Any
 
 from redlist import __version__, cache, sources
 from redlist.batch import run as batch
+from redlist.batch import write as batch_write
 from redlist.check import Checker, CheckResult, party_timeline, status_index
 from redlist.curated import CuratedData
 from redlist.curated import load as load_curated
@@ -496,6 +497,16 @@ class Redlist:
                 default_date=on,
                 progress=progress,
             )
+
+    @staticmethod
+    def write_results(
+        records: Iterable[dict[str, Any]], output_path: str | Path, *, layout: str = "screen"
+    ) -> int:
+        """Write batch records (rows of a JSONL result) again as JSONL/JSON/CSV/XLSX, by the
+        output's extension; ``layout`` is ``screen`` or ``check`` (status answers). Returns how
+        many were written."""
+        with batch_write.open_writer(str(output_path), layout=layout) as writer:
+            return writer.write_all(records)
 
     def timeline(self, name: str | None = None, *, entity_id: str | None = None) -> Timeline:
         """The party's dated history across every list and court."""

@@ -29,6 +29,7 @@ def process_file(
     progress: Callable[[str, int, int | None], None] | None = None,
     stage: str = "rows",
     every: int = 100,
+    layout: str = "screen",
 ) -> dict[str, int]:
     """Write ``answer(row)`` for every input row, in order; counts of rows, errors and rows with matches.
 
@@ -40,7 +41,7 @@ def process_file(
         raise RedlistError(f"--output {output_path} is the input file; writing would overwrite it")
     total = count_rows(input_path) if progress else None
     counts = {"rows": 0, "errors": 0, "matched": 0}
-    with open_writer(output_path) as writer:
+    with open_writer(output_path, layout=layout) as writer:
         for row in read_rows(input_path, name_column=name_column, id_column=id_column):
             record = {"id": row.key, "line": row.line, **answer(row)}
             writer.write(record)
@@ -128,22 +129,30 @@ def check_file(
     default_date: str | None = None,
     progress: Any = None,
 ) -> dict[str, int]:
-    """Answer one status question per input row (columns id, name, activity, date) into JSON lines.
+    """Answer one status question per input row (columns id, name, activity, date) into JSON lines,
+    JSON, or CSV/XLSX with one row per answer (the verdict, the party, each finding's state).
 
-    An ``entity_id`` column (e.g. ``ofac-30947`` or ``us_dod_ccmc:xiaomi``) may stand in for the name.
+    An ``entity_id`` column (e.g. ``ofac-30947`` or ``us_dod_ccmc:xiaomi``) or an identifier column
+    (``isin``, ``lei``...) may stand in for the name.
     A bad row gets its ``error`` and the run goes on; output rows = input rows, in order.
     """
 
     def answer(row: InputRow) -> dict[str, Any]:
         activity = row.extra.get("activity") or default_activity
         on = row.extra.get("date") or default_date
+        entity_id = row.extra.get("entity_id") or None
         try:
             if row.error:
                 raise RedlistError(row.error)
-            entity_id = row.extra.get("entity_id") or None
-            return checker.check(row.name, entity_id=entity_id, activity=activity, on=on).to_dict()
+            identifiers = dict(row.identifiers) or None
+            return checker.check(
+                row.name, entity_id=entity_id, identifiers=identifiers, activity=activity, on=on
+            ).to_dict()
         except RedlistError as exc:
-            return {"query": {"name": row.name, "activity": activity, "on": on}, "error": str(exc)}
+            query = {"name": row.name, "entity_id": entity_id, "activity": activity, "on": on}
+            if row.identifiers:
+                query["identifiers"] = dict(row.identifiers)
+            return {"query": query, "error": str(exc)}
 
     counts = process_file(
         input_path,
@@ -154,5 +163,6 @@ def check_file(
         progress=progress,
         stage="checking",
         every=50,
+        layout="check",
     )
     return {"rows": counts["rows"], "errors": counts["errors"]}

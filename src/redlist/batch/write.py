@@ -76,6 +76,26 @@ SPREADSHEET_COLUMNS: tuple[str, ...] = (
     "warnings",
 )
 
+#: The spreadsheet columns of status answers (batch checks): one row per input row.
+CHECK_COLUMNS: tuple[str, ...] = (
+    "input_line",
+    "input_id",
+    "input_name",
+    "input_entity_id",
+    "input_identifiers",
+    "activity",
+    "on",
+    "verdict",
+    "party_id",
+    "party_name",
+    "found_by",
+    "findings",
+    "notices",
+    "error",
+)
+#: The spreadsheet layouts: screening results (one row per match) and status answers.
+LAYOUTS: dict[str, tuple[str, ...]] = {"screen": SPREADSHEET_COLUMNS, "check": CHECK_COLUMNS}
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -102,6 +122,44 @@ def spreadsheet_rows(result: dict[str, Any]) -> Iterator[list[object]]:
         return
     for rank, m in enumerate(matches, start=1):
         yield [*head, rank, *_match_cells(m), warnings]
+
+
+def check_rows(result: dict[str, Any]) -> Iterator[list[object]]:
+    """One row (in :data:`CHECK_COLUMNS` order) for one status answer: the verdict, the party and
+    each finding as ``list: state (effect)``; candidates of an ambiguous name go to ``notices``."""
+    query = result.get("query") or {}
+    party = result.get("party") or {}
+    identifiers = query.get("identifiers") or {}
+    findings = [
+        f"{f.get('list')}: {str(f.get('state', '')).replace('_', ' ')} ({f.get('effect')})"
+        for f in result.get("findings") or []
+        if isinstance(f, dict)
+    ]
+    notices = [str(n) for n in result.get("notices") or []]
+    candidates = [c for c in result.get("candidates") or [] if isinstance(c, dict)]
+    if candidates:
+        notices.append(
+            "candidates: " + "; ".join(f"{c.get('name')} ({c.get('entity_id')})" for c in candidates)
+        )
+    yield [
+        result.get("line"),
+        result.get("id"),
+        query.get("name"),
+        query.get("entity_id"),
+        "; ".join(f"{k}:{v}" for k, v in identifiers.items()) or None,
+        result.get("activity") or query.get("activity"),
+        result.get("on") or query.get("on"),
+        result.get("verdict"),
+        party.get("id"),
+        party.get("name"),
+        party.get("found_by"),
+        "; ".join(findings) or None,
+        " | ".join(notices) or None,
+        result.get("error"),
+    ]
+
+
+_ROWS = {"screen": spreadsheet_rows, "check": check_rows}
 
 
 def _match_cells(m: Any) -> list[object]:
@@ -203,14 +261,15 @@ class _JsonWriter(ResultWriter):
 class _CsvWriter(ResultWriter):
     format = "csv"
 
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str], layout: str = "screen") -> None:
         self._f = stream
         self._w = csv.writer(stream)
-        self._w.writerow(SPREADSHEET_COLUMNS)
+        self._rows = _ROWS[layout]
+        self._w.writerow(LAYOUTS[layout])
 
     def write(self, result: dict[str, Any]) -> None:
         result = _json_record(result)
-        for row in spreadsheet_rows(result):
+        for row in self._rows(result):
             self._w.writerow(["" if v is None else neutralise(v) for v in row])
 
     def close(self) -> None:
@@ -221,12 +280,13 @@ class _CsvWriter(ResultWriter):
 class _XlsxWriter(ResultWriter):
     format = "xlsx"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, layout: str = "screen") -> None:
         import openpyxl
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
         self._illegal = ILLEGAL_CHARACTERS_RE
         self._path = path
+        self._columns, self._row_cells = LAYOUTS[layout], _ROWS[layout]
         self._wb = openpyxl.Workbook(write_only=True)
         self._sheets = 0
         self._new_sheet()
@@ -237,7 +297,7 @@ class _XlsxWriter(ResultWriter):
         self._sheets += 1
         title = "results" if self._sheets == 1 else f"results_{self._sheets}"
         self._ws = self._wb.create_sheet(title)
-        self._ws.append(list(SPREADSHEET_COLUMNS))
+        self._ws.append(list(self._columns))
         self._rows = 1
 
     def _cell(self, value: object) -> object:
@@ -251,7 +311,7 @@ class _XlsxWriter(ResultWriter):
 
     def write(self, result: dict[str, Any]) -> None:
         result = _json_record(result)
-        for row in spreadsheet_rows(result):
+        for row in self._row_cells(result):
             if self._rows >= _XLSX_MAX_ROWS:
                 self._new_sheet()
             self._ws.append([self._cell(v) for v in row])
@@ -267,13 +327,16 @@ class _XlsxWriter(ResultWriter):
             raise RedlistError(f"{self._path}: cannot write file ({e.strerror or e})") from e
 
 
-def open_writer(path: str | Path, *, format: str | None = None) -> ResultWriter:
+def open_writer(path: str | Path, *, format: str | None = None, layout: str = "screen") -> ResultWriter:
     """A :class:`ResultWriter` for ``path``, format from ``format`` or the extension.
 
     ``"-"`` writes JSON lines to standard output. ``.jsonl``/``.ndjson``: one object per input
-    row. ``.json``: the same objects as one JSON array. ``.csv``/``.xlsx``: one row per match
-    (columns :data:`SPREADSHEET_COLUMNS`), one row for an input row without matches.
+    row. ``.json``: the same objects as one JSON array. ``.csv``/``.xlsx``: with ``layout``
+    ``screen``, one row per match (columns :data:`SPREADSHEET_COLUMNS`), one row for an input row
+    without matches; with ``check`` (status answers), one row per input row (:data:`CHECK_COLUMNS`).
     """
+    if layout not in LAYOUTS:
+        raise RedlistError(f"unknown result layout {layout!r}: use {', '.join(LAYOUTS)}")
     if str(path) == "-":
         return _JsonWriter(sys.stdout, owned=False, array=(format or "").lower().lstrip(".") == "json")
     p = Path(path)
@@ -297,12 +360,12 @@ def open_writer(path: str | Path, *, format: str | None = None) -> ResultWriter:
             raise RedlistError("writing .xlsx needs openpyxl (pip install openpyxl)") from e
         if not p.parent.is_dir():
             raise RedlistError(f"{path}: cannot write file (folder {p.parent} does not exist)")
-        return _XlsxWriter(p)
+        return _XlsxWriter(p, layout)
     try:
         # errors="replace": a stray lone surrogate in a result must not abort a long run
         stream = open(p, "w", encoding="utf-8", errors="replace", newline="")  # noqa: SIM115
     except OSError as e:
         raise RedlistError(f"{path}: cannot write file ({e.strerror or e})") from e
     if fmt == "csv":
-        return _CsvWriter(stream)
+        return _CsvWriter(stream, layout)
     return _JsonWriter(stream, owned=True, array=fmt == "json")
