@@ -149,7 +149,7 @@ def check_file(
                 row.name, entity_id=entity_id, identifiers=identifiers, activity=activity, on=on
             ).to_dict()
         except RedlistError as exc:
-            query = {"name": row.name, "entity_id": entity_id, "activity": activity, "on": on}
+            query: dict[str, Any] = {"name": row.name, "entity_id": entity_id, "activity": activity, "on": on}
             if row.identifiers:
                 query["identifiers"] = dict(row.identifiers)
             return {"query": query, "error": str(exc)}
