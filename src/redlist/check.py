@@ -689,4 +689,10 @@ def party_timeline(checker: Checker, name: str | None = None, *, entity_id: str 
     party = checker.find(result, name, entity_id=entity_id)
     if party is None:
         raise RedlistError(result.error or result.notices[0])
-    return build(party.name, party.entry_ids, checker.spans(party), checker.events_for(party))
+    return build(
+        party.name,
+        party.entry_ids,
+        checker.spans(party),
+        checker.events_for(party),
+        coverage=checker.coverage,
+    )

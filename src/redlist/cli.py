@@ -688,6 +688,10 @@ def timeline(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File for svg/png (default timeline.<format>).")
     ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", help="A date to mark on the chart (YYYY-MM-DD), e.g. the asked date."),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """The party's dated history across all lists and courts, as text, JSON or a chart."""
@@ -697,6 +701,7 @@ def timeline(
         format = "json"
     if format not in ("text", "json", "svg", "png"):
         raise typer.BadParameter("format must be text, json, svg or png", param_hint="--format")
+    asked = _date_option(on, "--on")
     with _errors():
         if not name and not entity_id:
             raise typer.BadParameter("give a NAME or --id ENTITY_ID")
@@ -710,7 +715,7 @@ def timeline(
             out.print(render_text(line), highlight=False, markup=False)
         else:
             path = output or Path(f"timeline.{format}")
-            render_chart(line, str(path), format)
+            render_chart(line, str(path), format, on=asked)
             err.print(f"wrote {esc(path)}")
 
 

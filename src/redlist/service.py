@@ -41,6 +41,7 @@ from typing import IO, Any
 
 from redlist import __version__, cache, sources
 from redlist.batch import run as batch
+from redlist.batch import write as batch_write
 from redlist.check import Checker, CheckResult, latest_snapshots, party_timeline, receipt, status_index
 from redlist.curated import CuratedData
 from redlist.curated import load as load_curated
@@ -590,7 +591,7 @@ class Redlist:
         encoding: str | None = None,
     ) -> dict[str, int]:
         """One status question per input row (columns id, name, entity_id or an identifier such
-        as isin, activity, date) into JSON lines, JSON, CSV, XLSX or Parquet (one row per finding)."""
+        as isin, activity, date) into JSON lines, JSON, CSV, XLSX or Parquet (one row per answer)."""
         with self.generation() as gen:
             return batch.check_file(
                 gen.checker,
@@ -603,6 +604,16 @@ class Redlist:
                 progress=progress,
                 encoding=encoding,
             )
+
+    @staticmethod
+    def write_results(
+        records: Iterable[dict[str, Any]], output_path: str | Path, *, layout: str = "screen"
+    ) -> int:
+        """Write batch records (rows of a JSONL result) again as JSONL/JSON/CSV/XLSX, by the
+        output's extension; ``layout`` is ``screen`` or ``check`` (status answers). Returns how
+        many were written."""
+        with batch_write.open_writer(str(output_path), layout=layout) as writer:
+            return writer.write_all(records)
 
     def timeline(self, name: str | None = None, *, entity_id: str | None = None) -> Timeline:
         """The party's dated history across every list and court."""

@@ -6,7 +6,9 @@ import fails the start-up (and the tests) instead of becoming a silent 404:
 - :mod:`redlist.api.routes`: screen, batch, check, entities, timeline, changes, sources, health;
 - :mod:`redlist.api.yente`: yente-compatible match, search and catalog;
 - :mod:`redlist.api.reconcile`: the W3C reconciliation service for OpenRefine;
-- :mod:`redlist.api.web`: the server-rendered web UI under ``/ui``.
+- :mod:`redlist.api.web`: the server-rendered web UI under ``/ui``;
+- :mod:`redlist.api.docs`: Swagger UI (``/docs``) and ReDoc (``/redoc``) with their assets served
+  from redlist itself, so they work offline.
 
 Every error is JSON (``{"error": {"status", "message"}}``) and no stack trace reaches a client.
 API keys are required when the settings say so (by default on any non-loopback host).
@@ -24,7 +26,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from redlist import __version__
-from redlist.api import reconcile, routes, web, yente
+from redlist.api import docs, reconcile, routes, web, yente
 from redlist.api.guard import RequestGuard, SecurityHeaders, install_redaction
 from redlist.api.middleware import UiKeyCookie, add_error_handlers
 from redlist.service import Redlist, Settings
@@ -51,6 +53,8 @@ def create_app(
         title="redlist",
         version=__version__,
         description="US restriction lists: screening, status on a date, history, with citations.",
+        docs_url=None,  # redlist.api.docs serves /docs and /redoc with local assets (offline)
+        redoc_url=None,
     )
     app.state.redlist = redlist
     app.state.auth = settings.auth_required()
@@ -72,6 +76,7 @@ def create_app(
     app.include_router(yente.router)
     app.include_router(reconcile.router)
     app.include_router(web.router)
+    app.include_router(docs.router)
     return app
 
 

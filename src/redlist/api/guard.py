@@ -4,7 +4,8 @@
   (413 and 408), and refuses JSON (or a form field holding JSON) nested too deeply or holding a
   lone surrogate with 422, before any parser recurses into it.
 - :class:`SecurityHeaders` adds ``nosniff``, ``Referrer-Policy``, framing rules and, on HTML, a
-  Content-Security-Policy; the reconciliation preview may be framed (OpenRefine shows it so).
+  Content-Security-Policy (the UI's, the API docs' or framing only); the reconciliation preview
+  may be framed (OpenRefine shows it so).
 - :class:`RedactKeys` is a logging filter that hides API keys in every log line.
 - :class:`GuardedH11` is uvicorn's HTTP/1.1 protocol with a deadline for a request's head.
 
@@ -130,6 +131,15 @@ UI_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
+#: The API docs (Swagger UI, ReDoc): their scripts and styles from this server plus the inline
+#: start-up script and styles they need; nothing from elsewhere (ReDoc's sidebar logo from its
+#: CDN is refused, and hides itself), so the pages work offline and tell no third party.
+DOCS_POLICY = (
+    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+DOCS_PATHS = frozenset({"/docs", "/redoc"})
 #: The reconciliation preview is a fragment OpenRefine shows in a frame, styled inline.
 PREVIEW_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'"
 
@@ -145,18 +155,24 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         framable = scope["path"] == "/reconcile/preview"
-        ui = scope["path"].startswith("/ui")
+        policy = (
+            UI_POLICY
+            if scope["path"].startswith("/ui")
+            else DOCS_POLICY
+            if scope["path"] in DOCS_PATHS
+            else "frame-ancestors 'none'"
+        )
 
         async def with_headers(message: dict) -> None:
             if message["type"] == "http.response.start":
-                headers = _secured(list(message.get("headers", [])), framable, ui)
+                headers = _secured(list(message.get("headers", [])), framable, policy)
                 message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, with_headers)
 
 
-def _secured(headers: list[tuple[bytes, bytes]], framable: bool, ui: bool) -> list[tuple[bytes, bytes]]:
+def _secured(headers: list[tuple[bytes, bytes]], framable: bool, policy: str) -> list[tuple[bytes, bytes]]:
     present = {name.lower() for name, _ in headers}
     html = any(n.lower() == b"content-type" and v.startswith(b"text/html") for n, v in headers)
     extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
@@ -164,8 +180,7 @@ def _secured(headers: list[tuple[bytes, bytes]], framable: bool, ui: bool) -> li
         extra.append((b"content-security-policy", PREVIEW_POLICY.encode()))
     else:
         extra.append((b"x-frame-options", b"DENY"))
-        if html:  # the UI's strict policy; other pages (the API docs) may not be framed either
-            policy = UI_POLICY if ui else "frame-ancestors 'none'"
+        if html:  # the UI's and the docs' own policies; any other page may not be framed either
             extra.append((b"content-security-policy", policy.encode()))
     return headers + [(n, v) for n, v in extra if n not in present]
 

@@ -63,7 +63,9 @@ def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [
-            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors()[:10]
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: "
+            + ("unknown field" if e.get("type") == "extra_forbidden" else str(e.get("msg")))
+            for e in exc.errors()[:10]
         ]
         return error_response(422, "; ".join(problems) or "invalid request")
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from redlist.api.deps import ApiError, Auth, Facade, FastJSON
 from redlist.api.yente import entity_dict
@@ -17,6 +17,8 @@ router = APIRouter()
 
 class ScreenRequest(BaseModel):
     """One party to screen."""
+
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is a 422 naming it, not ignored
 
     name: str | None = Field(None, max_length=10_000, examples=["Huawei Technologies Co., Ltd."])
     type: str | None = Field(None, examples=["company"])
@@ -40,6 +42,7 @@ class ScreenRequest(BaseModel):
 
 
 class BatchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     queries: list[ScreenRequest]
     threshold: float | None = Field(None, ge=0, le=1)
     limit: int = Field(10, ge=1, le=100)
@@ -48,6 +51,7 @@ class BatchRequest(BaseModel):
 class CheckRequest(BaseModel):
     """One status question: the party by name, id (or ``isin:...``) or identifiers."""
 
+    model_config = ConfigDict(extra="forbid")
     name: str | None = Field(None, max_length=10_000, examples=["Xiaomi Corporation"])
     entity_id: str | None = Field(None, examples=["us_dod_ccmc:xiaomi", "isin:CNE100000PM8"])
     isin: str | None = Field(None, max_length=12, examples=["CNE100000PM8"])

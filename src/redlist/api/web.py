@@ -1,8 +1,11 @@
 """The web UI: server-rendered pages over the same library calls as the JSON API (no front-end build).
 
 Pages live under ``/ui``: search with scores and explanations, an entity page (every listing, the
-dated timeline chart, court events, citations), what changed per source and date range, the status
-question answered in plain words, and batch upload of a CSV/XLSX file with a downloadable result.
+dated timeline chart, court events, citations), a party page (every entry of one party across
+lists), what changed per source and date range, the status question answered in plain words, and
+batch uploads of a CSV/XLSX/JSONL file: screening (a downloadable result) and status checks (the
+verdict per row on the page, and CSV/XLSX/JSONL downloads). Every page carries a freshness banner:
+which official lists are loaded, as of when, or a warning that none is.
 Every template is rendered with autoescaping on, so nothing a user types reaches the page as markup;
 the timeline chart is embedded as an ``<img>`` data URI so no SVG markup is inlined either.
 """
@@ -10,9 +13,12 @@ the timeline chart is embedded as an ``<img>`` data URI so no SVG markup is inli
 from __future__ import annotations
 
 import base64
+import json
 import re
+import secrets
 import shutil
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -40,6 +46,9 @@ DOWNLOAD_FORMATS = {
     "jsonl": "application/x-ndjson",
 }
 MAX_CHANGES = 2000  # rows shown on the changes page
+MAX_CHECK_ROWS = 1000  # answers shown on the batch check page (the downloads have them all)
+RESULTS_KEPT = 3600  # seconds a batch check's downloads are kept on the server
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 _env = Environment(
     loader=FileSystemLoader(HERE / "templates"),
@@ -60,9 +69,43 @@ VERDICT_WORDS = {
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """A page from ``templates/``; every value is escaped by the template engine."""
+    """A page from ``templates/``, with the freshness banner; every value is escaped by the
+    template engine."""
+    context.setdefault("freshness", freshness(request))
     html = _env.get_template(template).render(request=request, **context)
     return HTMLResponse(html, status_code=status)
+
+
+def freshness(request: Request, today: date | None = None) -> dict[str, Any] | None:
+    """What the banner says (``templates/_freshness.html``): the official sources loaded, each
+    with its as-of date, age and records, those not loaded, and whether any is stale (None when
+    the store cannot be read)."""
+    today = today or date.today()
+    try:
+        rows = facade(request).sources(today=today)
+    except Exception:  # noqa: BLE001 - the banner must never break a page
+        return None
+    loaded, missing = [], []
+    for row in rows:
+        if row.get("kind") == "curated":
+            continue  # bundled: always there (their editions are on the sources page)
+        short = str(row.get("title") or row["source"]).split(" (")[0]
+        if not row.get("as_of"):
+            missing.append({"source": row["source"], "title": short})
+            continue
+        age = (today - date.fromisoformat(row["as_of"])).days
+        loaded.append(
+            {
+                "source": row["source"],
+                "title": short,
+                "as_of": row["as_of"],
+                "age_days": age,
+                "records": row.get("records"),
+                "status": row.get("status"),
+                "stale": bool(row.get("stale")),  # older than its source's own rhythm allows
+            }
+        )
+    return {"loaded": loaded, "missing": missing, "stale": any(r["stale"] for r in loaded)}
 
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:
@@ -116,6 +159,41 @@ def search_page(
     status = 400 if result.error else 200
     return render(
         request, "search.html", status, form=form, result=result, error=result.error, current=current
+    )
+
+
+@router.get("/ui/party/{party_id}", response_class=HTMLResponse)
+def party_page(party_id: str, request: Request, redlist: Facade, _: Auth, on: str = "") -> HTMLResponse:
+    """One party merged across lists (by its id or any entry id): its entries, every listing of
+    each, its timeline (chart and states, ``on`` marked), why the entries are one party, related
+    parties."""
+    try:
+        asked = _iso(on.strip(), "on") if on.strip() else None
+    except ApiError as exc:
+        return error_page(request, exc.status, exc.message)
+    party = redlist.party_of(party_id)
+    if party is None:
+        return error_page(request, 404, f"No party or entry {party_id!r} in the store or the curated lists.")
+    entries = []
+    for member in party.members:
+        record = redlist.entity(member.entry_id)
+        current = record.current.to_dict() if record and record.current else {}
+        entries.append(
+            {"member": member, "listings": current.get("listings") or [], "source": current.get("source")}
+        )
+    timeline: Timeline | None
+    try:
+        timeline = redlist.timeline(entity_id=party.id)
+    except RedlistError:
+        timeline = None
+    return render(
+        request,
+        "party.html",
+        party=party,
+        entries=entries,
+        timeline=timeline,
+        chart=_chart(timeline, asked) if timeline and (timeline.entries or timeline.states) else None,
+        asked=asked,
     )
 
 
@@ -276,7 +354,120 @@ async def batch_upload(
     )
 
 
+@router.get("/ui/batch/check", response_class=HTMLResponse)
+def batch_check_form(request: Request, redlist: Facade, _: Auth) -> HTMLResponse:
+    """The upload form for batch status checks."""
+    return render(request, "batch_check.html", **_check_form_context(redlist.settings.max_upload))
+
+
+@router.post("/ui/batch/check", response_class=HTMLResponse)
+async def batch_check_upload(
+    request: Request,
+    _: Auth,
+    file: UploadFile = File(...),  # noqa: B008 - FastAPI's way to declare an upload
+    activity: str = Form("transact"),
+    on: str = Form(""),
+) -> HTMLResponse:
+    """One status question per row of an uploaded CSV/XLSX/JSONL: the counts and the answers on
+    the page, and the whole result as CSV, XLSX and JSON lines downloads."""
+    redlist = facade(request)
+    max_upload = redlist.settings.max_upload
+    form = {"activity": activity, "on": on}
+
+    def refuse(status: int, message: str) -> HTMLResponse:
+        context = _check_form_context(max_upload) | {"form": form, "error": message}
+        return render(request, "batch_check.html", status, **context)
+
+    suffix = Path(file.filename or "").suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        return refuse(
+            400, f"unsupported file type {suffix or '(no extension)'!r}: upload {', '.join(UPLOAD_SUFFIXES)}"
+        )
+    if activity not in ACTIVITY_TEXT:
+        return refuse(400, f"unknown activity {activity!r}: choose one of {', '.join(ACTIVITY_TEXT)}")
+    try:
+        day = _iso(on.strip(), "date") if on.strip() else None
+    except ApiError as exc:
+        return refuse(exc.status, exc.message)
+    folder = _results_folder(redlist.settings.cache_dir)
+    token = secrets.token_urlsafe(18)
+    work = folder / token
+    work.mkdir(parents=True)
+    source = work / f"upload{suffix}"
+    try:
+        if not await _save(file, source, max_upload):
+            shutil.rmtree(work, ignore_errors=True)
+            return refuse(413, f"the file is over {max_upload // 2**20} MB; split it or use the CLI")
+        answers = work / "answers.jsonl"
+        try:
+            counts = await run_in_threadpool(
+                redlist.check_file, str(source), str(answers), activity=activity, on=day
+            )
+        except RedlistError as exc:
+            shutil.rmtree(work, ignore_errors=True)
+            return refuse(400, str(exc).replace(str(source), file.filename or "upload"))
+        records = [json.loads(line) for line in answers.read_text(encoding="utf-8").splitlines() if line]
+        for fmt in ("csv", "xlsx"):
+            await run_in_threadpool(redlist.write_results, records, work / f"answers.{fmt}", layout="check")
+    finally:
+        source.unlink(missing_ok=True)  # the upload itself is not kept
+    (work / "name").write_text(_safe_stem(file.filename), encoding="utf-8")
+    verdicts: dict[str, int] = {}
+    for r in records:
+        key = "error" if r.get("error") else str(r.get("verdict") or "no single party")
+        verdicts[key] = verdicts.get(key, 0) + 1
+    result = {
+        "form": form,
+        "token": token,
+        "counts": counts,
+        "verdicts": verdicts,
+        "answers": records[:MAX_CHECK_ROWS],
+        "total": len(records),
+    }
+    return render(request, "batch_check.html", **(_check_form_context(max_upload) | result))
+
+
+@router.get("/ui/batch/check/{token}/answers.{fmt}")
+def batch_check_download(token: str, fmt: str, request: Request, redlist: Facade, _: Auth) -> Response:
+    """A batch check's answers as CSV, XLSX or JSON lines (kept for an hour after the upload)."""
+    if not _TOKEN.fullmatch(token) or fmt not in ("csv", "xlsx", "jsonl"):
+        return error_page(request, 404, "No such result.")
+    work = _results_folder(redlist.settings.cache_dir, prune=False) / token
+    path = work / f"answers.{fmt}"
+    if not path.is_file():
+        return error_page(
+            request, 404, "This result has expired (results are kept for an hour); upload the file again."
+        )
+    name = (work / "name").read_text(encoding="utf-8") if (work / "name").is_file() else "batch"
+    return FileResponse(path, media_type=DOWNLOAD_FORMATS[fmt], filename=f"redlist-check-{name}.{fmt}")
+
+
 # --- helpers --------------------------------------------------------------------------------------
+
+
+def _check_form_context(max_upload: int) -> dict[str, Any]:
+    return {
+        "activities": ACTIVITY_TEXT,
+        "form": {"activity": "transact", "on": ""},
+        "max_mb": max_upload // 2**20,
+        "error": None,
+        "token": None,
+        "answers": None,
+    }
+
+
+def _results_folder(cache_dir: Path, *, prune: bool = True) -> Path:
+    """Where batch check results wait for their download; results older than an hour are removed."""
+    folder = Path(cache_dir) / "ui-results"
+    if prune and folder.is_dir():
+        cutoff = time.time() - RESULTS_KEPT
+        for old in folder.iterdir():
+            try:
+                if old.stat().st_mtime < cutoff:
+                    shutil.rmtree(old, ignore_errors=True)
+            except OSError:
+                continue  # removed meanwhile by another worker
+    return folder
 
 
 async def _save(upload: UploadFile, path: Path, limit: int) -> bool:
@@ -309,12 +500,13 @@ def _iso(value: str, label: str) -> str:
         raise ApiError(400, f"{label} must be a date as YYYY-MM-DD, not {value!r}") from exc
 
 
-def _chart(timeline: Timeline) -> str | None:
-    """The timeline chart as a ``data:`` URI of an SVG (None when matplotlib is missing)."""
+def _chart(timeline: Timeline, on: str | None = None) -> str | None:
+    """The timeline chart as a ``data:`` URI of an SVG, with the asked date ``on`` marked (None
+    when matplotlib is missing)."""
     with tempfile.TemporaryDirectory(prefix="redlist-chart-") as folder:
         path = Path(folder) / "timeline.svg"
         try:
-            render_chart(timeline, str(path), "svg")
+            render_chart(timeline, str(path), "svg", on=on)
         except RedlistError:
             return None
         return "data:image/svg+xml;base64," + base64.b64encode(path.read_bytes()).decode("ascii")

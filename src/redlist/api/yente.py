@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from redlist.api.deps import ApiError, Auth, Facade
 from redlist.model import LISTS, Entity
@@ -64,12 +64,15 @@ ID_PROPS: dict[str, str] = {
 class MatchQuery(BaseModel):
     """One example entity, as yente takes it."""
 
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is a 422 naming it, not ignored
+
     schema_: str = Field(..., alias="schema", examples=["Company"])
     properties: dict[str, list[str] | str] = Field(default_factory=dict)
     id: str | None = None
 
 
 class MatchBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     queries: dict[str, MatchQuery]
     weights: dict[str, float] = Field(default_factory=dict)  # accepted for compatibility; unused
     config: dict[str, Any] = Field(default_factory=dict)  # accepted for compatibility; unused

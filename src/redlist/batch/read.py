@@ -142,7 +142,8 @@ def _layout(raw_headers: list[object], *, name_column: str, id_column: str, file
     name_key, id_key = column_key(name_column), column_key(id_column)
     pos = {k: i for i, k in enumerate(keys)}
     identifiers = [(i, k) for i, k in enumerate(keys) if k in IDENTIFIER_COLUMNS]
-    if name_key not in pos and (name_key != "name" or not identifiers):
+    # a status check may name the entry instead (entity_id), or give an identifier column
+    if name_key not in pos and (name_key != "name" or not (identifiers or "entity_id" in pos)):
         found = ", ".join(_show(h) for h in raw_headers[:30] if _text(h)) or "none"
         more = f" and {len(raw_headers) - 30} more" if len(raw_headers) > 30 else ""
         raise RedlistError(
@@ -661,7 +662,7 @@ def _jsonl_row(raw: bytes, line: int, name_key: str, id_key: str, name_column: s
         fields[key] = _text(v)
     identifiers.update({k: v for k, v in fields.items() if k in IDENTIFIER_COLUMNS and v is not None})
     error = None
-    if name_key not in fields and not identifiers:
+    if name_key not in fields and not identifiers and "entity_id" not in fields:
         shown = ", ".join(_show(k) for k in list(obj)[:20]) or "none"
         error = f"row {line}: no {name_column!r} field (fields: {shown}; map it with --name-column)"
     roles = {name_key, id_key, *_FIXED, *IDENTIFIER_COLUMNS}

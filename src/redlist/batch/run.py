@@ -138,16 +138,16 @@ def check_file(
     Columns: ``id``, ``name``, ``activity``, ``date``; an ``entity_id`` column (``ofac-30947``,
     ``us_dod_ccmc:xiaomi`` or ``isin:CNE100000PM8``) or identifier columns (``isin``, ``lei``...)
     may stand in for the name. A bad row gets its ``error`` and the run goes on; output rows =
-    input rows, in order (tables: one row per finding).
+    input rows, in order (tables: one row per answer).
     """
 
     def answer(row: InputRow) -> dict[str, Any]:
         activity = row.extra.get("activity") or default_activity
         on = row.extra.get("date") or default_date
+        entity_id = row.extra.get("entity_id") or None
         try:
             if row.error:
                 raise RedlistError(row.error)
-            entity_id = row.extra.get("entity_id") or None
             return checker.check(
                 row.name,
                 entity_id=entity_id,
@@ -156,7 +156,10 @@ def check_file(
                 on=on,
             ).to_dict()
         except RedlistError as exc:
-            return {"query": {"name": row.name, "activity": activity, "on": on}, "error": str(exc)}
+            query: dict[str, Any] = {"name": row.name, "entity_id": entity_id, "activity": activity, "on": on}
+            if row.identifiers:
+                query["identifiers"] = dict(row.identifiers)
+            return {"query": query, "error": str(exc)}
 
     counts = process_file(
         input_path,

@@ -1,6 +1,6 @@
 """Writing batch results: JSON lines (one object per input row), a JSON array (``.json``), or a
-table (CSV, XLSX, Parquet) in a :class:`Shape`: for screening one row per match, for status
-checks one row per finding; a result without any still gets one row, so every input row appears.
+table (CSV, XLSX, Parquet) in a :class:`Shape`: for screening one row per match (a result without
+any still gets one row), for status checks one row per answer, so every input row appears.
 Spreadsheet cells starting with ``= + - @`` (or tab/CR) are prefixed with ``'`` so a name on a
 list cannot run as a formula when the file is opened.
 """
@@ -147,79 +147,70 @@ SCREEN_SHAPE = Shape(
     SPREADSHEET_COLUMNS, spreadsheet_rows, {"input_line": "int", "rank": "int", "score": "float"}
 )
 
+#: The table columns of status answers (batch checks): one row per input row.
 CHECK_COLUMNS: tuple[str, ...] = (
     "input_line",
     "input_id",
     "input_name",
+    "input_entity_id",
+    "input_identifiers",
     "activity",
-    "date",
-    "error",
+    "on",
     "verdict",
     "party_id",
     "party_name",
-    "list",
-    "state",
-    "effect",
-    "effect_from",
-    "effect_until",
-    "listed_on",
-    "effective_on",
-    "removed_on",
-    "explanation",
-    "court_case",
-    "citations",
+    "found_by",
+    "findings",
     "notices",
     "missing_lists",
     "data",
+    "error",
 )
 
 
 def check_rows(result: dict[str, Any]) -> Iterator[list[object]]:
-    """One row per finding of a status check (in :data:`CHECK_COLUMNS` order); one row without
-    finding cells when there is none (no match, ambiguous, an error, or nothing on the lists)."""
+    """One row (in :data:`CHECK_COLUMNS` order) for one status answer: the verdict, the party,
+    each finding as ``list: state (effect)``, the lists no loaded source covers and the data it
+    came from; candidates of an ambiguous name go to ``notices``."""
     query = result.get("query") or {}
     party = result.get("party") or {}
+    identifiers = query.get("identifiers") or {}
     data = result.get("data") or {}
-    head: list[object] = [
+    findings = [
+        f"{f.get('list')}: {str(f.get('state', '')).replace('_', ' ')} ({f.get('effect')})"
+        for f in result.get("findings") or []
+        if isinstance(f, dict)
+    ]
+    notices = [str(n) for n in result.get("notices") or []]
+    candidates = [c for c in result.get("candidates") or [] if isinstance(c, dict)]
+    if candidates:
+        notices.append(
+            "candidates: " + "; ".join(f"{c.get('name')} ({c.get('entity_id')})" for c in candidates)
+        )
+    yield [
         result.get("line"),
         result.get("id"),
-        query.get("name") or query.get("entity_id"),
+        query.get("name"),
+        query.get("entity_id"),
+        "; ".join(f"{k}:{v}" for k, v in identifiers.items()) or None,
         result.get("activity") or query.get("activity"),
         result.get("on") or query.get("on"),
-        result.get("error"),
         result.get("verdict"),
         party.get("id"),
         party.get("name"),
-    ]
-    tail: list[object] = [
-        "; ".join(str(n) for n in result.get("notices") or []) or None,
+        party.get("found_by"),
+        "; ".join(findings) or None,
+        " | ".join(notices) or None,
         ";".join(str(m.get("list")) for m in result.get("missing") or []) or None,
-        "; ".join(f"{s['source']}@{s['as_of']}#{s['snapshot']}" for s in data.get("sources") or []) or None,
+        "; ".join(f"{x['source']}@{x['as_of']}#{x['snapshot']}" for x in data.get("sources") or []) or None,
+        result.get("error"),
     ]
-    findings = result.get("findings") or []
-    if not findings:
-        yield [*head, *([None] * 11), *tail]
-        return
-    for f in findings:
-        case = f.get("case") or {}
-        yield [
-            *head,
-            f.get("list"),
-            f.get("state"),
-            f.get("effect"),
-            f.get("effect_from"),
-            f.get("effect_until"),
-            f.get("listed_on"),
-            f.get("effective_on"),
-            f.get("removed_on"),
-            f.get("explanation"),
-            ", ".join(str(case[k]) for k in ("title", "docket") if case.get(k)) or None,
-            " | ".join(str(c) for c in f.get("citations") or []) or None,
-            *tail,
-        ]
 
 
 CHECK_SHAPE = Shape(CHECK_COLUMNS, check_rows, {"input_line": "int"})
+
+#: The table layouts by name: screening results (one row per match) and status answers.
+LAYOUTS: dict[str, Shape] = {"screen": SCREEN_SHAPE, "check": CHECK_SHAPE}
 
 
 class ResultWriter:
@@ -406,14 +397,21 @@ class _ParquetWriter(ResultWriter):
         self._writer = None
 
 
-def open_writer(path: str | Path, *, format: str | None = None, shape: Shape = SCREEN_SHAPE) -> ResultWriter:
+def open_writer(
+    path: str | Path, *, format: str | None = None, shape: Shape | None = None, layout: str | None = None
+) -> ResultWriter:
     """A :class:`ResultWriter` for ``path``, format from ``format`` or the extension.
 
     ``"-"`` writes JSON lines to standard output. ``.jsonl``/``.ndjson``: one object per input
     row. ``.json``: the same objects as one JSON array. ``.csv``/``.xlsx``/``.parquet``: a table
     in ``shape`` (screening: one row per match, :data:`SPREADSHEET_COLUMNS`; status checks: one
-    row per finding, :data:`CHECK_COLUMNS`), one row for an input row without any.
+    row per answer, :data:`CHECK_COLUMNS`); ``layout`` names one of :data:`LAYOUTS` instead.
     """
+    if layout is not None:
+        if layout not in LAYOUTS:
+            raise RedlistError(f"unknown result layout {layout!r}: use {', '.join(LAYOUTS)}")
+        shape = LAYOUTS[layout]
+    shape = shape or SCREEN_SHAPE
     if str(path) == "-":
         return _JsonWriter(sys.stdout, owned=False, array=(format or "").lower().lstrip(".") == "json")
     p = Path(path)
