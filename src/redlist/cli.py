@@ -434,9 +434,19 @@ def check(
     on: Annotated[
         str | None, typer.Option("--on", help="The date asked about, YYYY-MM-DD (default today).")
     ] = None,
+    purpose: Annotated[
+        str | None,
+        typer.Option(
+            help="What the party's equipment is used for: public_safety, government_facilities, "
+            "critical_infrastructure, national_security or other. Lists that cover some equipment only "
+            "for those purposes (s.889, FCC Covered List: Hytera, Hikvision, Dahua) answer review without it."
+        ),
+    ] = None,
     input: Annotated[
         Path | None,
-        typer.Option("--input", "-i", help="A CSV/XLSX/Parquet/JSONL file: id, name, activity, date."),
+        typer.Option(
+            "--input", "-i", help="A CSV/XLSX/Parquet/JSONL file: id, name, activity, date, purpose."
+        ),
     ] = None,
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Result JSON lines file (default stdout).")
@@ -444,10 +454,11 @@ def check(
     as_json: JsonFlag = False,
 ) -> None:
     """May a US person do ACTIVITY with this party on this date? Verdict, findings and citations."""
-    from redlist.service import validate_activity, validate_date
+    from redlist.service import validate_activity, validate_date, validate_purpose
 
     with _errors():
         validate_activity(activity)
+        validate_purpose(purpose)
         if on is not None:
             validate_date(on, "--on")
         if input is not None:
@@ -460,7 +471,7 @@ def check(
                 redlist.warm_checker()
             with _progress(True) as progress:
                 counts = redlist.check_file(
-                    str(input), output or "-", activity=activity, on=on, progress=progress
+                    str(input), output or "-", activity=activity, on=on, purpose=purpose, progress=progress
                 )
             err.print(
                 f"checked {counts['rows']:,} row(s), {counts['errors']:,} with errors"
@@ -472,7 +483,7 @@ def check(
         redlist = _redlist()
         with err.status("loading the lists, their history and the curated data"):
             redlist.warm_checker()
-        result = redlist.check(name, entity_id=entity_id, activity=activity, on=on)
+        result = redlist.check(name, entity_id=entity_id, activity=activity, on=on, purpose=purpose)
     if as_json:
         _print_json(result.to_dict())
         return
@@ -498,8 +509,9 @@ def _print_check(result: CheckResult) -> None:
         raise typer.Exit(2)
     style = _VERDICT_STYLE.get(result.verdict or "", "bold")
     who = f"{party['name']} (party {party['id']})" if party else repr(result.query["name"])
+    used = f" (used for {result.purpose.replace('_', ' ')})" if result.purpose else ""
     out.print(
-        f"[{style}]{(result.verdict or '').upper()}[/]: {result.activity} with {who} on {result.on}",
+        f"[{style}]{(result.verdict or '').upper()}[/]: {result.activity} with {who} on {result.on}{used}",
         highlight=False,
     )
     if party and party.get("found_by") in ("name", "identifier"):
@@ -525,6 +537,10 @@ def _print_check(result: CheckResult) -> None:
         ]
         if dates:
             out.print(f"  dates: {', '.join(dates)}", highlight=False)
+        if f.get("scope"):
+            covers = ", ".join(p.replace("_", " ") for p in f["scope"]["purposes"])
+            status = (f.get("scope_status") or "").replace("_", " ")
+            out.print(f"  scope: covers {covers} only ({status})", highlight=False)
         if f.get("case"):
             c = f["case"]
             out.print(

@@ -51,7 +51,7 @@ from redlist.parties import Party, PartyGraph, resolve
 from redlist.parties import judgements as party_judgements
 from redlist.parties import storage as party_storage
 from redlist.regimes.rules import ACTIVITIES, ACTIVITY_TEXT
-from redlist.regimes.status import parse_activity, parse_date
+from redlist.regimes.status import parse_activity, parse_date, parse_purpose
 from redlist.regimes.timeline import Timeline
 from redlist.screen import MATCH_THRESHOLD, QUERY_TYPES, Match, Query, Screener, ScreenResult, kind_of
 from redlist.settings import Settings
@@ -466,12 +466,19 @@ class Redlist:
         entity_id: str | None = None,
         activity: str = "transact",
         on: str | date | None = None,
+        purpose: str | None = None,
     ) -> CheckResult:
-        """May a US person do ``activity`` with this party on ``on`` (default today), and why?"""
+        """May a US person do ``activity`` with this party on ``on`` (default today), and why?
+
+        ``purpose`` (public_safety, government_facilities, critical_infrastructure,
+        national_security or other) is what the party's equipment is used for: a listing that
+        covers it only for some purposes (s.889, the FCC Covered List for Hytera, Hikvision and
+        Dahua) answers ``review`` without it.
+        """
         if not name and not entity_id:
             raise RedlistError("give a name or an entity id")
         with self.generation() as gen:
-            return gen.checker.check(name, entity_id=entity_id, activity=activity, on=on)
+            return gen.checker.check(name, entity_id=entity_id, activity=activity, on=on, purpose=purpose)
 
     def check_file(
         self,
@@ -482,9 +489,10 @@ class Redlist:
         id_column: str = "id",
         activity: str = "transact",
         on: str | None = None,
+        purpose: str | None = None,
         progress: Progress | None = None,
     ) -> dict[str, int]:
-        """One status question per input row (columns id, name or entity_id, activity, date)."""
+        """One status question per input row (columns id, name or entity_id, activity, date, purpose)."""
         with self.generation() as gen:
             return batch.check_file(
                 gen.checker,
@@ -494,6 +502,7 @@ class Redlist:
                 id_column=id_column,
                 default_activity=activity,
                 default_date=on,
+                default_purpose=purpose,
                 progress=progress,
             )
 
@@ -688,6 +697,11 @@ def validate_query_type(value: str | None) -> str:
 def validate_activity(value: str) -> str:
     """``value`` as a known activity; RedlistError otherwise."""
     return parse_activity(value)
+
+
+def validate_purpose(value: str | None) -> str | None:
+    """``value`` as a known purpose (None when not given); RedlistError otherwise."""
+    return parse_purpose(value)
 
 
 def validate_date(value: str | date, what: str = "date") -> str:

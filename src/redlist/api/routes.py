@@ -49,6 +49,13 @@ class CheckRequest(BaseModel):
     entity_id: str | None = None
     activity: str = Field("transact", examples=["invest"])
     on: str | None = Field(None, examples=["2021-03-16"])
+    purpose: str | None = Field(
+        None,
+        examples=["public_safety"],
+        description="What the party's equipment is used for (public_safety, government_facilities, "
+        "critical_infrastructure, national_security, other); listings limited to some purposes answer "
+        "review without it.",
+    )
 
 
 @router.get("/healthz", tags=["service"])
@@ -93,9 +100,15 @@ def check_get(
     entity_id: Annotated[str | None, Query(alias="id")] = None,
     activity: str = "transact",
     on: str | None = None,
+    purpose: str | None = None,
 ) -> dict[str, Any]:
-    """May a US person do ACTIVITY with this party on this date? Verdict, findings, citations."""
-    return _check(redlist, CheckRequest(name=name, entity_id=entity_id, activity=activity, on=on))
+    """May a US person do ACTIVITY with this party on this date? Verdict, findings, citations.
+
+    ``purpose``: what the party's equipment is used for, for listings that cover it only for some
+    purposes (s.889 and the FCC Covered List for Hytera, Hikvision and Dahua)."""
+    return _check(
+        redlist, CheckRequest(name=name, entity_id=entity_id, activity=activity, on=on, purpose=purpose)
+    )
 
 
 @router.post("/check", tags=["status"])
@@ -107,7 +120,9 @@ def check_post(body: CheckRequest, redlist: Facade, _: Auth) -> dict[str, Any]:
 def _check(redlist: Any, body: CheckRequest) -> dict[str, Any]:
     if not body.name and not body.entity_id:
         raise ApiError(400, "give name or entity_id")
-    result = redlist.check(body.name, entity_id=body.entity_id, activity=body.activity, on=body.on)
+    result = redlist.check(
+        body.name, entity_id=body.entity_id, activity=body.activity, on=body.on, purpose=body.purpose
+    )
     return dict(result.to_dict())
 
 

@@ -126,9 +126,10 @@ def check_file(
     id_column: str = "id",
     default_activity: str = "transact",
     default_date: str | None = None,
+    default_purpose: str | None = None,
     progress: Any = None,
 ) -> dict[str, int]:
-    """Answer one status question per input row (columns id, name, activity, date) into JSON lines.
+    """Answer one status question per input row (columns id, name, activity, date, purpose) into JSON lines.
 
     An ``entity_id`` column (e.g. ``ofac-30947`` or ``us_dod_ccmc:xiaomi``) may stand in for the name.
     A bad row gets its ``error`` and the run goes on; output rows = input rows, in order.
@@ -137,13 +138,17 @@ def check_file(
     def answer(row: InputRow) -> dict[str, Any]:
         activity = row.extra.get("activity") or default_activity
         on = row.extra.get("date") or default_date
+        purpose = row.extra.get("purpose") or default_purpose
         try:
             if row.error:
                 raise RedlistError(row.error)
             entity_id = row.extra.get("entity_id") or None
-            return checker.check(row.name, entity_id=entity_id, activity=activity, on=on).to_dict()
+            return checker.check(
+                row.name, entity_id=entity_id, activity=activity, on=on, purpose=purpose
+            ).to_dict()
         except RedlistError as exc:
-            return {"query": {"name": row.name, "activity": activity, "on": on}, "error": str(exc)}
+            query = {"name": row.name, "activity": activity, "on": on}
+            return {"query": query | ({"purpose": purpose} if purpose else {}), "error": str(exc)}
 
     counts = process_file(
         input_path,
