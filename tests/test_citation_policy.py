@@ -1,8 +1,8 @@
 """The citation policy, enforced on the packaged data (issue 13, "Curated lists from official text only").
 
-- ``confirmed`` rows (curated entries, editions and events; regimes, their rules and end dates) cite a
-  primary government address; no row cites a blocked source (GitHub extractions, content farms, AI
-  summaries, PR wires, blogs);
+- ``confirmed`` rows (curated entries, editions, scopes and events; regimes, their rules, their
+  beyond-scope readings and end dates) cite a primary government address; no row cites a blocked
+  source (GitHub extractions, content farms, AI summaries, PR wires, blogs);
 - no data file or doc holds a machine path;
 - each curated list file's header states the counts the data has (``redlist.curated.summary``).
 """
@@ -119,6 +119,15 @@ def test_packaged_regimes_follow_the_policy() -> None:
         rows += [
             (f"regime {regime.id!r} rule {i} ({rule.activity})", rule.source_url, rule.verification)
             for i, rule in enumerate(regime.rules)
+        ]
+        rows += [
+            (
+                f"regime {regime.id!r} rule {i} beyond_scope",
+                rule.beyond_scope.source_url,
+                rule.beyond_scope.verification,
+            )
+            for i, rule in enumerate(regime.rules)
+            if rule.beyond_scope
         ]
         if regime.ends:
             rows.append((f"regime {regime.id!r} ends", regime.ends.source_url, regime.ends.verification))

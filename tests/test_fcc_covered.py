@@ -95,13 +95,41 @@ def test_changed_layout_or_empty_table_is_refused():
 def test_every_mapping_row_matches_its_own_wording_and_names_companies_once():
     rows = load_mapping()
     assert len(rows) >= 12
-    names = [c.name for row, _ in rows for c in row.companies]
+    names = [c.name for row, _, _ in rows for c in row.companies]
     assert len(names) == len(set(names))
-    for row, pattern in rows:
+    for row, pattern, scope in rows:
         assert row.verification in ("confirmed", "secondary", "unconfirmed")
         assert pattern.search(row.wording)
-        matching = [other.id for other, p in rows if p.search(row.wording)]
+        matching = [other.id for other, p, _ in rows if p.search(row.wording)]
         assert matching == [row.id], f"{row.id}'s wording also matches {matching}"
+        # a row is purpose-limited exactly when its wording says so
+        assert (scope is not None) == ("to the extent it is used for" in row.wording), row.id
+    assert {row.id for row, _, scope in rows if scope} == {"hytera", "hikvision", "dahua"}
+
+
+def test_purpose_limited_items_carry_their_scope():
+    result = parse()
+    entities = {e.name: e for e in result.records}
+    [hikvision] = entities["Hangzhou Hikvision Digital Technology Company"].listings
+    assert hikvision.scope is not None and hikvision.scope.purposes == (
+        "public_safety",
+        "government_facilities",
+        "critical_infrastructure",
+        "national_security",
+    )
+    assert "to the extent it is used for the purpose of public safety" in hikvision.scope.text
+    assert entities["Huawei Technologies Company"].listings[0].scope is None
+    assert not any("purpose-limited" in w for w in result.warnings)
+    # the scope survives the store's round trip
+    from redlist.model import Entity
+
+    record = entities["Hangzhou Hikvision Digital Technology Company"]
+    assert Entity.from_dict(record.to_dict()) == record
+
+
+def test_a_scope_the_page_no_longer_shows_is_reported():
+    changed = parse(PAGE.replace("to the extent it is used for", "when used for", 1))
+    assert any("no longer reads as purpose-limited" in w and "'hikvision'" in w for w in changed.warnings)
 
 
 def test_a_bad_mapping_file_names_each_problem(tmp_path: Path):
@@ -119,4 +147,10 @@ def test_a_bad_mapping_file_names_each_problem(tmp_path: Path):
         encoding="utf-8",
     )
     with pytest.raises(DataFileError, match="does not match the row's own wording"):
+        load_mapping(bad)
+    bad.write_text(text.replace("scope: purpose-limited", "scope: limited", 1), encoding="utf-8")
+    with pytest.raises(DataFileError, match="no scope 'limited' in this file's scopes"):
+        load_mapping(bad)
+    bad.write_text(text.replace("- id: zte\n", "- id: huawei\n", 1), encoding="utf-8")
+    with pytest.raises(DataFileError, match="duplicate id"):
         load_mapping(bad)

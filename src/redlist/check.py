@@ -53,6 +53,7 @@ from redlist.regimes.status import (
     evaluate,
     parse_activity,
     parse_date,
+    parse_purpose,
 )
 from redlist.regimes.timeline import Timeline, build
 from redlist.screen import MATCH_THRESHOLD, Match, Query, Screener
@@ -99,6 +100,7 @@ class CheckResult:
     missing: list[dict[str, Any]] = field(default_factory=list)  # lists no loaded source covers
     stale: list[dict[str, Any]] = field(default_factory=list)  # sources older than their limit
     data: dict[str, Any] | None = None  # the receipt: which snapshots and curated data answered
+    purpose: str | None = None  # what the party's equipment is used for, when stated
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -110,6 +112,8 @@ class CheckResult:
             "findings": self.findings,
             "notices": self.notices,
         }
+        if self.purpose:
+            out["purpose"] = self.purpose
         if self.related:
             out["related"] = self.related
         if self.candidates:
@@ -213,16 +217,21 @@ class Checker:
         activity: str = "transact",
         on: str | date | None = None,
         today: date | None = None,
+        purpose: str | None = None,
     ) -> CheckResult:
         """The verdict for one party, activity and date (today when ``on`` is None).
 
         The party is given by ``entity_id`` (a party id or any entry id of it), ``identifiers``
-        (``{"isin": ...}``) or ``name``. Bad input (unknown activity, malformed date, empty name,
-        unknown id) raises :class:`RedlistError`; a name that matches nothing or several parties
-        gives a result without a party.
+        (``{"isin": ...}``) or ``name``. ``purpose`` (a :class:`~redlist.model.Purpose` value) is what
+        the party's equipment is used for: listings that cover it only for some purposes (s.889 and
+        the FCC Covered List for Hytera, Hikvision and Dahua) give ``review`` without it. Bad input
+        (unknown activity or purpose, malformed date, empty name, unknown id) raises
+        :class:`RedlistError`; a name that matches nothing or several parties gives a result
+        without a party.
         """
         today = today or date.today()
         activity = parse_activity(activity)
+        stated = parse_purpose(purpose)
         day = parse_date(on if on is not None else today, "date").isoformat()
         ref = identifier_ref(entity_id) if entity_id else None
         if ref is not None:  # --id isin:CNE100000PM8 names the party by an identifier
@@ -231,17 +240,19 @@ class Checker:
         query: dict[str, Any] = {"name": name, "entity_id": entity_id, "activity": activity, "on": day}
         if identifiers:
             query["identifiers"] = dict(identifiers)
-        result = CheckResult(query, None, activity, day)
+        if stated:
+            query["purpose"] = stated
+        result = CheckResult(query, None, activity, day, purpose=stated)
         party = self.find(result, name, entity_id=entity_id, identifiers=identifiers)
         if party is not None:
-            assessment = self.assess(party, activity, day, today)
-            owned, notices = self.ownership(party, activity, day, today)
+            assessment = self.assess(party, activity, day, today, purpose=stated)
+            owned, notices = self.ownership(party, activity, day, today, purpose=stated)
             if owned:
                 assessment = combine(assessment, owned, notices)
             result.verdict = assessment.verdict
             result.findings = assessment.to_dict()["findings"]
             result.notices = list(assessment.notices) + result.notices
-            result.related = self.related(party, activity, day, today)
+            result.related = self.related(party, activity, day, today, purpose=stated)
         elif result.verdict is not None:  # nothing matched: say what the history covers
             history = history_note(day, self.coverage)
             if history:
@@ -381,13 +392,26 @@ class Checker:
     # --- one party's standing -------------------------------------------------------------------
 
     def assess(
-        self, party: Party, activity: str, day: str, today: date, via: str | None = None
+        self,
+        party: Party,
+        activity: str,
+        day: str,
+        today: date,
+        via: str | None = None,
+        purpose: str | None = None,
     ) -> Assessment:
         """The party's own listings and events on ``day`` (or, with ``via="ownership"``, what they
-        mean for the parties it owns)."""
+        mean for the parties it owns), for the stated ``purpose`` of the party's equipment."""
         spans = self.spans(party)
         return evaluate(
-            spans, self.events_for(party), activity, day, coverage=self.coverage, today=today, via=via
+            spans,
+            self.events_for(party),
+            activity,
+            day,
+            coverage=self.coverage,
+            today=today,
+            via=via,
+            purpose=purpose,
         )
 
     def listed_on(self, entry_id: str, day: str) -> list[str]:
@@ -485,6 +509,7 @@ class Checker:
         today: date,
         depth: int = 0,
         seen: frozenset[str] = frozenset(),
+        purpose: str | None = None,
     ) -> tuple[list[Finding], list[str]]:
         """Findings that reach the party through its owners, with the path in each finding's ``via``.
 
@@ -502,8 +527,12 @@ class Checker:
             owner = self.parties.parties.get(rel.party_id)
             if owner is None:
                 continue
-            through = list(self.assess(owner, activity, day, today, via="ownership").findings)
-            above, more = self.ownership(owner, activity, day, today, depth + 1, seen | {party.id})
+            through = list(
+                self.assess(owner, activity, day, today, via="ownership", purpose=purpose).findings
+            )
+            above, more = self.ownership(
+                owner, activity, day, today, depth + 1, seen | {party.id}, purpose=purpose
+            )
             through += above
             notices += more
             for f in through:
@@ -525,7 +554,9 @@ class Checker:
 
     # --- related parties --------------------------------------------------------------------------
 
-    def related(self, party: Party, activity: str, day: str, today: date) -> list[dict[str, Any]]:
+    def related(
+        self, party: Party, activity: str, day: str, today: date, purpose: str | None = None
+    ) -> list[dict[str, Any]]:
         """Parties linked to this one, with their own standing on the day: context, not the verdict."""
         out = []
         order = {r: i for i, r in enumerate(_RELATION_ORDER)}
@@ -533,7 +564,7 @@ class Checker:
             other = self.parties.parties.get(rel.party_id)
             if other is None or not other.lists:
                 continue
-            standing = self.assess(other, activity, day, today)
+            standing = self.assess(other, activity, day, today, purpose=purpose)
             out.append(
                 {
                     **rel.to_dict(),

@@ -533,12 +533,20 @@ def check(
     on: Annotated[
         str | None, typer.Option("--on", help="The date asked about, YYYY-MM-DD (default today).")
     ] = None,
+    purpose: Annotated[
+        str | None,
+        typer.Option(
+            help="What the party's equipment is used for: public_safety, government_facilities, "
+            "critical_infrastructure, national_security or other. Lists that cover some equipment only "
+            "for those purposes (s.889, FCC Covered List: Hytera, Hikvision, Dahua) answer review without it."
+        ),
+    ] = None,
     input: Annotated[
         Path | None,
         typer.Option(
             "--input",
             "-i",
-            help="A CSV/XLSX/Parquet/JSONL file: id, name (or entity_id, isin), activity, date.",
+            help="A CSV/XLSX/Parquet/JSONL file: id, name (or entity_id, isin), activity, date, purpose.",
         ),
     ] = None,
     output: Annotated[
@@ -566,10 +574,11 @@ def check(
     as_json: JsonFlag = False,
 ) -> None:
     """May a US person do ACTIVITY with this party on this date? Verdict, findings and citations."""
-    from redlist.service import validate_activity, validate_date
+    from redlist.service import validate_activity, validate_date, validate_purpose
 
     with _errors():
         validate_activity(activity)
+        validate_purpose(purpose)
         if on is not None:
             validate_date(on, "--on")
         if input is not None:
@@ -578,7 +587,13 @@ def check(
                 redlist.warm_checker()
             with _progress(True) as progress:
                 counts = redlist.check_file(
-                    str(input), output or "-", activity=activity, on=on, progress=progress, encoding=encoding
+                    str(input),
+                    output or "-",
+                    activity=activity,
+                    on=on,
+                    purpose=purpose,
+                    progress=progress,
+                    encoding=encoding,
                 )
             err.print(
                 f"checked {counts['rows']:,} row(s), {counts['errors']:,} with errors"
@@ -595,7 +610,13 @@ def check(
         with err.status("loading the lists, their history and the curated data"):
             redlist.warm_checker()
             result = redlist.check(
-                name, entity_id=entity_id, identifiers=identifiers, activity=activity, on=on, replay=receipt
+                name,
+                entity_id=entity_id,
+                identifiers=identifiers,
+                activity=activity,
+                on=on,
+                purpose=purpose,
+                replay=receipt,
             )
     if as_json:
         _print_json(result.to_dict())
@@ -628,8 +649,9 @@ def _print_check(result: CheckResult) -> None:
         return
     style = _VERDICT_STYLE.get(result.verdict or "", "bold")
     who = f"{party['name']} (party {party['id']})" if party else repr(result.query.get("name") or "")
+    used = f" (used for {result.purpose.replace('_', ' ')})" if result.purpose else ""
     out.print(
-        f"[{style}]{(result.verdict or '').upper()}[/]: {esc(result.activity)} with {esc(who)} on {result.on}",
+        f"[{style}]{(result.verdict or '').upper()}[/]: {esc(result.activity)} with {esc(who)} on {result.on}{used}",
         highlight=False,
     )
     if party and party.get("found_by") in ("name", "identifier"):
@@ -657,6 +679,10 @@ def _print_check(result: CheckResult) -> None:
             dates.append(f"first seen in the data {f['first_seen']} (a snapshot date, not a legal date)")
         if dates:
             out.print(f"  dates: {esc(', '.join(dates))}", highlight=False)
+        if f.get("scope"):
+            covers = ", ".join(p.replace("_", " ") for p in f["scope"]["purposes"])
+            status = (f.get("scope_status") or "").replace("_", " ")
+            out.print(f"  scope: covers {esc(covers)} only ({esc(status)})", highlight=False)
         if f.get("case"):
             c = f["case"]
             out.print(

@@ -28,10 +28,18 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, ValidationInfo
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from redlist.errors import DataFileError
-from redlist.model import parse_iso_day
+from redlist.model import Purpose, Scope, parse_iso_day
 
 Loc = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -295,3 +303,38 @@ AnyDay = Annotated[str, AfterValidator(_day)]
 PastDay = Annotated[str, AfterValidator(_past_day)]
 #: How sure a fact is (see :data:`VERIFICATION`).
 Verification = Literal["confirmed", "secondary", "unconfirmed"]
+
+
+# --- shared schemas ------------------------------------------------------------------------------
+
+#: The purposes a scope may cover (every :class:`~redlist.model.Purpose` but ``other``).
+COVERED_PURPOSES: tuple[str, ...] = tuple(p.value for p in Purpose if p != Purpose.OTHER)
+
+
+class ScopeSpec(Schema):
+    """A purpose limit on a listing (:class:`redlist.model.Scope`), in a curated list file's
+    ``scopes`` or a source's reviewed mapping: the covered purposes (a closed vocabulary), the
+    covering words quoted, and where they were read."""
+
+    id: Slug
+    purposes: list[str] = Field(min_length=1)
+    text: Prose
+    citation: Prose
+    source_url: Url
+    verification: Verification
+
+    @field_validator("purposes")
+    @classmethod
+    def _known_purposes(cls, purposes: list[str]) -> list[str]:
+        for value in purposes:
+            if value not in COVERED_PURPOSES:
+                raise ValueError(f"unknown purpose {value!r} (use {', '.join(COVERED_PURPOSES)})")
+        if len(set(purposes)) != len(purposes):
+            raise ValueError("a purpose is named twice")
+        return purposes
+
+    def scope(self) -> Scope:
+        """The scope as the model carries it on a listing."""
+        return Scope(
+            self.id, tuple(self.purposes), self.text, self.citation, self.source_url, self.verification
+        )

@@ -120,6 +120,32 @@ class Effect(StrEnum):
     NONE = "none"
 
 
+class Purpose(StrEnum):
+    """What a party's equipment is used for, as the caller states it.
+
+    Some listings cover a company's equipment only for some purposes (NDAA FY2019 s.889(f)(3)(B)
+    and the FCC Covered List items for Hytera, Hikvision and Dahua): such a listing carries a
+    :class:`Scope` naming the covered purposes, and the answer depends on the purpose stated.
+    ``other`` is any purpose none of the others names (commercial or home use, say).
+    """
+
+    PUBLIC_SAFETY = "public_safety"
+    GOVERNMENT_FACILITIES = "government_facilities"
+    CRITICAL_INFRASTRUCTURE = "critical_infrastructure"
+    NATIONAL_SECURITY = "national_security"
+    OTHER = "other"
+
+
+#: Each purpose in the words of the statute and the FCC's items.
+PURPOSE_TEXT: dict[str, str] = {
+    "public_safety": "public safety",
+    "government_facilities": "security of government facilities",
+    "critical_infrastructure": "physical security surveillance of critical infrastructure",
+    "national_security": "other national security purposes",
+    "other": "a purpose none of these names",
+}
+
+
 class State(StrEnum):
     """Where a listing stands on the asked date (see :mod:`redlist.regimes.status`)."""
 
@@ -179,6 +205,30 @@ class Relation:
     target_key: str | None = None  # the other party's record key in the same source
 
 
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """A listing that covers the party's equipment only for some purposes, in the law's words.
+
+    ``purposes`` are :class:`Purpose` values (never ``other``); ``text`` quotes the covering words
+    and ``citation``/``source_url``/``verification`` say where they were read. Data, from a curated
+    list file's ``scopes`` or a source's reviewed mapping.
+    """
+
+    id: str
+    purposes: tuple[str, ...]
+    text: str
+    citation: str
+    source_url: str | None = None
+    verification: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in _compact(self).items()}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Scope:
+        return cls(**(dict(d) | {"purposes": tuple(d.get("purposes", ()))}))
+
+
 @dataclass(slots=True)
 class Listing:
     """One entry's standing on one legal list, with the dates and citations published for it."""
@@ -196,6 +246,14 @@ class Listing:
     standard_order: str | None = None
     source_url: str | None = None
     remarks: str | None = None
+    scope: Scope | None = None  # covers the party's equipment only for these purposes
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Listing:
+        scope = d.get("scope")
+        if scope is None:
+            return cls(**d)
+        return cls(**(dict(d) | {"scope": Scope.from_dict(scope)}))
 
 
 @dataclass(slots=True)
@@ -264,7 +322,7 @@ class Entity:
             title=d.get("title"),
             vessel=dict(d.get("vessel", {})),
             relations=[Relation(**r) for r in d.get("relations", [])],
-            listings=[Listing(**lst) for lst in d.get("listings", [])],
+            listings=[Listing.from_dict(lst) for lst in d.get("listings", [])],
             remarks=d.get("remarks"),
             unpublished=list(d.get("unpublished", [])),
         )
@@ -304,6 +362,8 @@ def _compact(obj: Any) -> Any:
             value = {k: v for k, v in value.items() if v is not None and v != ""}
             if not value:
                 continue
+        elif isinstance(value, Scope):
+            value = value.to_dict()
         elif isinstance(value, list):
             value = list(value)
         out[name] = value

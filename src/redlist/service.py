@@ -54,7 +54,7 @@ from redlist.parties import judgements as party_judgements
 from redlist.parties import storage as party_storage
 from redlist.regimes.coverage import history_note
 from redlist.regimes.rules import ACTIVITIES, ACTIVITY_TEXT
-from redlist.regimes.status import parse_activity, parse_date
+from redlist.regimes.status import parse_activity, parse_date, parse_purpose
 from redlist.regimes.timeline import Timeline
 from redlist.screen import MATCH_THRESHOLD, QUERY_TYPES, Match, Query, Screener, ScreenResult, kind_of
 from redlist.settings import Settings
@@ -525,6 +525,7 @@ class Redlist:
         activity: str = "transact",
         on: str | date | None = None,
         replay: Mapping[str, Any] | None = None,
+        purpose: str | None = None,
     ) -> CheckResult:
         """May a US person do ``activity`` with this party on ``on`` (default today), and why?
 
@@ -532,16 +533,19 @@ class Redlist:
         ``lei:...`` and other ``TYPE:VALUE`` identifiers are accepted here too) or
         ``identifiers`` (``{"isin": ...}``), resolved through the party layer. ``replay`` is the
         receipt of an earlier answer (its ``data``): the question is answered again from exactly
-        the snapshots it names, as on the day it was answered.
+        the snapshots it names, as on the day it was answered. ``purpose`` (public_safety,
+        government_facilities, critical_infrastructure, national_security or other) is what the
+        party's equipment is used for: a listing that covers it only for some purposes (s.889, the
+        FCC Covered List for Hytera, Hikvision and Dahua) answers ``review`` without it.
         """
         ids = dict(identifiers or {})
         if not name and not entity_id and not ids:
             raise InvalidInput("give a name, an entity id or an identifier (e.g. isin:CNE100000PM8)")
         if replay is not None:
-            return self._replayed(replay, name, entity_id, ids, activity, on)
+            return self._replayed(replay, name, entity_id, ids, activity, on, purpose)
         with self.generation() as gen:
             return gen.checker.check(
-                name, entity_id=entity_id, identifiers=ids or None, activity=activity, on=on
+                name, entity_id=entity_id, identifiers=ids or None, activity=activity, on=on, purpose=purpose
             )
 
     def _replayed(
@@ -552,6 +556,7 @@ class Redlist:
         ids: dict[str, str],
         activity: str,
         on: str | date | None,
+        purpose: str | None,
     ) -> CheckResult:
         pins, answered_on = read_receipt(receipt)
         with self.generation() as gen:
@@ -567,6 +572,7 @@ class Redlist:
                 activity=activity,
                 on=on if on is not None else answered_on,
                 today=date.fromisoformat(answered_on),
+                purpose=purpose,
             )
         notes = [f"Replayed from the receipt of {answered_on}: the snapshots it names, as loaded then."]
         for part in ("curated", "regimes"):
@@ -587,11 +593,13 @@ class Redlist:
         id_column: str = "id",
         activity: str = "transact",
         on: str | None = None,
+        purpose: str | None = None,
         progress: Progress | None = None,
         encoding: str | None = None,
     ) -> dict[str, int]:
         """One status question per input row (columns id, name, entity_id or an identifier such
-        as isin, activity, date) into JSON lines, JSON, CSV, XLSX or Parquet (one row per answer)."""
+        as isin, activity, date, purpose) into JSON lines, JSON, CSV, XLSX or Parquet (one row per
+        answer)."""
         with self.generation() as gen:
             return batch.check_file(
                 gen.checker,
@@ -601,6 +609,7 @@ class Redlist:
                 id_column=id_column,
                 default_activity=activity,
                 default_date=on,
+                default_purpose=purpose,
                 progress=progress,
                 encoding=encoding,
             )
@@ -842,6 +851,11 @@ def validate_query_type(value: str | None) -> str:
 def validate_activity(value: str) -> str:
     """``value`` as a known activity; RedlistError otherwise."""
     return parse_activity(value)
+
+
+def validate_purpose(value: str | None) -> str | None:
+    """``value`` as a known purpose (None when not given); RedlistError otherwise."""
+    return parse_purpose(value)
 
 
 def validate_date(value: str | date, what: str = "date") -> str:

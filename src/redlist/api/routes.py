@@ -62,6 +62,13 @@ class CheckRequest(BaseModel):
         default=None,
         description="An earlier answer's receipt (its 'data'): answer from exactly those snapshots.",
     )
+    purpose: str | None = Field(
+        default=None,
+        examples=["public_safety"],
+        description="What the party's equipment is used for (public_safety, government_facilities, "
+        "critical_infrastructure, national_security, other); listings limited to some purposes answer "
+        "review without it.",
+    )
 
 
 @router.get("/healthz", tags=["service"])
@@ -102,15 +109,22 @@ def screen_batch(body: BatchRequest, redlist: Facade, _: Auth) -> FastJSON:
 def check_get(
     redlist: Facade,
     _: Auth,
-    name: str | None = None,
+    name: Annotated[str | None, Query(max_length=10_000)] = None,
     entity_id: Annotated[str | None, Query(alias="id")] = None,
-    isin: str | None = None,
+    isin: Annotated[str | None, Query(max_length=12)] = None,
     activity: str = "transact",
     on: str | None = None,
+    purpose: str | None = None,
 ) -> dict[str, Any]:
     """May a US person do ACTIVITY with this party on this date? Verdict, findings, citations, and
-    the receipt of the data (``data``)."""
-    return _check(redlist, CheckRequest(name=name, entity_id=entity_id, isin=isin, activity=activity, on=on))
+    the receipt of the data (``data``).
+
+    ``purpose``: what the party's equipment is used for, for listings that cover it only for some
+    purposes (s.889 and the FCC Covered List for Hytera, Hikvision and Dahua)."""
+    return _check(
+        redlist,
+        CheckRequest(name=name, entity_id=entity_id, isin=isin, activity=activity, on=on, purpose=purpose),
+    )
 
 
 @router.post("/check", tags=["status"])
@@ -130,6 +144,7 @@ def _check(redlist: Any, body: CheckRequest) -> dict[str, Any]:
         activity=body.activity,
         on=body.on,
         replay=body.replay,
+        purpose=body.purpose,
     )
     return dict(result.to_dict())
 

@@ -31,7 +31,7 @@ from starlette.concurrency import run_in_threadpool
 
 from redlist.api.deps import ApiError, Auth, Facade, facade
 from redlist.errors import RedlistError
-from redlist.model import LISTS
+from redlist.model import LISTS, PURPOSE_TEXT
 from redlist.render.timeline import render_chart
 from redlist.service import ACTIVITY_TEXT, Query, Timeline
 
@@ -60,11 +60,11 @@ VERDICT_WORDS = {
     "prohibited": "No. On {on}, this activity ({what}) with {party} is prohibited for US persons.",
     "restricted": "Only with a licence or condition. On {on}, this activity ({what}) with {party} "
     "is restricted.",
+    "review": "Look closer. On {on}, this activity ({what}) with {party} depends on what the findings "
+    "below name (the purpose the equipment is used for, or an owner's share).",
     "allowed": "Yes. On {on}, no restriction was found on this activity ({what}) with {party}.",
     "unknown": "Cannot tell. On {on}, the data does not settle whether this activity ({what}) "
     "with {party} is allowed.",
-    "review": "Review needed. On {on}, this activity ({what}) with {party} depends on facts the data "
-    "does not hold (an owner's share).",
 }
 
 
@@ -264,10 +264,17 @@ def check_page(
     entity_id: str = "",
     activity: str = "transact",
     on: str = "",
+    purpose: str = "",
 ) -> HTMLResponse:
-    """The status question (party, activity, date) answered in plain words, with its evidence."""
-    form = {"name": name, "entity_id": entity_id, "activity": activity, "on": on}
-    context: dict[str, Any] = {"form": form, "activities": ACTIVITY_TEXT, "result": None, "error": None}
+    """The status question (party, activity, date, purpose) answered in plain words, with its evidence."""
+    form = {"name": name, "entity_id": entity_id, "activity": activity, "on": on, "purpose": purpose}
+    context: dict[str, Any] = {
+        "form": form,
+        "activities": ACTIVITY_TEXT,
+        "purposes": PURPOSE_TEXT,
+        "result": None,
+        "error": None,
+    }
     if not name.strip() and not entity_id.strip():
         return render(request, "check.html", **context)
     try:
@@ -276,6 +283,7 @@ def check_page(
             entity_id=entity_id.strip() or None,
             activity=activity,
             on=on.strip() or None,
+            purpose=purpose.strip() or None,
         )
     except RedlistError as exc:
         return render(request, "check.html", 400, **(context | {"error": str(exc)}))

@@ -130,12 +130,13 @@ def check_file(
     id_column: str = "id",
     default_activity: str = "transact",
     default_date: str | None = None,
+    default_purpose: str | None = None,
     progress: Any = None,
     encoding: str | None = None,
 ) -> dict[str, int]:
     """Answer one status question per input row into JSON lines, JSON, CSV, XLSX or Parquet.
 
-    Columns: ``id``, ``name``, ``activity``, ``date``; an ``entity_id`` column (``ofac-30947``,
+    Columns: ``id``, ``name``, ``activity``, ``date``, ``purpose``; an ``entity_id`` column (``ofac-30947``,
     ``us_dod_ccmc:xiaomi`` or ``isin:CNE100000PM8``) or identifier columns (``isin``, ``lei``...)
     may stand in for the name. A bad row gets its ``error`` and the run goes on; output rows =
     input rows, in order (tables: one row per answer).
@@ -145,6 +146,7 @@ def check_file(
         activity = row.extra.get("activity") or default_activity
         on = row.extra.get("date") or default_date
         entity_id = row.extra.get("entity_id") or None
+        purpose = row.extra.get("purpose") or default_purpose
         try:
             if row.error:
                 raise RedlistError(row.error)
@@ -154,11 +156,14 @@ def check_file(
                 identifiers=dict(row.identifiers) or None,
                 activity=activity,
                 on=on,
+                purpose=purpose,
             ).to_dict()
         except RedlistError as exc:
             query: dict[str, Any] = {"name": row.name, "entity_id": entity_id, "activity": activity, "on": on}
             if row.identifiers:
                 query["identifiers"] = dict(row.identifiers)
+            if purpose:
+                query["purpose"] = purpose
             return {"query": query, "error": str(exc)}
 
     counts = process_file(

@@ -31,9 +31,9 @@ from redlist.curated.schema import (
     ListFileSpec,
     RelatedSpec,
 )
-from redlist.datafile import Document
+from redlist.datafile import Document, ScopeSpec
 from redlist.errors import DataFileError
-from redlist.model import LIST_IDS, Entity, EntityType, IdType, Listing, Name, NameType
+from redlist.model import LIST_IDS, Entity, EntityType, IdType, Listing, Name, NameType, Scope
 
 EVENTS_FILE = "events.yaml"
 
@@ -80,6 +80,7 @@ class CuratedEntry:
     relisted_on: tuple[str, ...] = ()
     same_as: tuple[str, ...] = ()  # entry ids (official or curated) of the same party
     related: tuple[RelatedSpec, ...] = ()
+    scope: Scope | None = None  # the listing covers the party's equipment only for these purposes
 
     def periods(self) -> list[tuple[str, str | None]]:
         """The listing periods as (start, end) pairs; end None while still listed."""
@@ -99,6 +100,7 @@ class CuratedList:
     editions: tuple[Edition, ...]
     entries: tuple[CuratedEntry, ...]
     path: Path
+    scopes: tuple[Scope, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,7 @@ class LegalEvent:
 # --- list files ------------------------------------------------------------------------------
 
 
-def _entry(spec: EntrySpec, list_id: str) -> CuratedEntry:
+def _entry(spec: EntrySpec, list_id: str, scopes: dict[str, Scope]) -> CuratedEntry:
     return CuratedEntry(
         list_id=list_id,
         id=spec.id,
@@ -151,18 +153,19 @@ def _entry(spec: EntrySpec, list_id: str) -> CuratedEntry:
         relisted_on=tuple(spec.relisted_on),
         same_as=tuple(spec.same_as),
         related=tuple(spec.related),
+        scope=scopes.get(spec.scope) if spec.scope else None,
     )
 
 
-def _edition_problems(doc: Document, entries: list[dict[str, Any]], editions: set[Any]) -> list[str]:
-    """Entries naming an edition the file does not have (checked on every entry, even a bad one)."""
+def _reference_problems(
+    doc: Document, entries: list[dict[str, Any]], key: str, known: set[Any], what: str
+) -> list[str]:
+    """Entries naming an edition (or a scope) the file does not have, checked on every entry, even a bad one."""
     out = []
     for i, raw in enumerate(entries):
-        edition = raw.get("edition")
-        if isinstance(edition, str) and edition not in editions:
-            out.append(
-                doc.problem(("entries", i, "edition"), f"no edition {edition!r} in this file's editions")
-            )
+        ref = raw.get(key)
+        if isinstance(ref, str) and ref not in known:
+            out.append(doc.problem(("entries", i, key), f"no {key} {ref!r} in this file's {what}"))
     return out
 
 
@@ -192,6 +195,8 @@ def _parse_list_file(path: Path, problems: list[str]) -> CuratedList | None:
         return None
     editions, found = datafile.validate_items(doc, ("editions",), EditionSpec)
     problems += found + datafile.duplicates(doc, spec.editions or [], ("editions",))
+    scopes, found = datafile.validate_items(doc, ("scopes",), ScopeSpec)
+    problems += found + datafile.duplicates(doc, spec.scopes or [], ("scopes",))
     entries, found = datafile.validate_items(doc, ("entries",), EntrySpec)
     problems += found + datafile.duplicates(doc, spec.entries, ("entries",))
     if spec.list_id not in LIST_IDS:
@@ -202,17 +207,24 @@ def _parse_list_file(path: Path, problems: list[str]) -> CuratedList | None:
     if path.stem != spec.list_id:
         problems.append(doc.problem(("list",), f"file name must be {spec.list_id}.yaml"))
     # an entry may name an edition whose own fields are bad: that edition is reported once, above
-    problems += _edition_problems(doc, spec.entries, {e.get("id") for e in spec.editions or []})
+    problems += _reference_problems(
+        doc, spec.entries, "edition", {e.get("id") for e in spec.editions or []}, "editions"
+    )
+    problems += _reference_problems(
+        doc, spec.entries, "scope", {s.get("id") for s in spec.scopes or []}, "scopes"
+    )
     for i, entry in entries:
         problems += _entry_problems(doc, i, entry)
+    by_id = {s.id: s.scope() for _, s in scopes}
     return CuratedList(
         list_id=spec.list_id,
         title=spec.title,
         authority=spec.authority,
         source_url=spec.source_url,
         editions=tuple(Edition(e.id, e.date, e.citation, e.source_url, e.verification) for _, e in editions),
-        entries=tuple(_entry(e, spec.list_id) for _, e in entries),
+        entries=tuple(_entry(e, spec.list_id, by_id) for _, e in entries),
         path=path,
+        scopes=tuple(by_id.values()),
     )
 
 
@@ -357,6 +369,7 @@ def entry_entity(entry: CuratedEntry) -> Entity:
             federal_register=[entry.citation],
             source_url=entry.source_url,
             remarks=f"verification: {entry.verification}",
+            scope=entry.scope,
         )
         for start, end in entry.periods()
     ]

@@ -8,8 +8,8 @@ and court records. ``secondary`` rows may cite reputable reporting or law-firm n
 cite a blocked source (:func:`is_blocked`): GitHub extractions (other than the FCC's own organisation),
 content farms, SEO aggregators, AI summaries, PR wires and blogs.
 
-:func:`problems` applies the policy to a folder of curated files (entries, editions, events, related
-links) and :func:`machine_paths` finds local file-system paths in a text, which data files and docs
+:func:`problems` applies the policy to a folder of curated files (entries, editions, scopes, events,
+related links) and :func:`machine_paths` finds local file-system paths in a text, which data files and docs
 must not contain. ``tests/test_citation_policy.py`` enforces both on the packaged data and regimes.
 """
 
@@ -147,6 +147,10 @@ def problems(folder: Path | None = None) -> list[str]:
         for edition in lst.editions:
             out.append(
                 row_problem(f"{name}: edition {edition.id!r}", edition.source_url, edition.verification)
+            )
+        for scope in lst.scopes:
+            out.append(
+                row_problem(f"{name}: scope {scope.id!r}", scope.source_url or "", scope.verification or "")
             )
         for entry in lst.entries:
             out.append(row_problem(f"{name}: entry {entry.id!r}", entry.source_url, entry.verification))

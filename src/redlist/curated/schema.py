@@ -105,6 +105,7 @@ class EntrySpec(Schema):
     identifiers: list[IdentifierSpec] = Field(default_factory=list)
     same_as: Annotated[list[Text], AfterValidator(_entry_ids)] = Field(default_factory=list)
     related: list[RelatedSpec] = Field(default_factory=list)
+    scope: Slug | None = None  # the id of one of the file's ``scopes``: covered only for those purposes
     citation: Text
     source_url: Url
     verification: Verification
@@ -112,14 +113,16 @@ class EntrySpec(Schema):
 
 
 class ListFileSpec(Schema):
-    """A list file's header; its ``editions`` are :class:`EditionSpec` and its ``entries``
-    :class:`EntrySpec`, each checked on its own (:func:`redlist.datafile.validate_items`)."""
+    """A list file's header; its ``editions`` are :class:`EditionSpec`, its ``scopes``
+    :class:`~redlist.datafile.ScopeSpec` and its ``entries`` :class:`EntrySpec`, each checked on its
+    own (:func:`redlist.datafile.validate_items`)."""
 
     list_id: Text = Field(alias="list")
     title: Text
     authority: Text
     source_url: Url
     editions: list[dict[str, Any]] | None = None
+    scopes: list[dict[str, Any]] | None = None
     entries: list[dict[str, Any]] = Field(min_length=1)
 
 

@@ -8,10 +8,14 @@ Strongest first (the order :mod:`redlist.parties.resolve` applies them in):
 - curated: a curated entry's ``same_as`` and ``related`` ids;
 - identifiers: an equal ISIN, LEI, USCC, IMO number or SWIFT/BIC on entries of the same kind;
 - names: last, and only with more: the same name once legal forms are set apart, the same type,
-  a shared country (and, for people, a shared birth date), on different lists.
+  a shared country (and, for people, a shared birth date), on different lists; or, for an
+  organization, the same list as published by its primary source and by a copy of it (a parsed
+  UFLPA or s.1260H record and the bundled curated entry of the same company: neither publication
+  gives a country).
 
 Related links also come from the publications themselves (OFAC's "Linked To", the advanced XML's
-"owned or controlled by").
+"owned or controlled by", the ``subsidiary_of`` records of the UFLPA, s.1260H and FCC parsers): a
+relation names another record of the same publication by its key or, failing that, by its name.
 """
 
 from __future__ import annotations
@@ -23,13 +27,20 @@ from dataclasses import dataclass, field
 
 from redlist.curated import CuratedData
 from redlist.match.normalize import has_han, identity_tokens
-from redlist.model import Entity, EntityType, IdType, NameType
+from redlist.model import Entity, EntityType, IdType, NameType, Relation
 from redlist.parties.model import Link
+from redlist.sources import precedence
 
 #: Identifiers that name one legal person (or one vessel) wherever they appear.
 STRONG_IDS = (IdType.ISIN, IdType.LEI, IdType.USCC, IdType.IMO, IdType.SWIFT)
 #: Published relation types that say who owns whom (advanced XML); others are context.
 OWNERSHIP_TYPES = frozenset({"owned_or_controlled_by", "owned by", "owned_by"})
+#: Published relation types (lower case) and the party graph's relation for them ("a is <relation>
+#: of b"); a type not named here is "linked_to" (OFAC's "Linked To").
+PUBLISHED_RELATIONS: dict[str, str] = {
+    **dict.fromkeys(OWNERSHIP_TYPES, "owned_by"),
+    "subsidiary_of": "subsidiary",  # the UFLPA, s.1260H and FCC parsers: "X and its subsidiaries: ..."
+}
 _OFAC_SOURCES = frozenset({"us_ofac_sdn", "us_ofac_cons"})
 
 
@@ -179,14 +190,25 @@ def _key(name: str) -> str:
 
 
 def published_relations(entries: dict[str, EntryInfo]) -> Iterator[Link]:
-    """Relations the publications state: OFAC's "Linked To", advanced XML relationships."""
+    """Relations the publications state: OFAC's "Linked To", advanced XML relationships, and the
+    subsidiaries the UFLPA, s.1260H and FCC publications name, each from the record that states it
+    to another record of the same publication (by its key, else by a name only one record bears)."""
+    by_key: dict[tuple[str, str], str] = {}
+    by_name: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for entry_id, info in entries.items():
+        if info.kind != "official":
+            continue
+        for source in info.sources:
+            by_key[(source, entry_id)] = entry_id
+            by_key.setdefault((source, info.entity.key), entry_id)
+            for name in info.entity.names:
+                by_name[(source, _key(name.value))].add(entry_id)
     for entry_id, info in entries.items():
         entity = info.entity
         for rel in entity.relations:
-            target = _relation_target(entity, rel.target_key)
+            target = _relation_target(entity, rel, by_key, by_name)
             if target is None or target not in entries or target == entry_id:
                 continue
-            relation = "owned_by" if rel.type.lower() in OWNERSHIP_TYPES else "linked_to"
             published = rel.type.replace("_", " ")
             yield Link(
                 entry_id,
@@ -194,7 +216,9 @@ def published_relations(entries: dict[str, EntryInfo]) -> Iterator[Link]:
                 "related",
                 "published",
                 f"{entity.source} publishes '{published}: {rel.target_name or target}'",
-                relation=relation,
+                relation=PUBLISHED_RELATIONS.get(rel.type.lower(), "linked_to"),
+                source_url=next((x.source_url for x in entity.listings if x.source_url), None),
+                source=entity.source,
             )
 
 
@@ -248,10 +272,26 @@ def _places(entity: Entity) -> set[str]:
     return {_SAME_PLACE.get(c, c) for c in countries(entity)}
 
 
+def _copy_of_primary(a: EntryInfo, b: EntryInfo) -> str | None:
+    """A list both entries are on, one as its primary publication prints it and the other only in
+    copies of it (``sources/data/precedence.yaml``), as words for a reason; else None."""
+    for list_id in sorted(set(a.lists) & set(b.lists)):
+        primary = precedence.primary(list_id)
+        for first, other in ((a, b), (b, a)):
+            copies = other.sources
+            if primary in first.sources and copies and all(precedence.is_copy(list_id, s) for s in copies):
+                return f"both on {list_id}, published by {primary} and copied by {', '.join(copies)}"
+    return None
+
+
 def _corroborated(a: EntryInfo, b: EntryInfo, kind: str, names: tuple[str, str]) -> str | None:
     """Why two same-named entries are one party, or None (not enough besides the name)."""
     if set(a.lists) & set(b.lists) and a.kind == b.kind == "official":
         return None  # the publisher lists them as two entries of one list
+    if kind == "organization":
+        copied = _copy_of_primary(a, b)
+        if copied:
+            return f"type {kind}, {copied}"
     if a.kind == b.kind == "official" and kind == "organization":
         forms_a, forms_b = (identity_tokens(n, "organization")[1] for n in names)
         if forms_a and forms_b and not forms_a & forms_b:
@@ -268,10 +308,22 @@ def _corroborated(a: EntryInfo, b: EntryInfo, kind: str, names: tuple[str, str])
     return why
 
 
-def _relation_target(entity: Entity, key: str | None) -> str | None:
-    """The entry id of a relation's target: a record key in the same publication."""
-    if not key:
-        return None
-    if entity.source in _OFAC_SOURCES or entity.entity_id.startswith("ofac-"):
+def _relation_target(
+    entity: Entity,
+    rel: Relation,
+    by_key: dict[tuple[str, str], str],
+    by_name: dict[tuple[str, str], set[str]],
+) -> str | None:
+    """The entry id of a relation's target: a record of the same publication named by its key
+    (OFAC's entity number, or a record key that is an entry id), else by a name only one of the
+    publication's records bears."""
+    key = rel.target_key
+    if key and (entity.source in _OFAC_SOURCES or entity.entity_id.startswith("ofac-")):
         return f"ofac-{int(key)}" if key.isdigit() else None
+    if key and (entity.source, key) in by_key:
+        return by_key[(entity.source, key)]
+    if rel.target_name:
+        named = by_name.get((entity.source, _key(rel.target_name)), set())
+        if len(named) == 1:
+            return next(iter(named))
     return None

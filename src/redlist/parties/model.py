@@ -35,6 +35,7 @@ class Link:
     share: float | None = None  # for owned_by: the share of a that b holds (0..1), when known
     citation: str | None = None
     source_url: str | None = None
+    source: str | None = None  # for published links: the publication that states it
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -66,6 +67,7 @@ class Related:
     share: float | None = None
     citation: str | None = None
     source_url: str | None = None
+    source: str | None = None  # for published links: the publication that states it
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}

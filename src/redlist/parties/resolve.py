@@ -350,5 +350,6 @@ def _relate(links: list[Link], parties: dict[str, Party], of_entry: dict[str, st
                     share=link.share,
                     citation=link.citation,
                     source_url=link.source_url,
+                    source=link.source,
                 )
             )

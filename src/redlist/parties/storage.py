@@ -16,7 +16,7 @@ from redlist.parties.resolve import PartyGraph
 from redlist.store import Store
 
 #: Bumped when resolution changes, so a graph resolved by an older redlist is resolved again.
-RESOLVER_VERSION = "3"
+RESOLVER_VERSION = "4"  # 4: published subsidiary_of relations, primary/copy name links
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS parties (id TEXT PRIMARY KEY, name TEXT NOT NULL, data TEXT NOT NULL);

@@ -49,6 +49,7 @@ __all__ = [
     "RULE_EFFECTS",
     "TEMPLATE_FIELDS",
     "VERIFICATION",
+    "BeyondScope",
     "DateRule",
     "Regime",
     "RegimeEnd",
@@ -88,8 +89,23 @@ class RegimeError(DataFileError):
 
 
 @dataclass(frozen=True)
+class BeyondScope:
+    """Why a rule applies to a purpose-limited listing whatever the stated purpose."""
+
+    text: str
+    citation: str
+    source_url: str
+    verification: str
+
+
+@dataclass(frozen=True)
 class Rule:
-    """What a regime does to one activity, from ``start`` (None: from listing) until ``until``."""
+    """What a regime does to one activity, from ``start`` (None: from listing) until ``until``.
+
+    A listing with a :class:`~redlist.model.Scope` (equipment covered only for some purposes)
+    limits the rule to those purposes, unless ``beyond_scope`` says why it reaches the equipment
+    whatever its use.
+    """
 
     activity: str
     effect: str
@@ -100,6 +116,7 @@ class Rule:
     start: DateRule | None = None
     until: DateRule | None = None
     details: tuple[str, ...] = ()  # templates quoting listing fields, kept when the field is set
+    beyond_scope: BeyondScope | None = None
 
     def render(self, listing: Listing) -> str:
         """The rule text with the listing's own wording appended (e.g. the EL licence requirement)."""
@@ -225,16 +242,27 @@ def _template_problems(doc: Document, loc: datafile.Loc, details: list[str]) -> 
 
 
 def _rule(spec: RuleSpec, regime: RegimeSpec) -> Rule:
+    source_url = spec.source_url or regime.source_url
+    verification = spec.verification or regime.verification
+    beyond = spec.beyond_scope
     return Rule(
         activity=spec.activity,
         effect=spec.effect,
         text=spec.text,
         citation=spec.citation,
-        source_url=spec.source_url or regime.source_url,
-        verification=spec.verification or regime.verification,
+        source_url=source_url,
+        verification=verification,
         start=spec.start,
         until=spec.until,
         details=tuple(" ".join(t.split()) for t in spec.details),
+        beyond_scope=BeyondScope(
+            beyond.text,
+            beyond.citation,
+            beyond.source_url or source_url,
+            beyond.verification or verification,
+        )
+        if beyond
+        else None,
     )
 
 

@@ -38,6 +38,15 @@ def _regime_slug(value: str) -> str:
 RegimeSlug = Annotated[str, AfterValidator(_regime_slug)]
 
 
+class BeyondScopeSpec(Schema):
+    """Why a rule reaches a purpose-limited listing whatever the purpose (see :class:`RuleSpec`)."""
+
+    text: Prose
+    citation: Prose
+    source_url: Url | None = None  # default: the rule's
+    verification: Verification | None = None  # default: the rule's
+
+
 class RuleSpec(Schema):
     activity: Activity = Field(strict=False)  # the enum from its YAML text
     effect: RuleEffect
@@ -48,6 +57,9 @@ class RuleSpec(Schema):
     citation: Prose
     source_url: Url | None = None  # default: the regime's
     verification: Verification | None = None  # default: the regime's
+    # A listing with a scope (equipment covered only for some purposes) limits every rule to those
+    # purposes, unless the rule says why it reaches the equipment whatever its use.
+    beyond_scope: BeyondScopeSpec | None = None
 
 
 class EndSpec(Schema):

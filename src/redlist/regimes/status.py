@@ -21,6 +21,11 @@ States of a finding on the asked date:
 - ``unknown``: the date is before the source's first snapshot and the entry publishes no listing
   date that covers it.
 
+A listing may cover the party's equipment only for some purposes (its ``scope``: NDAA s.889 and the
+FCC Covered List for Hytera, Hikvision and Dahua). Its rules then depend on the purpose the caller
+states: none stated gives ``review`` (the finding quotes the scope), a covered purpose the rule's
+effect, another purpose no effect; a rule with ``beyond_scope`` applies whatever the purpose.
+
 Findings that do not restrict the asked activity are kept (effect ``none``) so the user sees
 every listing. ``verdict`` is the most severe effect among ``in_force`` findings (prohibited >
 restricted > allowed); when nothing in force restricts the activity but an ``unknown`` finding
@@ -44,13 +49,35 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from redlist.errors import InvalidInput
-from redlist.model import ISO_DAY, LISTS, Activity, Effect, Listing, State, Verdict, parse_iso_day
+from redlist.model import (
+    ISO_DAY,
+    LISTS,
+    PURPOSE_TEXT,
+    Activity,
+    Effect,
+    Listing,
+    Purpose,
+    Scope,
+    State,
+    Verdict,
+    parse_iso_day,
+)
 from redlist.regimes.coverage import history_note
-from redlist.regimes.rules import ACTIVITIES, ACTIVITY_TEXT, Regime, Rule, load_regimes, regimes_for
+from redlist.regimes.rules import (
+    ACTIVITIES,
+    ACTIVITY_TEXT,
+    BeyondScope,
+    Regime,
+    Rule,
+    load_regimes,
+    regimes_for,
+)
 
 __all__ = [
     "ACTIVITIES",
     "EFFECTS",
+    "PURPOSES",
+    "SCOPE_STATUSES",
     "STATES",
     "VERDICTS",
     "Finding",
@@ -64,6 +91,11 @@ __all__ = [
 STATES: tuple[str, ...] = tuple(State)
 EFFECTS: tuple[str, ...] = tuple(Effect)
 VERDICTS: tuple[str, ...] = tuple(Verdict)
+PURPOSES: tuple[str, ...] = tuple(Purpose)
+#: How a purpose-limited listing's scope bears on a finding (``Finding.scope_status``): the purpose
+#: was not given (effect ``review``), it is one the scope covers (the rule's effect), it is not
+#: (no effect), or the rule reaches the equipment whatever the purpose.
+SCOPE_STATUSES = ("not_stated", "covered", "not_covered", "beyond_scope")
 
 _SEVERITY = {Effect.PROHIBITED: 4, Effect.RESTRICTED: 3, Effect.REVIEW: 2, Effect.ALLOWED: 1, Effect.NONE: 0}
 _RESTRICTIVE = (Effect.PROHIBITED, Effect.RESTRICTED)
@@ -146,6 +178,8 @@ class Finding:
     # the first publication in the data that shows the listing, when the listing publishes no
     # date of its own: a snapshot date, never shown as a legal date
     first_seen: str | None = None
+    scope: dict[str, Any] | None = None  # the listing's purpose limit (purposes, text, citation)
+    scope_status: str | None = None  # one of SCOPE_STATUSES when the scope shaped the effect
 
 
 @dataclass
@@ -157,6 +191,7 @@ class Assessment:
     on: str
     findings: list[Finding]
     notices: list[str]
+    purpose: Purpose | None = None  # what the party's equipment is used for, when stated
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -181,6 +216,18 @@ def parse_date(value: str | date, what: str = "date") -> date:
         return parse_iso_day(text)
     except ValueError as exc:
         raise StatusError(f"{what} {value!r} is not a real calendar date ({exc})") from exc
+
+
+def parse_purpose(value: str | None) -> Purpose | None:
+    """``value`` as a :class:`~redlist.model.Purpose` (None when not given); :class:`StatusError` otherwise."""
+    if value is None:
+        return None
+    text = value.strip().lower().replace("-", "_") if isinstance(value, str) else value
+    if not text:
+        return None
+    if text not in PURPOSES:
+        raise StatusError(f"unknown purpose {value!r}: use one of {', '.join(PURPOSES)}")
+    return Purpose(text)
 
 
 def parse_activity(value: str) -> Activity:
@@ -306,6 +353,26 @@ class _RuleResult:
     start: str | None = None
     until: str | None = None
     rules: list[Rule] = field(default_factory=list)
+    scope_status: str | None = None  # how the listing's scope shaped the effect (SCOPE_STATUSES)
+    covered_effect: Effect | None = None  # the effect for a covered purpose (when not_stated/not_covered)
+
+
+# Which status a finding reports when rules of several kinds share the most severe effect.
+_SCOPE_ORDER = ("beyond_scope", "covered", "not_stated", "not_covered")
+
+
+def _scoped(rule: Rule, scope: Scope | None, purpose: Purpose | None) -> tuple[Effect, str | None]:
+    """The rule's effect on a listing limited to ``scope``, for the stated purpose, and the scope status."""
+    effect = Effect(rule.effect)
+    if scope is None:
+        return effect, None
+    if rule.beyond_scope is not None:
+        return effect, "beyond_scope"
+    if purpose is None:
+        return (Effect.REVIEW if effect in _RESTRICTIVE else effect), "not_stated"
+    if purpose in scope.purposes:
+        return effect, "covered"
+    return (Effect.NONE if effect in _RESTRICTIVE else effect), "not_covered"
 
 
 def _windows(regime: Regime, rules: Iterable[Rule], dates: dict[str, str | None], end: str | None):
@@ -319,25 +386,47 @@ def _windows(regime: Regime, rules: Iterable[Rule], dates: dict[str, str | None]
         yield rule, start, until
 
 
-def _apply_rules(regime: Regime, listing: Listing, dates: dict[str, str | None], activity: str, on: str):
+def _apply_rules(
+    regime: Regime,
+    listing: Listing,
+    dates: dict[str, str | None],
+    activity: str,
+    on: str,
+    purpose: Purpose | None = None,
+):
     end = regime.ends.date.resolve(dates) if regime.ends else None
     windows = list(_windows(regime, regime.rules_for(activity), dates, end))
     active = [w for w in windows if (w[1] is None or w[1] <= on) and (w[2] is None or on < w[2])]
     if active:
-        best = max(_SEVERITY[r.effect] for r, _, _ in active)
-        chosen = [w for w in active if _SEVERITY[w[0].effect] == best]
-        starts = [s for _, s, _ in chosen if s]
-        untils = [u for _, _, u in chosen if u]
+        scored = [(w, *_scoped(w[0], listing.scope, purpose)) for w in active]
+        best = max(_SEVERITY[effect] for _, effect, _ in scored)
+        chosen = [(w, st) for w, effect, st in scored if _SEVERITY[effect] == best]
+        starts = [s for (_, s, _), _ in chosen if s]
+        untils = [u for (_, _, u), _ in chosen if u]
+        statuses = {st for _, st in chosen if st}
+        status = next((st for st in _SCOPE_ORDER if st in statuses), None)
+        covered = None
+        if status in ("not_stated", "not_covered"):
+            covered = Effect(max((r.effect for (r, _, _), _ in chosen), key=lambda e: _SEVERITY[Effect(e)]))
         return _RuleResult(
             State.IN_FORCE,
-            Effect(chosen[0][0].effect),
-            " ".join(r.render(listing) for r, _, _ in chosen),
+            next(effect for _, effect, _ in scored if _SEVERITY[effect] == best),
+            " ".join(r.render(listing) for (r, _, _), _ in chosen),
             max(starts) if starts else None,
             min(untils) if untils else None,
-            [r for r, _, _ in chosen],
+            [r for (r, _, _), _ in chosen],
+            status,
+            covered,
         )
     future = sorted(
-        (w for w in windows if w[1] and w[1] > on and w[0].effect in _RESTRICTIVE), key=lambda w: w[1]
+        (
+            w
+            for w in windows
+            if w[1]
+            and w[1] > on
+            and _scoped(w[0], listing.scope, purpose)[0] in (*_RESTRICTIVE, Effect.REVIEW)
+        ),
+        key=lambda w: w[1],
     )
     if future:
         rule, start, until = future[0]
@@ -446,6 +535,7 @@ def _finding(
     activity: str,
     on: str,
     unknown_from: str | None,
+    purpose: Purpose | None = None,
 ) -> tuple[Finding, bool]:
     """The finding for one span under one regime, and whether it is an unknown that would restrict."""
     listing = span.listing
@@ -482,6 +572,7 @@ def _finding(
         entity_ids=[span.entity_id],
         names=[span.name] if span.name else [],
         verification=regime.verification,
+        scope=listing.scope.to_dict() if listing.scope else None,
     )
     subject = f"{span.name or span.entity_id} is on the {list_title}"
     if finding.listed_on:
@@ -493,7 +584,7 @@ def _finding(
         )
     else:
         since = ""
-    rules = _apply_rules(regime, listing, dates, activity, on)
+    rules = _apply_rules(regime, listing, dates, activity, on, purpose)
     finding.activity_text = rules.text
     rule_cites = [r.citation for r in rules.rules]
     would_restrict = False
@@ -518,7 +609,7 @@ def _finding(
     elif unknown_from:
         finding.state = State.UNKNOWN
         finding.listed_on = listing.listed_on
-        would_restrict = rules.state == State.IN_FORCE and rules.effect in _RESTRICTIVE
+        would_restrict = rules.state == State.IN_FORCE and rules.effect in (*_RESTRICTIVE, Effect.REVIEW)
         hint = f" If it was listed then, the effect would be: {rules.effect}." if would_restrict else ""
         finding.explanation = (
             f"The {span.source} data begins on {unknown_from}, after {on}, and the entry publishes no listing "
@@ -543,12 +634,60 @@ def _finding(
         finding.effect = rules.effect if rules.state == State.IN_FORCE else Effect.NONE
         finding.effect_from, finding.effect_until = rules.start, rules.until
         finding.explanation = _in_force_text(subject, since, regime, rules, activity, on)
+        levels = [regime.verification, *(r.verification for r in rules.rules)] if rules.rules else []
+        scope_cites: list[str | None] = []
+        if listing.scope is not None and rules.scope_status and rules.state == State.IN_FORCE:
+            finding.scope_status = rules.scope_status
+            finding.explanation = _scope_text(
+                subject, since, regime, rules, listing.scope, purpose, finding.explanation
+            )
+            beyond = [r.beyond_scope for r in rules.rules if r.beyond_scope]
+            if rules.scope_status != "beyond_scope":
+                scope_cites = [listing.scope.citation, listing.scope.source_url]
+                levels.append(listing.scope.verification or regime.verification)
+            for b in beyond:
+                scope_cites += [b.citation, b.source_url]
+                levels.append(b.verification)
         if h.lapsed is not None:
             finding.explanation += f" (The suspension of {h.lapsed.date} ended on {h.lapsed.until}.)"
-        finding.citations = _unique([*base_cites, *rule_cites, *_event_cites(h.events), *urls])
-        if rules.rules:
-            finding.verification = _weakest([regime.verification, *(r.verification for r in rules.rules)])
+        finding.citations = _unique([*base_cites, *rule_cites, *scope_cites, *_event_cites(h.events), *urls])
+        if levels:
+            finding.verification = _weakest(levels)
     return finding, would_restrict
+
+
+def _scope_text(
+    subject: str,
+    since: str,
+    regime: Regime,
+    rules: _RuleResult,
+    scope: Scope,
+    purpose: Purpose | None,
+    in_force: str,
+) -> str:
+    """The explanation of an in-force finding on a purpose-limited listing (see SCOPE_STATUSES)."""
+    quoted = f'"{_clause(scope.text)}"'
+    window = f" from {rules.start}" if rules.start else ""
+    until = f" until {rules.until}" if rules.until else ""
+    if rules.scope_status == "beyond_scope":
+        beyond: list[BeyondScope] = [r.beyond_scope for r in rules.rules if r.beyond_scope]
+        return f"{in_force} Whatever the purpose: {' '.join(b.text for b in beyond)}"
+    if rules.scope_status == "covered" and purpose is not None:
+        return f"{in_force} The stated purpose, {PURPOSE_TEXT[purpose]}, is one the listing covers: {quoted}."
+    named = [PURPOSE_TEXT[p] for p in scope.purposes]
+    purposes = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} or {named[-1]}"
+    if rules.scope_status == "not_covered" and purpose is not None:
+        return (
+            f"{subject}{since}, but the listing covers the party's equipment only for {purposes}: {quoted}. "
+            f"The stated purpose, {PURPOSE_TEXT[purpose]}, is not one of them, so {regime.title} does not "
+            "restrict this activity for it."
+        )
+    return (
+        f"{subject}{since}. The listing covers the party's equipment only for some purposes: {quoted}. "
+        f"No purpose was given: if the equipment is used for {purposes}, this activity "
+        f"is {rules.covered_effect}{window}{until} under {regime.title}: {rules.text} For any other purpose "
+        f"this listing does not restrict it. Ask again with the purpose ({', '.join(PURPOSES)})."
+    )
 
 
 def _in_force_text(
@@ -675,6 +814,7 @@ def evaluate(
     today: date | None = None,
     regimes: list[Regime] | None = None,
     via: str | None = None,
+    purpose: str | None = None,
 ) -> Assessment:
     """May a US person do ``activity`` with the party of ``spans`` on ``on``, and why?
 
@@ -684,9 +824,12 @@ def evaluate(
     :class:`redlist.curated.LegalEvent` s about this party. ``regimes`` defaults to the packaged
     ``regimes.yaml``. ``via="ownership"`` evaluates the listings under the regimes that reach
     the parties a listed party owns (OFAC's 50 percent rule, BIS's Affiliates Rule) instead of
-    their own regimes. Raises :class:`StatusError` for an unknown activity or a bad date.
+    their own regimes. ``purpose`` (a :class:`~redlist.model.Purpose` value) is what the party's
+    equipment is used for, read by listings limited to some purposes; without it they give
+    ``review``. Raises :class:`StatusError` for an unknown activity or purpose or a bad date.
     """
     activity = parse_activity(activity)
+    stated = parse_purpose(purpose)
     day = parse_date(on, "date")
     today = today or date.today()
     on_iso = day.isoformat()
@@ -731,7 +874,7 @@ def evaluate(
             )
             continue
         for regime in governing:
-            finding, would = _finding(span, regime, h, activity, on_iso, unknown_from)
+            finding, would = _finding(span, regime, h, activity, on_iso, unknown_from, stated)
             if regime.is_fallback:
                 notices.append(
                     f"{LISTS.get(list_id, list_id)}: program(s) {', '.join(span.listing.programs) or '(none given)'} "
@@ -752,7 +895,12 @@ def evaluate(
         notices.append(
             "A listing whose standing on this date is unknown might restrict this activity further."
         )
-    return Assessment(verdict, activity, on_iso, findings, _unique(notices))
+    if any(f.scope_status == "not_stated" and f.effect == Effect.REVIEW for f in findings):
+        notices.append(
+            "A listing covers this party's equipment only for some purposes and no purpose was given: "
+            f"review the use, or ask again with the purpose ({', '.join(PURPOSES)})."
+        )
+    return Assessment(verdict, activity, on_iso, findings, _unique(notices), stated)
 
 
 def _date_notices(day: date, today: date, coverage: dict[str, str]) -> list[str]:
@@ -783,9 +931,11 @@ def combine(base: Assessment, extra: list[Finding], notices: list[str]) -> Asses
     they make together."""
     findings = sorted(base.findings + list(extra), key=_sort_key)
     verdict = _verdict(findings, unknown_restricts=base.verdict == Verdict.UNKNOWN)
-    if verdict == Verdict.REVIEW:
+    if verdict == Verdict.REVIEW and any(f.via is not None and f.effect == Effect.REVIEW for f in findings):
         notices = [
             *notices,
             "An owner of this party is listed and its share is not known: review the ownership.",
         ]
-    return Assessment(verdict, base.activity, base.on, findings, _unique([*base.notices, *notices]))
+    return Assessment(
+        verdict, base.activity, base.on, findings, _unique([*base.notices, *notices]), base.purpose
+    )

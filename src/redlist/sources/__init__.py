@@ -215,7 +215,7 @@ SOURCES: dict[str, SourceSpec] = {
                 Format("html", ("coveredlist",), (), _parse_covered_page),
             ),
             urls={"coveredlist.html": "https://www.fcc.gov/supplychain/coveredlist"},
-            parser_version="1",
+            parser_version="2",  # 2: purpose-limited items carry their scope
             homepage="https://www.fcc.gov/supplychain/coveredlist",
             stale_after_days=120,
         ),

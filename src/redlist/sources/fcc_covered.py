@@ -3,29 +3,34 @@
 The page is a table of covered equipment and services, one item a row: a description that names
 the producer or provider ("Telecommunications equipment produced by Huawei Technologies Company,
 including ...") and the item's date of inclusion. Items are mapped to the companies they name by a
-reviewed data file, ``data/fcc_covered_items.yaml`` (item pattern -> companies). An item no row of
+reviewed data file, ``data/fcc_covered_items.yaml`` (item pattern -> companies, and for the
+purpose-limited items of Hytera, Hikvision and Dahua the scope their listings carry). An item no row of
 that file matches is kept as an entry named by its producer text ("produced by X") and reported
 as a warning, never dropped; a reviewed row with no companies (a category of foreign-produced
 equipment) makes no entry.
 
 A page without a table of items and inclusion dates, or with such a table but no rows, is refused.
 Records: one per company, keyed by :func:`~redlist.sources.listed_names.stable_id`; listings of list
-``us_fcc_covered`` dated by the date of inclusion, with the item's text as remarks.
+``us_fcc_covered`` dated by the date of inclusion, with the item's text as remarks and the reviewed
+row's scope (a purpose limit, :class:`~redlist.model.Scope`) when it has one. A row with a scope
+whose item on the page no longer reads "to the extent it is used for", or an item that does but
+whose row has no scope, is reported as a warning.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
 from pydantic import Field
 
 from redlist import datafile
-from redlist.datafile import Prose, Schema, Slug, Text, Verification
+from redlist.datafile import Prose, Schema, ScopeSpec, Slug, Text, Verification
 from redlist.errors import DataFileError, SourceError
-from redlist.model import Entity, EntityType, Listing, Name, NameType, Relation
+from redlist.model import Entity, EntityType, Listing, Name, NameType, Relation, Scope
 from redlist.sources.base import Files, ParseResult, RowError
 from redlist.sources.common import parse_date
 from redlist.sources.federal_register import dates_in
@@ -45,6 +50,7 @@ _PRODUCER = re.compile(
     re.IGNORECASE,
 )
 _EXCLUDED = re.compile(r"conditional\s+approval|exclusions?\s+from", re.IGNORECASE)
+_PURPOSE_LIMITED = re.compile(r"to\s+the\s+extent\s+it\s+is\s+used\s+for", re.IGNORECASE)
 
 
 # --- the reviewed mapping ------------------------------------------------------------------------
@@ -62,11 +68,17 @@ class Item(Schema):
     wording: Prose
     verification: Verification
     note: Prose | None = None
+    scope: Slug | None = None  # the id of one of the file's scopes: a purpose-limited item
     companies: list[Company]
 
 
 class _File(Schema):
+    scopes: list[ScopeSpec] = Field(default_factory=list)
     items: list[Item]
+
+
+#: A reviewed row: the item, its compiled pattern and its scope (None: not purpose-limited).
+Row = tuple[Item, re.Pattern[str], Scope | None]
 
 
 def mapping_path() -> Path:
@@ -74,14 +86,18 @@ def mapping_path() -> Path:
 
 
 @functools.cache
-def load_mapping(path: Path | None = None) -> tuple[tuple[Item, re.Pattern[str]], ...]:
-    """The reviewed item -> companies rows, with their compiled patterns; DataFileError naming each
-    problem (bad pattern, duplicate id, a pattern that does not match its own wording)."""
+def load_mapping(path: Path | None = None) -> tuple[Row, ...]:
+    """The reviewed item -> companies rows, with their compiled patterns and scopes; DataFileError
+    naming each problem (bad pattern, duplicate id, a pattern that does not match its own wording,
+    an unknown scope)."""
     doc = datafile.read(path or mapping_path())
     spec, problems = datafile.validate(doc, _File)
-    out: list[tuple[Item, re.Pattern[str]]] = []
+    out: list[Row] = []
     if spec is not None:
-        problems += datafile.duplicates(doc, spec.items, ("items",))
+        # (the raw items: duplicates() reads each item's id from its YAML mapping)
+        problems += datafile.duplicates(doc, doc.value(("items",)) or [], ("items",))
+        problems += datafile.duplicates(doc, doc.value(("scopes",)) or [], ("scopes",))
+        scopes = {s.id: s.scope() for s in spec.scopes}
         for i, item in enumerate(spec.items):
             try:
                 pattern = re.compile(item.pattern, re.IGNORECASE)
@@ -90,7 +106,11 @@ def load_mapping(path: Path | None = None) -> tuple[tuple[Item, re.Pattern[str]]
                 continue
             if not pattern.search(item.wording):
                 problems.append(doc.problem(("items", i, "pattern"), "does not match the row's own wording"))
-            out.append((item, pattern))
+            if item.scope is not None and item.scope not in scopes:
+                problems.append(
+                    doc.problem(("items", i, "scope"), f"no scope {item.scope!r} in this file's scopes")
+                )
+            out.append((item, pattern, scopes.get(item.scope) if item.scope else None))
     datafile.raise_problems(problems, DataFileError)
     return tuple(out)
 
@@ -150,7 +170,7 @@ def _read_item(
     item_col: int,
     date_col: int,
     table: HtmlTable,
-    mapping: tuple[tuple[Item, re.Pattern[str]], ...],
+    mapping: tuple[Row, ...],
     entities: dict[str, Entity],
     result: ParseResult,
 ) -> None:
@@ -175,7 +195,7 @@ def _read_item(
         source_url=PAGE_URL,
         remarks=item,
     )
-    rows = [row for row, pattern in mapping if pattern.search(item)]
+    rows = [(row, scope) for row, pattern, scope in mapping if pattern.search(item)]
     if not rows:
         producer = _producer(item)
         result.warnings.append(
@@ -186,14 +206,22 @@ def _read_item(
             entities, producer, [], EntityType.ORGANIZATION if producer != item else EntityType.UNKNOWN
         ).listings.append(listing)
         return
-    for row in rows:
+    for row, scope in rows:
         if not row.companies:
             result.warnings.append(
                 f"{file}, line {line}: item names no company (reviewed row {row.id!r}): {item[:160]}"
             )
+        limited = bool(_PURPOSE_LIMITED.search(item))
+        if row.companies and limited != (scope is not None):
+            result.warnings.append(
+                f"{file}, line {line}: the item {'reads' if limited else 'no longer reads'} as purpose-limited "
+                f"but reviewed row {row.id!r} {'has no' if limited else 'has a'} scope; review "
+                f"sources/data/fcc_covered_items.yaml: {item[:160]}"
+            )
+        scoped = replace(listing, programs=list(listing.programs), scope=scope) if scope else listing
         for company in row.companies:
             entity = _entity(entities, company.name, company.aliases, EntityType.ORGANIZATION)
-            entity.listings.append(listing)
+            entity.listings.append(scoped)
             if company.subsidiary_of:
                 parent = stable_id(LIST_ID, company.subsidiary_of)
                 entity.relations.append(
