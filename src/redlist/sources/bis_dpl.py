@@ -25,9 +25,7 @@ from legal-form and business words in the name.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -35,6 +33,7 @@ from redlist.errors import SourceError
 from redlist.model import Address, Entity, EntityType, Listing, Name
 from redlist.sources.base import Files, ParseResult, RowError
 from redlist.sources.common import (
+    CsvRows,
     clean,
     country_code,
     decode_text,
@@ -217,7 +216,7 @@ def parse_dpl(files: Files) -> ParseResult:
     # BIS has published dpl.txt in Latin-1: a line that is not UTF-8 is read so, and named
     decoded: list[str] = []
     text = decode_text(data, source=SOURCE, file=FILE, fallback="cp1252", warnings=decoded)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t", quotechar='"')
+    reader = CsvRows(text, source=SOURCE, file=FILE, delimiter="\t", quotechar='"')
     header = next(reader, None)
     _check_header(header)
 

@@ -77,6 +77,36 @@ CREATE TABLE IF NOT EXISTS update_log (
 """
 
 
+_TABLES = {"meta", "snapshots", "records", "snapshot_records", "events", "update_log"}
+
+
+def _schema_ready(conn: sqlite3.Connection) -> bool:
+    """True when the store already has its current schema, checked by reading only.
+
+    Opening an existing store must not write to it: a write waits for the lock an update holds
+    for its whole transaction, so every reader (``screen``, ``show``, the API) would be blocked
+    by an updater. WAL lets them read the last committed snapshot meanwhile."""
+    mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if mode != "wal" or not _TABLES <= tables:
+        return False
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(snapshots)")}
+    version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return "note" in columns and version is not None
+
+
+def _create_schema(conn: sqlite3.Connection) -> None:
+    """Create the tables of a new store, or bring an older one up to date (a write)."""
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.executescript(_SCHEMA)
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(snapshots)")}
+    if "note" not in columns:  # a store made before snapshots kept a note
+        conn.execute("ALTER TABLE snapshots ADD COLUMN note TEXT")
+    conn.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+    )
+
+
 def record_json(entity: Entity) -> tuple[str, str]:
     """Canonical JSON of a record and its sha256 (equal content, equal hash)."""
     text = json.dumps(entity.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -113,16 +143,14 @@ class Store:
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the store at {path}: {exc}") from exc
         conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.executescript(_SCHEMA)
-        columns = {row[1] for row in conn.execute("PRAGMA table_info(snapshots)")}
-        if "note" not in columns:  # a store made before snapshots kept a note
-            conn.execute("ALTER TABLE snapshots ADD COLUMN note TEXT")
-        conn.execute(
-            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-        )
+        try:
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            if not _schema_ready(conn):
+                _create_schema(conn)
+        except sqlite3.Error as exc:
+            conn.close()
+            raise StoreError(f"cannot open the store at {path}: {exc}") from exc
         return cls(conn, home)
 
     def close(self) -> None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from redlist import sources
-from redlist.errors import RedlistError, ShrinkageError, SourceError
+from redlist.errors import InvalidInput, RedlistError, ShrinkageError, SourceError
 from redlist.model import ChangeEvent, RawFile, Snapshot, iso_date
 from redlist.sources.base import Format, ParseResult, SourceSpec, accept_row_errors
 from redlist.sources.fetch import DEFAULT_DEADLINE, download, file_name
@@ -327,7 +327,7 @@ def _checked_as_of(as_of: str | None, today: date) -> str | None:
         return None
     day = iso_date(as_of)
     if date.fromisoformat(day) > today + timedelta(days=1):
-        raise RedlistError(f"--as-of {day} is in the future (today is {today.isoformat()})")
+        raise InvalidInput(f"--as-of {day} is in the future (today is {today.isoformat()})")
     return day
 
 
