@@ -287,7 +287,7 @@ def concurrent_phase(pubs: list[Publication], trials: int, rng: random.Random, w
         same = history(home) == reference
         outcome = "identical" if same and not any(codes) else "different"
         detail = f"order {[p.as_of for p in order]}, exit codes {codes}, slowest read {slowest:.2f} s"
-        tally.add("sdn x{}".format(len(sdn)), outcome, detail, outcome != "identical")
+        tally.add(f"sdn x{len(sdn)}", outcome, detail, outcome != "identical")
         tally.by_file.setdefault("slowest read s", Counter())[f"{slowest:.2f}"] += 1
         print(f"concurrent {t + 1}/{trials}: {outcome} ({detail})", flush=True)
     return tally

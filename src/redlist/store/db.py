@@ -88,7 +88,7 @@ def _schema_ready(conn: sqlite3.Connection) -> bool:
     by an updater. WAL lets them read the last committed snapshot meanwhile."""
     mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if mode != "wal" or not _TABLES <= tables:
+    if mode != "wal" or not tables >= _TABLES:
         return False
     columns = {row[1] for row in conn.execute("PRAGMA table_info(snapshots)")}
     version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
