@@ -69,7 +69,7 @@ class Publication:
 
     @property
     def label(self) -> str:
-        return f"{self.folder.relative_to(RAW_DATA)}/{self.main}"
+        return f"{self.folder.parent.name}/{self.folder.name}/{self.main}"
 
 
 def publications(raw: Path = RAW_DATA) -> list[Publication]:

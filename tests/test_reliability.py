@@ -309,3 +309,34 @@ def test_8_update_from_the_library_refuses_a_future_as_of_too(store, tmp_path):
     with pytest.raises(Exception, match="in the future"):
         update(store, ["us_ofac_sdn"], origin=str(tmp_path / "sdn.csv"), as_of="2100-01-01")
     assert store.latest("us_ofac_sdn") is None
+
+
+# --- byte flips the suite found: a corrupted DPL name ---------------------------------------------
+
+
+def _dpl(names: list[str]) -> bytes:
+    from redlist.sources.bis_dpl import HEADER
+
+    head = "\t".join(f'"{h}"' for h in HEADER)
+    rows = [
+        "\t".join(
+            f'"{v}"'
+            for v in (name, "1 MAIN ST", "TOWN", "", "US", "", "01/02/2020", "01/02/2030", "Y", "2020-01-03")
+        )
+        + '\t"F.R. NOTICE ADDED"\t"85 F.R. 100 1/3/2020"'
+        for name in names
+    ]
+    return ("\r\n".join([head, *rows]) + "\r\n").encode()
+
+
+def test_flip_a_dpl_name_corrupted_out_of_the_files_order_is_named_in_a_warning(store):
+    """A flipped byte in a name splits a denial of several rows into a new record: no count can
+    reveal it, but BIS sorts the file by Name and the corrupt row lands out of order."""
+    names = sorted(f"PERSON {chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(40))
+    names.insert(21, names[20])  # a denial published on two rows
+    load(store, "us_bis_dpl", {"dpl.txt": _dpl(names)}, as_of="2024-01-01")
+    flipped = [*names]
+    flipped[21] = ":" + flipped[21][1:]  # "PERSON AU" -> ":ERSON AU": one record more
+    result = load(store, "us_bis_dpl", {"dpl.txt": _dpl(flipped)}, as_of="2024-01-02")
+    assert result.snapshot.record_count == 41
+    assert any("1 row(s) out of the file's order by Name" in w and "line(s) 23" in w for w in result.warnings)
