@@ -96,6 +96,29 @@ def test_1_csl_json_short_of_its_declared_total_is_refused(store):
     assert store.latest("us_trade_csl") is None
 
 
+def test_1_sdn_csv_cut_by_under_3_percent_and_resealed_is_refused_for_its_missing_newest_records(store):
+    """100 records cut to 98 and resealed: a 2% shrink, under OFAC's limit, but the file (sorted
+    by ent_num) ends just before the previous snapshot's newest records with nothing newer."""
+    load(store, "us_ofac_sdn", sdn_file(100), as_of="2024-01-01")
+    with pytest.raises(ShrinkageError, match=r"the 2 newest|the 3 newest") as info:
+        load(store, "us_ofac_sdn", sdn_file(97), as_of="2024-01-02")
+    assert "98 to 100" in str(info.value)
+    _untouched(store, "2024-01-01", 100)
+    assert (
+        load(store, "us_ofac_sdn", sdn_file(97), as_of="2024-01-02", allow_shrink="checked").status
+        == "stored"
+    )
+
+
+def test_1_delistings_spread_over_the_list_and_new_records_are_a_normal_day(store):
+    load(store, "us_ofac_sdn", sdn_file(100), as_of="2024-01-01")
+    rows = [sdn_row(i, f"COMPANY NUMBER {i} LTD") for i in range(1, 101) if i not in (50, 99, 100)]
+    assert load(store, "us_ofac_sdn", {"sdn.csv": csv_bytes(*rows)}, as_of="2024-01-02").status == "stored"
+    rows.append(sdn_row(101, "COMPANY NUMBER 101 LTD"))  # the newest gone, but a newer one added
+    rows = [r for r in rows if not r.startswith(("97,", "98,"))]
+    assert load(store, "us_ofac_sdn", {"sdn.csv": csv_bytes(*rows)}, as_of="2024-01-03").status == "stored"
+
+
 @pytest.mark.parametrize(
     ("as_of", "needle"),
     [("2025-03-01", "after the --as-of"), ("2025-06-30", "more than 31 days before")],

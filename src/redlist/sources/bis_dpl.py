@@ -257,7 +257,7 @@ _OUT_OF_ORDER_SHARE = 0.05
 
 
 def _warn_out_of_order(names: list[tuple[int, str]], warnings: list[str]) -> None:
-    odd = [line for (_, a), (line, b) in zip(names, names[1:], strict=False) if b < a]
+    odd = [b[0] for a, b in zip(names, names[1:], strict=False) if b[1] < a[1]]
     if odd and len(odd) <= _OUT_OF_ORDER_SHARE * len(names):
         shown = ", ".join(map(str, odd[:10])) + (" ..." if len(odd) > 10 else "")
         warnings.append(
