@@ -8,7 +8,8 @@ publication redlist can load from there is first stored as a baseline snapshot i
 (the "last good snapshot"); each trial then loads a damaged copy of its main file one day later,
 in a copy of that home, through the same `update()` the CLI calls. Phases:
 
-- truncation: the main file cut at a random row (record) boundary, either plainly or resealed
+- truncation: the main file cut at a random row (record) boundary (a quarter of them in the last
+  3% of the records), either plainly or resealed
   with the file's own ending (OFAC's 0x1A end mark, the XML closing tags, the JSON brackets), as a
   careful attacker or a broken proxy would. Every trial must be refused or stored with a warning
   the baseline did not have; "unflagged" and "traceback" are failures.
@@ -108,7 +109,10 @@ def record_boundaries(name: str, data: bytes) -> tuple[list[int], bytes]:
 def truncate(name: str, data: bytes, rng: random.Random) -> tuple[bytes, str]:
     """The file cut at a random record boundary, plainly or resealed with its own ending."""
     ends, tail = record_boundaries(name, data)
-    cut = rng.choice(ends)
+    # a quarter of the cuts fall in the last 3% of the records: the hardest case, a shrink under
+    # OFAC's limit that no count shows
+    near_end = rng.random() < 0.25
+    cut = rng.choice(ends[int(len(ends) * 0.97) :] if near_end else ends)
     share = cut / len(data)
     if rng.random() < 0.5:
         return data[:cut], f"cut at {share:.0%}"
