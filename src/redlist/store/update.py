@@ -202,7 +202,7 @@ def load(
     if previous is None:
         message += " (first snapshot of this source)"
     return UpdateResult(
-        source_id, "stored", message, snapshot, history.summarize(events), list(result.warnings)
+        source_id, "stored", message, snapshot, history.summarize(events), list(snapshot.warnings)
     )
 
 
@@ -364,17 +364,25 @@ def _check_shrinkage(
 ) -> None:
     """Refuse a snapshot that lost more than ``spec.max_shrink`` of the records of the snapshot
     before it by date, or of the one loaded last when dated near it (a truncated file loaded with
-    an --as-of just before the newest snapshot has no smaller neighbour before it)."""
+    an --as-of just before the newest snapshot has no smaller neighbour before it); a smaller
+    loss is stored with a warning on the snapshot."""
     if allow_shrink:
         return
     for other in _yardsticks(previous, last, snapshot):
         floor = other.record_count * (1 - spec.max_shrink)
+        drop = 1 - snapshot.record_count / other.record_count if other.record_count else 0.0
         if snapshot.record_count < floor:
-            drop = 1 - snapshot.record_count / other.record_count
             raise ShrinkageError(
                 f"{snapshot.source}: refused: {snapshot.record_count:,} records is {drop:.1%} fewer than the "
                 f"{other.record_count:,} of the snapshot of {other.as_of} (limit {spec.max_shrink:.0%}); "
                 "check the publication, then store it with --allow-shrink REASON if it is right"
+            )
+        if drop > 0:
+            # under the limit a shrink is stored (delistings happen), but never silently: a file
+            # cut at a row boundary by less than the limit is indistinguishable from delistings
+            snapshot.warnings.append(
+                f"{other.record_count - snapshot.record_count:,} fewer records ({drop:.1%}) than the snapshot "
+                f"of {other.as_of} (limit {spec.max_shrink:.0%}): check that the publication is complete"
             )
 
 
