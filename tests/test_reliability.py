@@ -110,6 +110,13 @@ def test_1_sdn_csv_cut_by_under_3_percent_and_resealed_is_refused_for_its_missin
     )
 
 
+def test_1_an_older_publication_loaded_after_a_newer_one_is_not_taken_for_a_cut(store):
+    load(store, "us_ofac_sdn", sdn_file(100), as_of="2024-01-10")  # ent_num 1-100
+    older = load(store, "us_ofac_sdn", sdn_file(97), as_of="2024-01-05")  # before 98-100 were listed
+    assert older.status == "stored"
+    assert not any("fewer records" in w for w in older.warnings)
+
+
 def test_1_delistings_spread_over_the_list_and_new_records_are_a_normal_day(store):
     load(store, "us_ofac_sdn", sdn_file(100), as_of="2024-01-01")
     rows = [sdn_row(i, f"COMPANY NUMBER {i} LTD") for i in range(1, 101) if i not in (50, 99, 100)]

@@ -195,7 +195,8 @@ def load(
         last = store.last_loaded(source_id)
         _check_shrinkage(spec, previous, last, snapshot, allow_shrink)
         if not allow_shrink:
-            _check_cut_tail(store, _yardsticks(previous, last, snapshot), snapshot, result.records)
+            earlier = [y for y in _yardsticks(previous, last, snapshot) if y.as_of <= snapshot.as_of]
+            _check_cut_tail(store, earlier, snapshot, result.records)
         store.insert_snapshot(conn, snapshot, result.records)
         events = _link_history(store, conn, previous, snapshot, following)
     message = f"{snapshot.record_count} records as of {snapshot.as_of}"
@@ -377,7 +378,7 @@ def _check_shrinkage(
                 f"{other.record_count:,} of the snapshot of {other.as_of} (limit {spec.max_shrink:.0%}); "
                 "check the publication, then store it with --allow-shrink REASON if it is right"
             )
-        if drop > 0:
+        if drop > 0 and other.as_of <= snapshot.as_of:  # an older publication may hold fewer
             # under the limit a shrink is stored (delistings happen), but never silently: a file
             # cut at a row boundary by less than the limit is indistinguishable from delistings
             snapshot.warnings.append(
@@ -404,7 +405,8 @@ def _check_cut_tail(
     store: Store, yardsticks: list[Snapshot], snapshot: Snapshot, records: list[Entity]
 ) -> None:
     """Refuse a file sorted by record number (OFAC's CSV by ent_num) that ends just before the
-    newest records of the snapshot it is measured against, with nothing newer in their place.
+    newest records of an earlier snapshot it is measured against, with nothing newer in their
+    place (a later snapshot naturally holds records an older publication loaded after it lacks).
 
     That is the signature of a file cut at a row boundary and resealed (its 0x1A end mark put
     back): a shrink below the source's limit, which no count shows. Real delistings are spread
