@@ -1,7 +1,7 @@
 """Fault injection on the real publications: what a cut, corrupt or interrupted update does.
 
 Usage: python benchmarks/faults.py [--trials 30] [--flips 30] [--kills 10] [--concurrent 2]
-                                   [--reload] [--seed 16] [--only truncation,flips,...] [--json FILE]
+                                   [--reload 10] [--seed 16] [--only truncation,flips,...] [--json FILE]
 
 Reads the government files under $REDLIST_TEST_DATA/raw (default ../shared/data/raw). Every
 publication redlist can load from there is first stored as a baseline snapshot in a scratch home
