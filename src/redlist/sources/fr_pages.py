@@ -116,6 +116,8 @@ def check_rows(rows: Iterable[_Row]) -> tuple[dict[int, list[IssueSpan]], list[s
     for row in rows:
         if row.last_page < row.first_page:
             problems.append(f"{row.volume} FR {row.first_page}-{row.last_page}: last page before first")
+        if not row.date.startswith(str(volume_year(row.volume))):
+            problems.append(f"{row.volume} FR {row.first_page}: {row.date} is not in the volume's year")
         by_date.setdefault((row.volume, row.date), []).append(row)
     volumes: dict[int, list[IssueSpan]] = {}
     for (volume, day), group in by_date.items():
@@ -143,30 +145,74 @@ def check_rows(rows: Iterable[_Row]) -> tuple[dict[int, list[IssueSpan]], list[s
     return volumes, problems
 
 
+class FrIndex:
+    """Attested page spans of Federal Register issues, by volume."""
+
+    def __init__(self, volumes: dict[int, list[IssueSpan]]) -> None:
+        self._volumes = volumes
+
+    @classmethod
+    def load(cls, path: Path) -> FrIndex:
+        """Read and check an index file; a bad file raises :class:`DataFileError` naming its line."""
+        doc = datafile.read(path)
+        spec, problems = datafile.validate(doc, _File)
+        volumes: dict[int, list[IssueSpan]] = {}
+        if spec is not None:
+            volumes, more = check_rows(spec.rows)
+            problems.extend(f"{path.name}: {p}" for p in more)
+        datafile.raise_problems(problems, DataFileError)
+        return cls(volumes)
+
+    def spans(self) -> list[IssueSpan]:
+        """Every issue span, by volume and page."""
+        return [s for v in sorted(self._volumes) for s in self._volumes[v]]
+
+    def issue_of(self, volume: int, page: int) -> IssueSpan | None:
+        """The issue whose attested pages hold ``page`` of ``volume``, or None when not provable."""
+        for span in self._volumes.get(volume, ()):
+            if span.first_page <= page <= span.last_page:
+                return span
+        return None
+
+    def date_of(self, volume: int, page: int) -> str | None:
+        """The publication date of ``volume`` FR ``page`` (ISO), or None when not provable."""
+        span = self.issue_of(volume, page)
+        return span.date if span else None
+
+    def listing_date(self, texts: Iterable[str | None]) -> Dated | None:
+        """The date of the rule that added an entry: its earliest citation's, when provable.
+
+        The date printed beside that citation in the list is used unless the index dates the
+        page otherwise (then nothing is proved); else the index's date for the page. None when
+        the entry cites nothing or its first citation cannot be dated.
+        """
+        first = earliest(parse_citations(texts))
+        if first is None:
+            return None
+        day = self.date_of(first.volume, first.page)
+        if first.printed_date:
+            if day is not None and day != first.printed_date:
+                return None
+            return Dated(first.printed_date, first, FROM_LIST)
+        if day is None:
+            return None
+        return Dated(day, first, FROM_INDEX)
+
+
 @functools.cache
-def _index() -> dict[int, list[IssueSpan]]:
-    doc = datafile.read(_path())
-    spec, problems = datafile.validate(doc, _File)
-    volumes: dict[int, list[IssueSpan]] = {}
-    if spec is not None:
-        volumes, more = check_rows(spec.rows)
-        problems.extend(f"{_path().name}: {p}" for p in more)
-    datafile.raise_problems(problems, DataFileError)
-    return volumes
-
-
-def issue_of(volume: int, page: int) -> IssueSpan | None:
-    """The issue whose attested pages hold ``page`` of ``volume``, or None when not provable."""
-    for span in _index().get(volume, ()):
-        if span.first_page <= page <= span.last_page:
-            return span
-    return None
+def bundled() -> FrIndex:
+    """The index shipped with redlist (``sources/data/fr_pages.yaml``)."""
+    return FrIndex.load(_path())
 
 
 def date_of(volume: int, page: int) -> str | None:
-    """The publication date of ``volume`` FR ``page`` (ISO), or None when the index cannot prove it."""
-    span = issue_of(volume, page)
-    return span.date if span else None
+    """The publication date of ``volume`` FR ``page`` by the bundled index, or None."""
+    return bundled().date_of(volume, page)
+
+
+def listing_date(texts: Iterable[str | None]) -> Dated | None:
+    """:meth:`FrIndex.listing_date` with the bundled index."""
+    return bundled().listing_date(texts)
 
 
 def parse_citations(texts: Iterable[str | None]) -> list[Citation]:
@@ -209,28 +255,3 @@ def _printed_date(volume: int, month: int, day: int, year_text: str) -> str | No
 def earliest(citations: Iterable[Citation]) -> Citation | None:
     """The first citation in publication order: volumes are years and pages run through a year."""
     return min(citations, key=lambda c: (c.volume, c.page), default=None)
-
-
-def listing_date(texts: Iterable[str | None]) -> Dated | None:
-    """The date of the rule that added an entry: its earliest citation's, when provable.
-
-    The date printed beside that citation in the list wins; otherwise the index's date for its
-    page. None when the entry cites nothing or its first citation cannot be dated.
-    """
-    first = earliest(parse_citations(texts))
-    if first is None:
-        return None
-    day = date_of(first.volume, first.page)
-    if first.printed_date:
-        # a printed date the Federal Register's own pages contradict proves nothing
-        if day is not None and day != first.printed_date:
-            return None
-        return Dated(first.printed_date, first, FROM_LIST)
-    if day is None:
-        return None
-    return Dated(day, first, FROM_INDEX)
-
-
-def spans() -> list[IssueSpan]:
-    """Every issue span of the index, by volume and page (for reports and tests)."""
-    return [s for v in sorted(_index()) for s in _index()[v]]
