@@ -672,6 +672,7 @@ def _print_check(result: CheckResult) -> None:
         out.print(f"  {esc(f['explanation'])}", highlight=False)
         dates = [
             f"{k.replace('_on', '')} {f[k]}"
+            + (f" ({f['listed_on_basis']})" if k == "listed_on" and f.get("listed_on_basis") else "")
             for k in ("listed_on", "effective_on", "divestment_on", "removed_on")
             if f.get(k)
         ]
