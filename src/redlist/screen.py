@@ -24,6 +24,14 @@ from redlist.match.cjk import han_similarity
 from redlist.match.explain import name_features, name_summary
 from redlist.match.index import NameIndex
 from redlist.match.normalize import NameForm, forms, has_han
+from redlist.match.qualifiers import (
+    MAX_RAISE,
+    apply_qualifiers,
+    birth_evidence,
+    nationality_evidence,
+    parse_birth_date,
+    parse_country,
+)
 from redlist.match.score import ONE_WORD_CAP, Comparison, compare_forms
 from redlist.model import Entity, EntityType, IdType, NameType
 from redlist.util import gc_paused
@@ -53,7 +61,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 @dataclass(slots=True)
 class Query:
-    """One party to screen: a name and/or identifiers, with optional type, country and lists."""
+    """One party to screen: a name and/or identifiers, with optional type, country and lists.
+
+    ``birth_date`` (ISO ``YYYY-MM-DD``, ``YYYY-MM`` or the year) and ``nationality`` (ISO-2) are
+    qualifiers: compared with a listed person's, they raise a name match or clear a namesake.
+    """
 
     name: str | None = None
     type: str | None = None
@@ -61,10 +73,12 @@ class Query:
     identifiers: dict[str, str] = field(default_factory=dict)
     lists: list[str] | None = None
     id: str | None = None
+    birth_date: str | None = None
+    nationality: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name}
-        for key in ("type", "country", "id"):
+        for key in ("type", "country", "birth_date", "nationality", "id"):
             if getattr(self, key):
                 out[key] = getattr(self, key)
         if self.identifiers:
@@ -220,6 +234,8 @@ class Screener:
         result = ScreenResult(query)
         try:
             kind = kind_of(query.type)
+            query.birth_date = parse_birth_date(query.birth_date)
+            query.nationality = parse_country(query.nationality)
             best: dict[int, Match] = {}
             self._match_identifiers(query, result, best)
             if query.name is not None or not query.identifiers:
@@ -275,7 +291,7 @@ class Screener:
     def _match_names(
         self, name: str, kind: str, query: Query, best: dict[int, Match], exhaustive: bool, threshold: float
     ) -> None:
-        floor = threshold * _COUNTRY_MISMATCH - 0.02  # below this no qualifier can lift a score over it
+        floor = threshold - MAX_RAISE  # below this no qualifier can lift a score over it
         # an untyped query is read as a person's name for person entries and as an organisation's
         # for the rest ("LAST, First" turned round, legal forms set apart), like the list names
         by_kind = {k: forms(name, k) for k in ((kind,) if kind != "any" else ("person", "organization"))}
@@ -310,6 +326,13 @@ class Screener:
             if country_note:
                 features["country"] = country_note
                 summary += f"; {country_note}"
+            if self._kinds[e] == "person" and (query.birth_date or query.nationality):
+                score, evidence = self._qualifiers(e, query, score)
+                if evidence:
+                    features["qualifiers"] = [
+                        {"qualifier": q.qualifier, "verdict": q.verdict, "note": q.note} for q in evidence
+                    ]
+                    summary += "".join(f"; {q.note}" for q in evidence if q.verdict != "unknown")
             explanation = {"summary": summary, "features": features}
             best[e] = self._match(e, comparison.candidate.text.strip(), round(score, 4), explanation)
 
@@ -331,6 +354,19 @@ class Screener:
                 )
                 seen.update(dict.fromkeys(found))
         return list(seen)
+
+    def _qualifiers(self, e: int, query: Query, score: float) -> tuple[float, list[Any]]:
+        """A person's name score after the query's date of birth and nationality are weighed."""
+        entity = self.entities[e]
+        return apply_qualifiers(
+            score,
+            [
+                birth_evidence(query.birth_date, entity.birth_dates),
+                nationality_evidence(
+                    query.nationality, [*entity.nationalities, *entity.citizenships], self._countries[e]
+                ),
+            ],
+        )
 
     def _country(self, e: int, country: str | None, score: float) -> tuple[float, str | None]:
         if not country:
