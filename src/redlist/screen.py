@@ -121,6 +121,9 @@ class ScreenResult:
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
     data: dict[str, Any] | None = None  # the receipt: which snapshots and curated data answered
+    #: entries whose name met the threshold but the query's qualifiers (date of birth, nationality)
+    #: took below it: the namesakes cleared, each with the reason
+    cleared: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.query.id, "query": self.query.to_dict()}
@@ -129,6 +132,8 @@ class ScreenResult:
             out["error"] = self.error
         if self.warnings:
             out["warnings"] = list(self.warnings)
+        if self.cleared:
+            out["cleared"] = list(self.cleared)
         if self.data is not None:
             out["data"] = self.data
         return out
@@ -247,6 +252,7 @@ class Screener:
         matches = [m for m in best.values() if m.score >= threshold]
         matches.sort(key=lambda m: (-m.score, m.entity_id))
         result.matches = matches[:limit]
+        result.cleared = _cleared(best.values(), threshold)[:limit]
         return result
 
     def screen_many(
@@ -327,6 +333,7 @@ class Screener:
                 features["country"] = country_note
                 summary += f"; {country_note}"
             if self._kinds[e] == "person" and (query.birth_date or query.nationality):
+                features["name_score"] = round(score, 4)
                 score, evidence = self._qualifiers(e, query, score)
                 if evidence:
                     features["qualifiers"] = [
@@ -391,6 +398,25 @@ class Screener:
             for lst in entity.listings
         ]
         return Match(entity.entity_id, entity.name, matched, score, str(entity.type), lists, explanation)
+
+
+def _cleared(matches: Iterable[Match], threshold: float) -> list[dict[str, Any]]:
+    """Entries whose name scored at or above the threshold and that the qualifiers took below it."""
+    out = []
+    for m in sorted(matches, key=lambda m: (-m.explanation["features"].get("name_score", 0), m.entity_id)):
+        features = m.explanation.get("features", {})
+        if m.score < threshold <= features.get("name_score", 0.0):
+            reasons = [q["note"] for q in features.get("qualifiers", []) if q["verdict"] == "contradicts"]
+            out.append(
+                {
+                    "entity_id": m.entity_id,
+                    "name": m.name,
+                    "name_score": features["name_score"],
+                    "score": m.score,
+                    "reason": "; ".join(reasons),
+                }
+            )
+    return out
 
 
 def _min_words(query: NameForm, threshold: float) -> int:
