@@ -20,7 +20,8 @@ from typing import Any
 
 from redlist.errors import RedlistError
 from redlist.identifiers import is_valid, normalize
-from redlist.match.cjk import han_similarity
+from redlist.match.chinese_names import OTHER_NAME_CAP, han_name_keys, pinyin_name_keys, same_name, spelt_in
+from redlist.match.cjk import han_similarity, personal_name
 from redlist.match.explain import name_features, name_summary
 from redlist.match.index import NameIndex
 from redlist.match.normalize import NameForm, forms, has_han
@@ -309,6 +310,8 @@ class Screener:
             raise RedlistError(
                 f"name {name!r} has nothing to match once legal forms and titles are set apart"
             )
+        # a Chinese personal name in Han script: only its surname and given name, either way round
+        han_parts = personal_name(name, kind)
         scored: dict[int, tuple[float, Comparison, int]] = {}
         for n in self._candidates(by_kind, exhaustive, threshold):
             e = self._name_entity[n]
@@ -319,6 +322,10 @@ class Screener:
             for qf in query_forms:
                 comparison = compare_forms(qf, self.index.names[n], entity_kind)
                 score = comparison.score
+                if score > OTHER_NAME_CAP and not _same_chinese_name(
+                    han_parts, qf, self.index.names[n], entity_kind
+                ):
+                    score = OTHER_NAME_CAP
                 if self._name_type[n] == NameType.WEAK:
                     score *= _WEAK_ALIAS_FACTOR
                 if score > scored.get(e, (0.0,))[0]:
@@ -398,6 +405,28 @@ class Screener:
             for lst in entity.listings
         ]
         return Match(entity.entity_id, entity.name, matched, score, str(entity.type), lists, explanation)
+
+
+def _same_chinese_name(
+    han_parts: tuple[str, str] | None, query: NameForm, candidate: NameForm, kind: str
+) -> bool:
+    """False when a Chinese personal name meets a list name that is not its syllables in an allowed order.
+
+    A Han-script personal name is held to its pinyin surname and given name (either way round)
+    against a person's names, and must be spelt out in an organisation's name (华为 in "Huawei
+    Technologies"); a pinyin personal name is held so against list names that are pinyin personal
+    names themselves. Other pairs are left to the scorer (True).
+    """
+    if han_parts is not None:
+        if kind == "person":
+            return same_name(han_name_keys(*han_parts), candidate.tokens)
+        return spelt_in("".join(han_parts), candidate.tokens)
+    if kind != "person" or query.via != "name":
+        return True
+    keys = pinyin_name_keys(query.tokens)
+    if keys is None or pinyin_name_keys(candidate.tokens) is None:
+        return True
+    return same_name(keys, candidate.tokens)
 
 
 def _cleared(matches: Iterable[Match], threshold: float) -> list[dict[str, Any]]:
