@@ -55,7 +55,10 @@ QUERY_TYPES: dict[str, str | None] = {
 MAX_NAME_LENGTH = 1000
 _CANDIDATES = 30  # names scored per query form
 _KEEP = 0.4  # ... among those with at least this share of the best one's index score
-_WEAK_ALIAS_FACTOR = 0.9  # OFAC: weak a.k.a.s are not to be screened alone
+_WEAK_ALIAS_FACTOR = 0.8  # OFAC: weak a.k.a.s are not to be screened alone
+#: A one-word alias ("GARCIA", "HAJJI", "AVIC") alone is never a full-score match: by kind.
+_ONE_WORD_ALIAS_FACTOR = {"person": 0.8}
+_ONE_WORD_ALIAS_OTHER = 0.9
 _COUNTRY_MISMATCH = 0.92
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -326,8 +329,7 @@ class Screener:
                     han_parts, qf, self.index.names[n], entity_kind
                 ):
                     score = OTHER_NAME_CAP
-                if self._name_type[n] == NameType.WEAK:
-                    score *= _WEAK_ALIAS_FACTOR
+                score *= _alias_factor(self._name_type[n], self.index.names[n], entity_kind)
                 if score > scored.get(e, (0.0,))[0]:
                     scored[e] = (score, comparison, n)
         for e, (score, comparison, n) in scored.items():
@@ -407,6 +409,14 @@ class Screener:
         return Match(entity.entity_id, entity.name, matched, score, str(entity.type), lists, explanation)
 
 
+def _alias_factor(name_type: str, candidate: NameForm, kind: str) -> float:
+    """Weak aliases and one-word aliases count less: alone, they never make a full-score match."""
+    factor = _WEAK_ALIAS_FACTOR if name_type == NameType.WEAK else 1.0
+    if len(candidate.tokens) == 1 and name_type != NameType.PRIMARY:
+        factor *= _ONE_WORD_ALIAS_FACTOR.get(kind, _ONE_WORD_ALIAS_OTHER)
+    return factor
+
+
 def _same_chinese_name(
     han_parts: tuple[str, str] | None, query: NameForm, candidate: NameForm, kind: str
 ) -> bool:
@@ -417,11 +427,13 @@ def _same_chinese_name(
     Technologies"); a pinyin personal name is held so against list names that are pinyin personal
     names themselves. Other pairs are left to the scorer (True).
     """
+    # a list entry of no known type counts as a person when its name is a pinyin personal name
+    personal = kind == "person" or (kind == "any" and pinyin_name_keys(candidate.tokens) is not None)
     if han_parts is not None:
-        if kind == "person":
+        if personal:
             return same_name(han_name_keys(*han_parts), candidate.tokens)
         return spelt_in("".join(han_parts), candidate.tokens)
-    if kind != "person" or query.via != "name":
+    if not personal or query.via != "name":
         return True
     keys = pinyin_name_keys(query.tokens)
     if keys is None or pinyin_name_keys(candidate.tokens) is None:

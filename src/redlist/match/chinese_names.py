@@ -24,27 +24,21 @@ from functools import cache, lru_cache
 #: The most a Chinese personal name may score against a list name that is not the same syllables.
 OTHER_NAME_CAP = 0.6
 
-# Common Chinese surnames in pinyin (the hundred or so that cover most of the population, from
-# the usual ranking by frequency) and the compound ones; used only to tell a pinyin personal
-# name from other words that happen to split into pinyin syllables.
-_SURNAMES = frozenset(
-    """
-    wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin luo zheng liang
-    xie song tang han feng deng cao peng zeng xiao tian dong yuan pan yu jiang cai du ye cheng wei
-    su lu ding ren shen yao cui zhong tan fan jin shi liao jia xia fu fang bai zou meng xiong qin
-    qiu yin xue yan duan lei hou long tao gu mao hao gong shao wan qian dai mo kong xiang chang
-    kang niu qiao wen ni lai zhan yue ou bao mu ke ji geng an gan ling shu guan che teng hua rong
-    sima ouyang zhuge shangguan situ dongfang
-    """.split()
-)
+
+@cache
+def _surnames() -> frozenset[str]:
+    """Common Chinese surnames in pinyin (``data/zh_surnames.csv``)."""
+    from redlist.match.normalize import _rows
+
+    return frozenset(r["pinyin"] for r in _rows("zh_surnames.csv"))
 
 
 @cache
 def _syllables() -> frozenset[str]:
     """Every plain pinyin syllable (pypinyin's readings without tones; ü as u)."""
-    from redlist.match.cjk import _plain  # the same folding as the Han -> pinyin forms
-
     from pypinyin.pinyin_dict import pinyin_dict
+
+    from redlist.match.cjk import _plain  # the same folding as the Han -> pinyin forms
 
     out: set[str] = set()
     for readings in pinyin_dict.values():
@@ -84,7 +78,7 @@ def pinyin_name_keys(tokens: tuple[str, ...]) -> frozenset[str] | None:
         if not parts:
             return None
         count += len(parts)
-    if not 2 <= count <= 4 or (tokens[0] not in _SURNAMES and tokens[-1] not in _SURNAMES):
+    if not 2 <= count <= 4 or (tokens[0] not in _surnames() and tokens[-1] not in _surnames()):
         return None
     n = len(tokens)
     return frozenset("".join(tokens[r:] + tokens[:r]) for r in range(n))
