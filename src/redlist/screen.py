@@ -20,7 +20,14 @@ from typing import Any
 
 from redlist.errors import RedlistError
 from redlist.identifiers import is_valid, normalize
-from redlist.match.chinese_names import OTHER_NAME_CAP, han_name_keys, pinyin_name_keys, same_name, spelt_in
+from redlist.match.chinese_names import (
+    OTHER_NAME_CAP,
+    OTHER_PINYIN_FACTOR,
+    han_name_keys,
+    pinyin_name_keys,
+    same_name,
+    spelt_in,
+)
 from redlist.match.cjk import han_similarity, personal_name
 from redlist.match.explain import name_features, name_summary
 from redlist.match.index import NameIndex
@@ -328,7 +335,7 @@ class Screener:
                 if score > OTHER_NAME_CAP and not _same_chinese_name(
                     han_parts, qf, self.index.names[n], entity_kind
                 ):
-                    score = OTHER_NAME_CAP
+                    score = OTHER_NAME_CAP if han_parts else score * OTHER_PINYIN_FACTOR
                 score *= _alias_factor(self._name_type[n], self.index.names[n], entity_kind)
                 if score > scored.get(e, (0.0,))[0]:
                     scored[e] = (score, comparison, n)

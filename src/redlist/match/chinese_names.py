@@ -10,8 +10,9 @@ people. Edit similarity is the wrong tool for such names: "Xiaoming" and "Xiaobi
 - a pinyin name (every word splits into pinyin syllables, two to four in all, with a common
   Chinese surname first or last) matches another pinyin name only when the two are the same
   syllables with the words in the same order or turned round ("Wei Zhang" = "ZHANG Wei");
-- one shared syllable, a different syllable, or a given name cut short is a different name: the
-  score is held under any useful threshold.
+- one shared syllable, a different syllable, or a given name cut short is a different name: a
+  Han name's score is held under any useful threshold; a pinyin name's is lowered by a quarter (a
+  typed pinyin name may hold a typo, which Han characters cannot).
 
 An equal name is still only a name: the query's date of birth and nationality decide between
 namesakes (:mod:`redlist.match.qualifiers`).
@@ -21,8 +22,11 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 
-#: The most a Chinese personal name may score against a list name that is not the same syllables.
+#: The most a Han-script personal name may score against a list name that is not its syllables.
 OTHER_NAME_CAP = 0.6
+#: A pinyin name typed in Latin letters against other pinyin syllables: a different name, or a
+#: typo ("Xiaohng" for "Xiaohong"); the score is lowered, not capped, so a close typo still alerts.
+OTHER_PINYIN_FACTOR = 0.75
 
 
 @cache
@@ -44,7 +48,9 @@ def _syllables() -> frozenset[str]:
     for readings in pinyin_dict.values():
         out.update(_plain(r) for r in readings.split(","))
     out.discard("")
-    return frozenset(s for s in out if s.isalpha())
+    # interjections without a vowel (ng, hng, m, hm) are no part of names, and would make typos
+    # ("xiaohng") read as pinyin
+    return frozenset(s for s in out if s.isalpha() and any(v in s for v in "aeiou"))
 
 
 @lru_cache(maxsize=100_000)
