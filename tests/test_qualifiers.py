@@ -131,8 +131,9 @@ def test_own_qualifiers_raise_and_missing_change_nothing(screener: Screener) -> 
 
 
 def test_birth_date_does_not_apply_to_organisations(screener: Screener) -> None:
-    base = _score(screener, Query("Lopez Garcia Trading"), "o-1")
-    assert _score(screener, Query("Lopez Garcia Trading", birth_date="1990", nationality="ES"), "o-1") == base
+    base = _score(screener, Query("Lopez Garcia Trading", type="company"), "o-1")
+    other = Query("Lopez Garcia Trading", type="company", birth_date="1990", nationality="ES")
+    assert base is not None and _score(screener, other, "o-1") == base
 
 
 def test_bad_qualifiers_are_errors(screener: Screener) -> None:
@@ -143,3 +144,11 @@ def test_bad_qualifiers_are_errors(screener: Screener) -> None:
         "birth_date": "1962",
         "nationality": "RU",
     }
+
+
+def test_a_date_of_birth_makes_an_untyped_query_a_person() -> None:
+    person = _person("p-9", ["HITTA, Sidan Ag"], birth_dates=["1970"])
+    screener = Screener([person])
+    assert not screener.screen(Query("HITTA, Sidan Ag")).matches  # "Ag" read as a legal form (AG)
+    [m] = screener.screen(Query("HITTA, Sidan Ag", birth_date="1970")).matches
+    assert m.entity_id == "p-9"

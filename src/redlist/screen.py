@@ -252,6 +252,8 @@ class Screener:
             kind = kind_of(query.type)
             query.birth_date = parse_birth_date(query.birth_date)
             query.nationality = parse_country(query.nationality)
+            if query.birth_date and kind == "any":
+                kind = "person"  # only people are born: "HITTA, Sidan Ag" is not a company (AG)
             best: dict[int, Match] = {}
             self._match_identifiers(query, result, best)
             if query.name is not None or not query.identifiers:
