@@ -324,7 +324,7 @@ class Screener:
             )
         # a Chinese personal name in Han script: only its surname and given name, either way round
         han_parts = personal_name(name, kind)
-        scored: dict[int, tuple[float, Comparison, int]] = {}
+        scored: dict[int, tuple[float, Comparison, int, tuple[str, ...]]] = {}
         for n in self._candidates(by_kind, exhaustive, threshold):
             e = self._name_entity[n]
             if not self._allowed(e, query, kind):
@@ -334,18 +334,31 @@ class Screener:
             for qf in query_forms:
                 comparison = compare_forms(qf, self.index.names[n], entity_kind)
                 score = comparison.score
+                notes: tuple[str, ...] = ()
                 if score > OTHER_NAME_CAP and not _same_chinese_name(
                     han_parts, qf, self.index.names[n], entity_kind
                 ):
                     score = OTHER_NAME_CAP if han_parts else score * OTHER_PINYIN_FACTOR
-                score *= _alias_factor(self._name_type[n], self.index.names[n], entity_kind)
+                    notes += ("Chinese personal name: not the same syllables",)
+                factor = _alias_factor(self._name_type[n], self.index.names[n], entity_kind)
+                if factor < 1.0:
+                    score *= factor
+                    notes += (f"{self._name_type[n]} one-word or weak alias counts {factor:g}",)
+                if entity_kind == "person" and comparison.list_coverage <= _PARTIAL and score >= floor:
+                    factor = self._commonness(comparison)
+                    if factor < 1.0:
+                        score *= factor
+                        notes += ("only common names met, half of the list name or less",)
                 if score > scored.get(e, (0.0,))[0]:
-                    scored[e] = (score, comparison, n)
-        for e, (score, comparison, n) in scored.items():
+                    scored[e] = (score, comparison, n, notes)
+        for e, (score, comparison, n, notes) in scored.items():
             if e in best or score < floor:  # an identifier hit already says more
                 continue
             features = name_features(comparison, self._name_type[n])
             summary = name_summary(comparison, self._name_type[n])
+            if notes:
+                features["adjustments"] = list(notes)
+                summary += "".join(f"; {note}" for note in notes)
             score, country_note = self._country(e, query.country, score)
             if country_note:
                 features["country"] = country_note
@@ -379,6 +392,22 @@ class Screener:
                 )
                 seen.update(dict.fromkeys(found))
         return list(seen)
+
+    def _commonness(self, comparison: Comparison) -> float:
+        """A factor for a person's name met only partly, and only by common names.
+
+        "Miguel Morales" against "Luis Miguel MARTINEZ MORALES": two of four words, both borne by
+        many listed people. Which names are common is counted over the list's own person names
+        (the share of them holding the word, an IDF-style weight), on first use.
+        """
+        common = self.__dict__.get("_common_person_words")
+        if common is None:
+            common = self._common_person_words = _common_words(
+                f for n, f in enumerate(self.index.names) if self._kinds[self._name_entity[n]] == "person"
+            )
+        if all(q in common for q, _, _ in comparison.pairs):
+            return _COMMON_PARTIAL_FACTOR
+        return 1.0
 
     def _qualifiers(self, e: int, query: Query, score: float) -> tuple[float, list[Any]]:
         """A person's name score after the query's date of birth and nationality are weighed."""
@@ -416,6 +445,26 @@ class Screener:
             for lst in entity.listings
         ]
         return Match(entity.entity_id, entity.name, matched, score, str(entity.type), lists, explanation)
+
+
+#: A person's list name covered at most this much by the query is a partial match ...
+_PARTIAL = 0.5
+#: ... and when every word met is common, it counts this much.
+_COMMON_PARTIAL_FACTOR = 0.85
+#: A word held by at least this share of the list's person names is a common name.
+_COMMON_SHARE = 0.001
+
+
+def _common_words(names: Iterable[NameForm]) -> frozenset[str]:
+    """Words held by at least ``_COMMON_SHARE`` of the given names (document frequency)."""
+    counts: dict[str, int] = {}
+    total = 0
+    for name in names:
+        total += 1
+        for token in set(name.tokens):
+            counts[token] = counts.get(token, 0) + 1
+    least = max(2, _COMMON_SHARE * total)
+    return frozenset(t for t, c in counts.items() if c >= least)
 
 
 def _alias_factor(name_type: str, candidate: NameForm, kind: str) -> float:
