@@ -20,13 +20,10 @@ from typing import Any
 
 from redlist.errors import RedlistError
 from redlist.identifiers import is_valid, normalize
+from redlist.match.adjust import COMMON_PARTIAL_FACTOR, PARTIAL, alias_factor, common_words, same_chinese_name
 from redlist.match.chinese_names import (
     OTHER_NAME_CAP,
     OTHER_PINYIN_FACTOR,
-    han_name_keys,
-    pinyin_name_keys,
-    same_name,
-    spelt_in,
 )
 from redlist.match.cjk import han_similarity, personal_name
 from redlist.match.explain import name_features, name_summary
@@ -41,7 +38,7 @@ from redlist.match.qualifiers import (
     parse_country,
 )
 from redlist.match.score import ONE_WORD_CAP, Comparison, compare_forms
-from redlist.model import Entity, EntityType, IdType, NameType
+from redlist.model import Entity, EntityType, IdType
 from redlist.util import gc_paused
 
 #: The default threshold: calibrated on the evaluation in docs/benchmarks.md.
@@ -62,10 +59,6 @@ QUERY_TYPES: dict[str, str | None] = {
 MAX_NAME_LENGTH = 1000
 _CANDIDATES = 30  # names scored per query form
 _KEEP = 0.4  # ... among those with at least this share of the best one's index score
-_WEAK_ALIAS_FACTOR = 0.8  # OFAC: weak a.k.a.s are not to be screened alone
-#: A one-word alias ("GARCIA", "HAJJI", "AVIC") alone is never a full-score match: by kind.
-_ONE_WORD_ALIAS_FACTOR = {"person": 0.8}
-_ONE_WORD_ALIAS_OTHER = 0.9
 _COUNTRY_MISMATCH = 0.92
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -335,16 +328,16 @@ class Screener:
                 comparison = compare_forms(qf, self.index.names[n], entity_kind)
                 score = comparison.score
                 notes: tuple[str, ...] = ()
-                if score > OTHER_NAME_CAP and not _same_chinese_name(
+                if score > OTHER_NAME_CAP and not same_chinese_name(
                     han_parts, qf, self.index.names[n], entity_kind
                 ):
                     score = OTHER_NAME_CAP if han_parts else score * OTHER_PINYIN_FACTOR
                     notes += ("Chinese personal name: not the same syllables",)
-                factor = _alias_factor(self._name_type[n], self.index.names[n], entity_kind)
+                factor = alias_factor(self._name_type[n], self.index.names[n], entity_kind)
                 if factor < 1.0:
                     score *= factor
                     notes += (f"{self._name_type[n]} one-word or weak alias counts {factor:g}",)
-                if entity_kind == "person" and comparison.list_coverage <= _PARTIAL and score >= floor:
+                if entity_kind == "person" and comparison.list_coverage <= PARTIAL and score >= floor:
                     factor = self._commonness(comparison)
                     if factor < 1.0:
                         score *= factor
@@ -402,11 +395,11 @@ class Screener:
         """
         common = self.__dict__.get("_common_person_words")
         if common is None:
-            common = self._common_person_words = _common_words(
+            common = self._common_person_words = common_words(
                 f for n, f in enumerate(self.index.names) if self._kinds[self._name_entity[n]] == "person"
             )
         if all(q in common for q, _, _ in comparison.pairs):
-            return _COMMON_PARTIAL_FACTOR
+            return COMMON_PARTIAL_FACTOR
         return 1.0
 
     def _qualifiers(self, e: int, query: Query, score: float) -> tuple[float, list[Any]]:
@@ -445,58 +438,6 @@ class Screener:
             for lst in entity.listings
         ]
         return Match(entity.entity_id, entity.name, matched, score, str(entity.type), lists, explanation)
-
-
-#: A person's list name covered at most this much by the query is a partial match ...
-_PARTIAL = 0.5
-#: ... and when every word met is common, it counts this much.
-_COMMON_PARTIAL_FACTOR = 0.85
-#: A word held by at least this share of the list's person names is a common name.
-_COMMON_SHARE = 0.001
-
-
-def _common_words(names: Iterable[NameForm]) -> frozenset[str]:
-    """Words held by at least ``_COMMON_SHARE`` of the given names (document frequency)."""
-    counts: dict[str, int] = {}
-    total = 0
-    for name in names:
-        total += 1
-        for token in set(name.tokens):
-            counts[token] = counts.get(token, 0) + 1
-    least = max(2, _COMMON_SHARE * total)
-    return frozenset(t for t, c in counts.items() if c >= least)
-
-
-def _alias_factor(name_type: str, candidate: NameForm, kind: str) -> float:
-    """Weak aliases and one-word aliases count less: alone, they never make a full-score match."""
-    factor = _WEAK_ALIAS_FACTOR if name_type == NameType.WEAK else 1.0
-    if len(candidate.tokens) == 1 and name_type != NameType.PRIMARY:
-        factor *= _ONE_WORD_ALIAS_FACTOR.get(kind, _ONE_WORD_ALIAS_OTHER)
-    return factor
-
-
-def _same_chinese_name(
-    han_parts: tuple[str, str] | None, query: NameForm, candidate: NameForm, kind: str
-) -> bool:
-    """False when a Chinese personal name meets a list name that is not its syllables in an allowed order.
-
-    A Han-script personal name is held to its pinyin surname and given name (either way round)
-    against a person's names, and must be spelt out in an organisation's name (华为 in "Huawei
-    Technologies"); a pinyin personal name is held so against list names that are pinyin personal
-    names themselves. Other pairs are left to the scorer (True).
-    """
-    # a list entry of no known type counts as a person when its name is a pinyin personal name
-    personal = kind == "person" or (kind == "any" and pinyin_name_keys(candidate.tokens) is not None)
-    if han_parts is not None:
-        if personal:
-            return same_name(han_name_keys(*han_parts), candidate.tokens)
-        return spelt_in("".join(han_parts), candidate.tokens)
-    if not personal or query.via != "name":
-        return True
-    keys = pinyin_name_keys(query.tokens)
-    if keys is None or pinyin_name_keys(candidate.tokens) is None:
-        return True
-    return same_name(keys, candidate.tokens)
 
 
 def _cleared(matches: Iterable[Match], threshold: float) -> list[dict[str, Any]]:
