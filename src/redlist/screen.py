@@ -60,6 +60,7 @@ MAX_NAME_LENGTH = 1000
 _CANDIDATES = 30  # names scored per query form
 _KEEP = 0.4  # ... among those with at least this share of the best one's index score
 _COUNTRY_MISMATCH = 0.92
+_COUNTRY_MATCH = 0.02  # added when the query's country is among the entry's
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -258,7 +259,8 @@ class Screener:
         matches = [m for m in best.values() if m.score >= threshold]
         matches.sort(key=lambda m: (-m.score, m.entity_id))
         result.matches = matches[:limit]
-        result.cleared = _cleared(best.values(), threshold)[:limit]
+        if query.birth_date or query.nationality:
+            result.cleared = _cleared(best.values(), threshold)[:limit]
         return result
 
     def screen_many(
@@ -303,7 +305,13 @@ class Screener:
     def _match_names(
         self, name: str, kind: str, query: Query, best: dict[int, Match], exhaustive: bool, threshold: float
     ) -> None:
-        floor = threshold - MAX_RAISE  # below this no qualifier can lift a score over it
+        # below this no qualifier can lift a score over the threshold (and without qualifiers
+        # nothing can: the names under it are not worth explaining)
+        if query.birth_date or query.nationality:
+            floor = threshold - MAX_RAISE
+        else:
+            # (less half the last digit kept: scores are rounded to 4 places before the cut)
+            floor = threshold - (_COUNTRY_MATCH if query.country else 0.00005)
         # an untyped query is read as a person's name for person entries and as an organisation's
         # for the rest ("LAST, First" turned round, legal forms set apart), like the list names
         by_kind = {k: forms(name, k) for k in ((kind,) if kind != "any" else ("person", "organization"))}
@@ -423,7 +431,7 @@ class Screener:
         if not known:
             return score, None
         if code in known:
-            return min(1.0, score + 0.02), f"country {code} matches"
+            return min(1.0, score + _COUNTRY_MATCH), f"country {code} matches"
         return score * _COUNTRY_MISMATCH, f"country {code} not among the entry's ({', '.join(sorted(known))})"
 
     def _match(self, e: int, matched: str, score: float, explanation: dict[str, Any]) -> Match:
