@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
 from redlist import sources
 from redlist.errors import ShrinkageError, SourceError
 from redlist.store import Store
+from redlist.store.schema import snapshot_records
 from redlist.store.update import load, reparse
 
 from toy_source import TOY, toy_file
@@ -132,7 +134,8 @@ def test_failure_inside_the_transaction_rolls_back(store, monkeypatch):
     with pytest.raises(RuntimeError):
         load(store, "toy", toy_file(*_rows(4)), as_of="2024-01-02")
     assert store.snapshot_count("toy") == 1
-    assert store.conn.execute("SELECT count(*) FROM snapshot_records").fetchone()[0] == 3
+    with store.connect() as conn:  # no record of the failed load is left behind
+        assert conn.execute(select(func.count()).select_from(snapshot_records)).scalar() == 3
 
 
 def test_unknown_file_set_is_a_clear_error(store):

@@ -279,7 +279,8 @@ class Redlist:
     # --- generations -----------------------------------------------------------------------------
 
     def _open_store(self, *, shared: bool) -> Store:
-        return Store.open(self.settings.home, path=self.settings.database_path, shared=shared)
+        settings = self.settings
+        return Store.open(settings.home, path=settings.database_path, url=settings.store_url, shared=shared)
 
     def _build(self) -> Generation:
         gen = Generation(self.settings, self._open_store(shared=True))
