@@ -1,4 +1,6 @@
-"""The update machinery and the store: snapshots, all-or-nothing, shrinkage guard, history."""
+"""The update machinery and the store: snapshots, all-or-nothing, shrinkage guard, history.
+
+Every test runs on both backends: SQLite and a real PostgreSQL server (tests/pg.py)."""
 
 from __future__ import annotations
 
@@ -15,9 +17,9 @@ from toy_source import TOY, toy_file
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
+def store(tmp_path, monkeypatch, store_url):
     monkeypatch.setitem(sources.SOURCES, "toy", TOY)
-    with Store.open(tmp_path / "home") as s:
+    with Store.open(tmp_path / "home", url=store_url) as s:
         yield s
 
 
