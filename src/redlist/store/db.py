@@ -63,6 +63,7 @@ class Store:
         url: str | None = None,
         create: bool = True,
         shared: bool = False,
+        migrate: bool = True,
     ) -> Store:
         """Open (and create or migrate if needed) the store of the home directory ``home``.
 
@@ -70,7 +71,8 @@ class Store:
         it, the SQLite file ``path`` (default ``home/redlist.sqlite``). Raw publications are
         archived under ``home/raw`` whatever the database. ``create=False``: a missing SQLite file
         is an error. ``shared`` is accepted for callers that share the store between threads:
-        every thread reads through its own pooled connection anyway.
+        every thread reads through its own pooled connection anyway. ``migrate=False`` leaves the
+        schema as it is (for `redlist db upgrade`, which reports what it did).
         """
         del shared
         home = Path(home)
@@ -86,7 +88,10 @@ class Store:
                 raise StoreError(f"cannot open the store at {file}: {exc}") from exc
         store = cls(backend.make_engine(where), home)
         try:
-            store.migrate()
+            if migrate:
+                store.migrate()
+            else:
+                store.revision()  # reach the database now: a wrong URL fails here, clearly
         except SQLAlchemyError as exc:
             store.close()
             raise backend.connect_error(where, exc) from None
@@ -103,6 +108,11 @@ class Store:
     def describe(self) -> str:
         """Where the data is, password hidden (for messages and `redlist db`)."""
         return self.engine.url.render_as_string(hide_password=True)
+
+    def revision(self) -> str | None:
+        """The schema revision of the database (None: empty, or made before migrations)."""
+        with self.connect() as conn:
+            return backend.revision(conn)
 
     def migrate(self, *, waiting: Callable[[], None] | None = None) -> tuple[str | None, str]:
         """Bring the database's schema to the revision this redlist expects; returns (before, after).
