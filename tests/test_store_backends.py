@@ -13,6 +13,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 import redlist.parties.storage  # noqa: F401  (declares the party tables on the shared metadata)
@@ -74,6 +75,14 @@ def test_a_store_made_before_migrations_is_adopted(tmp_path) -> None:
         [snap] = store.snapshots("toy")  # kept, and the column added since (note) is there
         assert (snap.as_of, snap.note) == ("2024-01-01", None)
         assert load(store, "toy", toy_file(*_rows(2)), as_of="2024-02-01").status == "stored"
+
+
+def test_a_database_from_a_newer_redlist_is_refused(tmp_path, store_url) -> None:
+    home = tmp_path / "home"
+    with Store.open(home, url=store_url) as store, store.transaction() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(StoreError, match="cannot migrate the store's database.*9999"):
+        Store.open(home, url=store_url)
 
 
 def test_a_second_writer_waits_saying_so_then_writes(tmp_path, store_url) -> None:
