@@ -16,16 +16,18 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-import redlist.parties.storage  # noqa: F401  (declares the party tables on the shared metadata)
 from redlist import sources
 from redlist.cli import app as cli
+from redlist.curated import load as load_curated
 from redlist.errors import StoreError
+from redlist.parties import resolve
+from redlist.parties import storage as party_storage  # declares the party tables on the metadata
 from redlist.service import Redlist
 from redlist.settings import Settings
 from redlist.store import Store
 from redlist.store.engine import MIGRATIONS
 from redlist.store.schema import HEAD, metadata
-from redlist.store.update import load
+from redlist.store.update import load, update
 
 from conftest import FIXTURES
 from toy_source import TOY, toy_file
@@ -75,6 +77,25 @@ def test_a_store_made_before_migrations_is_adopted(tmp_path) -> None:
         [snap] = store.snapshots("toy")  # kept, and the column added since (note) is there
         assert (snap.as_of, snap.note) == ("2024-01-01", None)
         assert load(store, "toy", toy_file(*_rows(2)), as_of="2024-02-01").status == "stored"
+
+
+def test_the_party_graph_round_trips(tmp_path, store_url) -> None:
+    home = tmp_path / "home"
+    with Store.open(home, url=store_url) as store:
+        [result] = update(store, ["us_ofac_sdn"], origin=str(FIXTURES / "cli" / "sdn_a"), as_of="2024-01-02")
+        assert result.ok, result.message
+        graph = resolve(store, load_curated(), home)
+        assert graph.parties
+        party_storage.save(store, graph, "first")
+        party_storage.save(store, graph, "second")  # replaces the whole graph
+        assert party_storage.load(store, "first") is None  # built from other data: not used
+        back = party_storage.load(store, "second")
+        assert back is not None
+        assert {k: p.to_dict() for k, p in back.parties.items()} == {
+            k: p.to_dict() for k, p in graph.parties.items()
+        }
+        assert back.of_entry == graph.of_entry
+        assert party_storage.info(store)["stats"] == graph.stats()
 
 
 def test_a_database_from_a_newer_redlist_is_refused(tmp_path, store_url) -> None:
