@@ -71,7 +71,7 @@ def workload(data: Path, home: Path, url: str | None) -> dict[str, float]:
         with step(figures, "history: 200 entities"):
             for entity_id in ids:
                 store.records_of(entity_id)
-        settings = Settings.load(home=home, database_url=url, cache=False, reload_interval=0)
+        settings = Settings.load(home=home, database_url=url, cache=False)
         with step(figures, "parties: resolve + save"):
             graph = resolve(store, load_curated(), home)
             party_storage.save(store, graph, data_key(settings, store))
