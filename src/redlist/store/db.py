@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, Row, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -29,6 +29,38 @@ from redlist.errors import StoreError
 from redlist.model import Change, ChangeEvent, Entity, RawFile, Snapshot
 from redlist.store.archive import RawArchive
 from redlist.store.schema import HEAD, events, records, snapshot_records, snapshots, update_log
+
+# Statements built once: building a select costs more than running it on SQLite.
+_S = snapshots.c
+_BY_ID = select(snapshots).where(_S.id == bindparam("id"))
+_LAST_LOADED = select(snapshots).where(_S.source == bindparam("source")).order_by(_S.id.desc()).limit(1)
+_LATEST = (
+    select(snapshots).where(_S.source == bindparam("source")).order_by(_S.as_of.desc(), _S.id.desc()).limit(1)
+)
+_BEFORE = (
+    select(snapshots)
+    .where(_S.source == bindparam("source"), _S.as_of <= bindparam("as_of"))
+    .order_by(_S.as_of.desc(), _S.id.desc())
+    .limit(1)
+)
+_AFTER = (
+    select(snapshots)
+    .where(_S.source == bindparam("source"), _S.as_of > bindparam("as_of"))
+    .order_by(_S.as_of, _S.id)
+    .limit(1)
+)
+_SAME = (
+    select(snapshots)
+    .where(_S.source == bindparam("source"), _S.sha256 == bindparam("sha256"), _S.as_of == bindparam("as_of"))
+    .limit(1)
+)
+_VERSIONS = (
+    select(snapshot_records.c.snapshot_id, records.c.data)
+    .join(records, records.c.hash == snapshot_records.c.record_hash)
+    .where(snapshot_records.c.entity_id == bindparam("entity_id"))
+)
+_SNAPSHOTS_IN = select(snapshots).where(_S.id.in_(bindparam("ids", expanding=True)))
+_COUNT = select(func.count()).select_from(snapshots).where(_S.source == bindparam("source"))
 
 
 def record_json(entity: Entity) -> tuple[str, str]:
@@ -194,13 +226,11 @@ class Store:
 
     def last_loaded(self, source: str) -> Snapshot | None:
         """The snapshot of a source loaded most recently (whatever its as-of date)."""
-        return self._one(
-            select(snapshots).where(snapshots.c.source == source).order_by(snapshots.c.id.desc())
-        )
+        return self._one(_LAST_LOADED, source=source)
 
-    def _one(self, stmt: Any) -> Snapshot | None:
+    def _one(self, stmt: Any, **params: Any) -> Snapshot | None:
         with self.connect() as conn:
-            row = conn.execute(stmt.limit(1)).first()
+            row = conn.execute(stmt, params).first()
         return _snapshot(row) if row else None
 
     # --- snapshots -----------------------------------------------------------------------------
@@ -215,33 +245,22 @@ class Store:
         return [_snapshot(r) for r in rows]
 
     def snapshot(self, snapshot_id: int) -> Snapshot:
-        found = self._one(select(snapshots).where(snapshots.c.id == snapshot_id))
+        found = self._one(_BY_ID, id=snapshot_id)
         if found is None:
             raise StoreError(f"no snapshot with id {snapshot_id}")
         return found
 
     def latest(self, source: str) -> Snapshot | None:
         """The newest publication of a source (by as-of date)."""
-        return self._one(
-            select(snapshots)
-            .where(snapshots.c.source == source)
-            .order_by(snapshots.c.as_of.desc(), snapshots.c.id.desc())
-        )
+        return self._one(_LATEST, source=source)
 
     def neighbours(self, source: str, as_of: str) -> tuple[Snapshot | None, Snapshot | None]:
         """The snapshots just before and just after a new one dated ``as_of`` would sit.
 
         A new snapshot goes after existing snapshots of the same date (it is the newer load).
         """
-        of_source = select(snapshots).where(snapshots.c.source == source)
-        before = self._one(
-            of_source.where(snapshots.c.as_of <= as_of).order_by(
-                snapshots.c.as_of.desc(), snapshots.c.id.desc()
-            )
-        )
-        after = self._one(
-            of_source.where(snapshots.c.as_of > as_of).order_by(snapshots.c.as_of, snapshots.c.id)
-        )
+        before = self._one(_BEFORE, source=source, as_of=as_of)
+        after = self._one(_AFTER, source=source, as_of=as_of)
         return before, after
 
     def neighbours_of(self, snapshot: Snapshot) -> tuple[Snapshot | None, Snapshot | None]:
@@ -253,11 +272,7 @@ class Store:
 
     def find_same(self, source: str, sha256: str, as_of: str) -> Snapshot | None:
         """An existing snapshot of the same bytes and date (loading it again changes nothing)."""
-        return self._one(
-            select(snapshots).where(
-                snapshots.c.source == source, snapshots.c.sha256 == sha256, snapshots.c.as_of == as_of
-            )
-        )
+        return self._one(_SAME, source=source, sha256=sha256, as_of=as_of)
 
     # --- records -------------------------------------------------------------------------------
 
@@ -298,15 +313,11 @@ class Store:
 
     def records_of(self, entity_id: str) -> list[tuple[Snapshot, Entity]]:
         """Every stored version of an entity across sources and snapshots, oldest first."""
-        sr = snapshot_records.c
-        stmt = (
-            select(sr.snapshot_id, records.c.data)
-            .join(records, records.c.hash == sr.record_hash)
-            .where(sr.entity_id == entity_id)
-        )
         with self.connect() as conn:
-            rows = conn.execute(stmt).all()
-        snaps = {s.id: s for s in self.snapshots()} if rows else {}
+            rows = conn.execute(_VERSIONS, {"entity_id": entity_id}).all()
+            ids = sorted({sid for sid, _ in rows})
+            found = conn.execute(_SNAPSHOTS_IN, {"ids": ids}).all() if ids else []
+        snaps = {r.id: _snapshot(r) for r in found}
         out = [(snaps[sid], Entity.from_dict(json.loads(data))) for sid, data in rows]
         out.sort(key=lambda pair: (pair[0].as_of, pair[0].id or 0))
         return out
@@ -430,10 +441,7 @@ class Store:
 
     def snapshot_count(self, source: str) -> int:
         with self.connect() as conn:
-            count = conn.execute(
-                select(func.count()).select_from(snapshots).where(snapshots.c.source == source)
-            )
-            return int(count.scalar_one())
+            return int(conn.execute(_COUNT, {"source": source}).scalar_one())
 
     # --- events --------------------------------------------------------------------------------
 

@@ -59,7 +59,6 @@ def make_engine(url: URL) -> Engine:
             url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000}
         )
         event.listen(engine, "connect", _sqlite_connect)
-        event.listen(engine, "begin", _sqlite_begin)
         return engine
     try:
         import psycopg  # noqa: F401  (the optional driver: say how to get it)
@@ -69,18 +68,13 @@ def make_engine(url: URL) -> Engine:
 
 
 def _sqlite_connect(dbapi: sqlite3.Connection, _record: Any) -> None:
-    # The driver's own transaction handling is off: the store says when a transaction begins (and
-    # how: BEGIN IMMEDIATE for writers), see _sqlite_begin and lock().
+    # The driver's own transaction handling is off (autocommit, as the store always ran SQLite):
+    # a read is one statement, and writers open their transaction with BEGIN IMMEDIATE (lock()).
     dbapi.isolation_level = None
     dbapi.execute("PRAGMA journal_mode=WAL")
     dbapi.execute("PRAGMA foreign_keys=ON")
     dbapi.execute("PRAGMA synchronous=NORMAL")
     dbapi.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
-
-
-def _sqlite_begin(conn: Connection) -> None:
-    if not _raw_sqlite(conn).in_transaction:  # a writer has begun it already (BEGIN IMMEDIATE)
-        conn.exec_driver_sql("BEGIN")
 
 
 def _raw_sqlite(conn: Connection) -> sqlite3.Connection:
