@@ -5,7 +5,10 @@ PostgreSQL runs for real (tests/pg.py starts a server); nothing is mocked.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -214,3 +217,37 @@ def test_an_unreachable_or_unknown_database_is_a_clear_error(tmp_path, postgres_
     )
     assert result.exit_code != 0 and "cannot open the store" in result.output
     assert "Traceback" not in result.output
+
+
+def _events(store: Store) -> list[tuple[str, str, str]]:
+    return [(e.date, e.change.value, e.source_id) for e in store.events()]
+
+
+def test_two_updater_processes_at_once_write_one_consistent_history(tmp_path, store_url) -> None:
+    """Two `redlist update` processes on one store at the same time, whichever wins the lock:
+    both publications are stored and the history is the one a sequential load gives."""
+    home = tmp_path / "home"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    if store_url:
+        env["REDLIST_DATABASE_URL"] = store_url
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "redlist", "--home", str(home), "update", "us_ofac_sdn"]
+            + ["--from", str(FIXTURES / "cli" / folder), "--as-of", as_of],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for folder, as_of in (("sdn_b", "2024-01-09"), ("sdn_a", "2024-01-02"))
+    ]
+    outputs = [run.communicate(timeout=600)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    with Store.open(tmp_path / "sequential") as expected:
+        for folder, as_of in (("sdn_a", "2024-01-02"), ("sdn_b", "2024-01-09")):
+            [result] = update(expected, ["us_ofac_sdn"], origin=str(FIXTURES / "cli" / folder), as_of=as_of)
+            assert result.ok
+        want = _events(expected)
+    with Store.open(home, url=store_url) as store:
+        assert [s.as_of for s in store.snapshots("us_ofac_sdn")] == ["2024-01-02", "2024-01-09"]
+        assert _events(store) == want and want
