@@ -953,6 +953,28 @@ def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key's id (see `k
     out.print(f"revoked {key.id} ({esc(key.name)}) at {key.revoked}")
 
 
+db_app = typer.Typer(
+    help="The store's database (SQLite, or PostgreSQL with database_url).", no_args_is_help=True
+)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(as_json: JsonFlag = False) -> None:
+    """Bring the database's schema to this version of redlist (opening the store does it too)."""
+    with _errors():
+        row = _redlist().upgrade_store()
+    if as_json:
+        _print_json(row)
+        return
+    done = "already at" if row["was"] == row["revision"] else f"upgraded from {row['was'] or 'none'} to"
+    out.print(
+        f"{esc(row['database'])} ({row['backend']}): schema {done} revision {row['revision']}",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
 # --- export ------------------------------------------------------------------------------------
 
 
