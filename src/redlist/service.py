@@ -279,7 +279,8 @@ class Redlist:
     # --- generations -----------------------------------------------------------------------------
 
     def _open_store(self, *, shared: bool) -> Store:
-        return Store.open(self.settings.home, path=self.settings.database_path, shared=shared)
+        settings = self.settings
+        return Store.open(settings.home, path=settings.database_path, url=settings.store_url, shared=shared)
 
     def _build(self) -> Generation:
         gen = Generation(self.settings, self._open_store(shared=True))
@@ -816,6 +817,16 @@ class Redlist:
         if progress:
             progress("parties: resolving", 1, 1)
         return graph
+
+    def upgrade_store(self) -> dict[str, Any]:
+        """Bring the store's database schema to this version's (`redlist db upgrade`); opening
+        the store does it too, this says what was done."""
+        settings = self.settings
+        with Store.open(
+            settings.home, path=settings.database_path, url=settings.store_url, migrate=False
+        ) as store:
+            before, after = store.migrate()
+            return {"database": store.describe(), "backend": store.backend, "was": before, "revision": after}
 
     def reparse(
         self, sources: Iterable[str] = (), *, every: bool = False, progress: Progress | None = None
