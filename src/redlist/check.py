@@ -196,9 +196,11 @@ class Checker:
                     self.coverage[snap.source] = snap.as_of
         self.latest = latest_snapshots(store)  # source -> its newest snapshot
         self.screener = screener or Screener(status_index(store, data, self.parties))
-        for entity in self.screener.entities:  # an index given from elsewhere: each unknown entry alone
-            if self.parties.party_of(entity.entity_id) is None:
-                self.parties.add_alone(entity)
+        # an index given from elsewhere: each unknown entry alone (by id first: an index opened
+        # from its file decodes an entry only when it is used)
+        for e, entity_id in enumerate(self.screener.entity_ids):
+            if self.parties.party_of(entity_id) is None:
+                self.parties.add_alone(self.screener.entities[e])
         self._events_of: dict[str, list[LegalEvent]] = defaultdict(list)
         for event in self.events:
             for ref in event.parties:

@@ -156,8 +156,14 @@ class Generation:
     # --- what is built from the data ---------------------------------------------------------------
 
     def _cached(self, name: str, build: Callable[[], Screener]) -> Screener:
+        """The index ``name`` of this data: opened from its file in the cache folder (memory-mapped,
+        nothing deserialised up front), or built and written there."""
+        from redlist import indexfile
+
         folder = self.settings.cache_dir if self.settings.cache else None
-        return cache.cached(folder, name, self.key, build, Screener)
+        return cache.cached_file(
+            folder, name, self.key, build, indexfile.save, indexfile.load, indexfile.SUFFIX
+        )
 
     @cached_property
     def curated(self) -> CuratedData:
@@ -213,7 +219,17 @@ class Generation:
     @cached_property
     def receipt(self) -> dict[str, Any]:
         """The data this generation answers from (see :func:`redlist.check.receipt`)."""
-        return receipt(latest_snapshots(self.store).values(), self.curated.version)
+        return receipt(latest_snapshots(self.store).values(), self.curated_version)
+
+    @cached_property
+    def curated_version(self) -> str:
+        """The curated data's version, without parsing the curated files when they are not loaded
+        (a screening answer needs only this digest of them)."""
+        if "curated" in self.__dict__:
+            return self.curated.version
+        from redlist.curated.loader import data_dir, folder_version
+
+        return folder_version(data_dir())
 
     @cached_property
     def screen_warning(self) -> str | None:
