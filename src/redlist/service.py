@@ -37,11 +37,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from redlist import __version__, cache, sources
-from redlist.batch import run as batch
-from redlist.batch import write as batch_write
 from redlist.check import Checker, CheckResult, latest_snapshots, party_timeline, receipt, status_index
 from redlist.curated import CuratedData
 from redlist.curated import load as load_curated
@@ -62,10 +60,13 @@ from redlist.store import Store
 from redlist.store.current import current_entities, merge
 from redlist.store.inventory import source_status
 from redlist.store.pinned import PinnedStore
-from redlist.store.update import Progress, UpdateResult
-from redlist.store.update import reparse as reparse_snapshot
-from redlist.store.update import update as update_store
 from redlist.util import gc_paused
+
+# Imported when used (start-up time: a one-name answer needs neither the batch readers and
+# writers nor the download code, which pulls in httpx): see __getattr__ below.
+if TYPE_CHECKING:
+    from redlist.batch.run import BatchSummary
+    from redlist.store.update import Progress, UpdateResult
 
 __all__ = [
     "ACTIVITIES",
@@ -88,8 +89,20 @@ __all__ = [
     "open",
 ]
 
-BatchSummary = batch.BatchSummary
 log = logging.getLogger("redlist")
+
+
+def __getattr__(name: str) -> Any:
+    """``BatchSummary`` and ``UpdateResult``, imported on first use (see the imports above)."""
+    if name == "BatchSummary":
+        from redlist.batch.run import BatchSummary
+
+        return BatchSummary
+    if name == "UpdateResult":
+        from redlist.store.update import UpdateResult
+
+        return UpdateResult
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass
@@ -483,11 +496,13 @@ class Redlist:
         lists: list[str] | None = None,
         progress: Progress | None = None,
         encoding: str | None = None,
-    ) -> batch.BatchSummary:
+    ) -> BatchSummary:
         """Screen every row of a CSV/XLSX/Parquet/JSONL file into a JSONL/JSON/CSV/XLSX/Parquet
         file, in order (``encoding``: of a CSV input not in UTF-8)."""
         check_list_ids(lists)
         with self.generation() as gen:
+            from redlist.batch import run as batch
+
             return batch.screen_file(
                 gen.screener,
                 str(input_path),
@@ -617,6 +632,8 @@ class Redlist:
         as isin, activity, date, purpose) into JSON lines, JSON, CSV, XLSX or Parquet (one row per
         answer)."""
         with self.generation() as gen:
+            from redlist.batch import run as batch
+
             return batch.check_file(
                 gen.checker,
                 str(input_path),
@@ -637,6 +654,8 @@ class Redlist:
         """Write batch records (rows of a JSONL result) again as JSONL/JSON/CSV/XLSX, by the
         output's extension; ``layout`` is ``screen`` or ``check`` (status answers). Returns how
         many were written."""
+        from redlist.batch import write as batch_write
+
         with batch_write.open_writer(str(output_path), layout=layout) as writer:
             return writer.write_all(records)
 
@@ -808,6 +827,8 @@ class Redlist:
     ) -> list[UpdateResult]:
         """Download (or load from ``origin``) publications and store them as new snapshots."""
         with self._open_store(shared=False) as store:
+            from redlist.store.update import update as update_store
+
             results = update_store(
                 store,
                 list(sources),
@@ -838,6 +859,7 @@ class Redlist:
     ) -> list[UpdateResult]:
         """Re-read stored snapshots from their archived bytes with the current parsers."""
         from redlist import sources as registry
+        from redlist.store.update import reparse as reparse_snapshot
 
         results = []
         with self._open_store(shared=False) as store:
