@@ -261,6 +261,24 @@ class Generation:
             result.warnings.insert(0, self.screen_warning)
         return result
 
+    @contextmanager
+    def index_file(self) -> Iterator[Path]:
+        """The file of the screening index of this data (for processes that open it themselves):
+        the one in the cache folder, or a temporary copy removed afterwards."""
+        from redlist import indexfile
+
+        screener = self.screener  # opens the cached file, or builds the index and writes it
+        path = self.settings.cache_dir / f"screener-current-{self.key}{indexfile.SUFFIX}"
+        if self.settings.cache and path.exists():
+            yield path
+            return
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="redlist-index-") as folder:
+            path = Path(folder) / f"screener{indexfile.SUFFIX}"
+            indexfile.save(screener, path)
+            yield path
+
     def warm(self) -> None:
         """Build the screening index now (the server does this before it reports ready)."""
         _ = self.screener, self.by_id
@@ -496,13 +514,41 @@ class Redlist:
         lists: list[str] | None = None,
         progress: Progress | None = None,
         encoding: str | None = None,
+        workers: int = 1,
+        engine: str = "local",
+        scheduler: str | None = None,
     ) -> BatchSummary:
         """Screen every row of a CSV/XLSX/Parquet/JSONL file into a JSONL/JSON/CSV/XLSX/Parquet
-        file, in order (``encoding``: of a CSV input not in UTF-8)."""
+        file, in order (``encoding``: of a CSV input not in UTF-8).
+
+        ``engine`` ``local`` screens here, in ``workers`` processes forked after the index is
+        loaded (0: one per core); ``dask`` on a Dask cluster (``scheduler``: its address; none:
+        a local cluster of ``workers`` processes), each worker opening the index file once.
+        """
         check_list_ids(lists)
+        if engine not in ("local", "dask"):
+            raise InvalidInput(f"unknown engine {engine!r}; use local or dask")
         with self.generation() as gen:
             from redlist.batch import run as batch
 
+            if engine == "dask":
+                from redlist.batch import dask_engine
+
+                with gen.index_file() as index_path:
+                    return dask_engine.screen_file(
+                        index_path,
+                        str(input_path),
+                        str(output_path),
+                        name_column=name_column,
+                        id_column=id_column,
+                        threshold=threshold,
+                        limit=limit,
+                        lists=lists,
+                        progress=progress,
+                        encoding=encoding,
+                        scheduler=scheduler,
+                        workers=batch.worker_count(workers) if workers != 1 else 2,
+                    )
             return batch.screen_file(
                 gen.screener,
                 str(input_path),
@@ -514,6 +560,7 @@ class Redlist:
                 lists=lists,
                 progress=progress,
                 encoding=encoding,
+                workers=workers,
             )
 
     @staticmethod
