@@ -12,9 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 import redlist
-from conftest import FIXTURES, cover_every_list
 from redlist.cli import app
 from redlist.errors import RedlistError
+
+from conftest import FIXTURES, cover_every_list
 
 _NAMES = [
     "Northwind Shipping Lines",

@@ -889,7 +889,25 @@ class Redlist:
                 self._resolve_parties(store, progress)
         if any(r.status == "stored" for r in results):
             self.refresh()
+            self._write_indexes(progress)
         return results
+
+    def _write_indexes(self, progress: Progress | None = None) -> None:
+        """Build the indexes of the new data and write their files now (update time), so that the
+        next question opens them in milliseconds instead of building them (seconds on full lists)."""
+        if not self.settings.cache:
+            return
+        if progress:
+            progress("indexes: writing", 0, None)
+        try:
+            with self.generation() as gen:
+                _ = gen.screener, gen.checker
+        except OSError as exc:  # a read-only home or a full disk: the question builds them later
+            log.warning("the indexes were not written: %s", exc)
+        finally:
+            self.refresh()  # this process's copies: a later call opens the files
+        if progress:
+            progress("indexes: writing", 1, 1)
 
     def _resolve_parties(self, store: Store, progress: Progress | None = None) -> PartyGraph:
         """Resolve the party graph of the data as it is now and store it (update time, not query time)."""
