@@ -197,9 +197,10 @@ class Checker:
         self.latest = latest_snapshots(store)  # source -> its newest snapshot
         self.screener = screener or Screener(status_index(store, data, self.parties))
         # an index given from elsewhere: each unknown entry alone (by id first: an index opened
-        # from its file decodes an entry only when it is used)
+        # from its file decodes an entry only when it is used, a stored graph a party likewise)
         for e, entity_id in enumerate(self.screener.entity_ids):
-            if self.parties.party_of(entity_id) is None:
+            party_id = self.parties.of_entry.get(entity_id)
+            if party_id is None or party_id not in self.parties.parties:  # party_of(entity_id) is None
                 self.parties.add_alone(self.screener.entities[e])
         self._events_of: dict[str, list[LegalEvent]] = defaultdict(list)
         for event in self.events:

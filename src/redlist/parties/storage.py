@@ -9,6 +9,7 @@ graph in one transaction; :func:`load` returns it only when it was built from th
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, MutableMapping
 from datetime import UTC, datetime
 
 from redlist.parties.model import Party
@@ -68,14 +69,43 @@ def load(store: Store, key: str) -> PartyGraph | None:
         return None
     from redlist.model import Entity
 
-    parties = {
-        row[0]: Party.from_dict(json.loads(row[1]))
-        for row in store.conn.execute("SELECT id, data FROM parties")
-    }
+    parties = LazyParties(dict(store.conn.execute("SELECT id, data FROM parties").fetchall()))
     of_entry = dict(store.conn.execute("SELECT entry_id, party_id FROM party_entries").fetchall())
     meta = dict(store.conn.execute("SELECT key, value FROM party_meta").fetchall())
     unlisted = {k: Entity.from_dict(v) for k, v in json.loads(meta.get("unlisted", "{}")).items()}
-    return PartyGraph(parties, of_entry, json.loads(meta.get("notes", "[]")), unlisted)
+    return PartyGraph(parties, of_entry, json.loads(meta.get("notes", "[]")), unlisted)  # type: ignore[arg-type]
+
+
+class LazyParties(MutableMapping[str, Party]):
+    """The parties of a stored graph, each decoded from its JSON when first asked for: a status
+    question reads a handful of the tens of thousands (decoding them all took a second)."""
+
+    def __init__(self, raw: dict[str, str]) -> None:
+        self._raw = raw
+        self._done: dict[str, Party] = {}
+
+    def __getitem__(self, party_id: str) -> Party:
+        found = self._done.get(party_id)
+        if found is None:
+            found = self._done[party_id] = Party.from_dict(json.loads(self._raw[party_id]))
+        return found
+
+    def __setitem__(self, party_id: str, party: Party) -> None:
+        self._raw.setdefault(party_id, "")
+        self._done[party_id] = party
+
+    def __delitem__(self, party_id: str) -> None:
+        del self._raw[party_id]
+        self._done.pop(party_id, None)
+
+    def __contains__(self, party_id: object) -> bool:
+        return party_id in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
 
 
 def info(store: Store) -> dict[str, object]:
