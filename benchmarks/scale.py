@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -97,10 +98,12 @@ def make_rows(n: int, listed: list[tuple[str, str]], people: list[str], seed: in
     return {"id": ids, "name": names, "type": types}
 
 
-def run(command: list[str], env: dict[str, str]) -> tuple[float, float, float, str]:
-    """(wall seconds, peak summed RSS MB, peak summed PSS MB, stderr) of a command and its children."""
+def run(command: list[str], env: dict[str, str]) -> tuple[float, float, float, float]:
+    """(wall seconds, CPU seconds, peak summed RSS MB, peak summed PSS MB) of a command and its
+    children (CPU: user + system of every process it waited for, the workers included)."""
     import psutil
 
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     parent = psutil.Process(proc.pid)
@@ -118,9 +121,11 @@ def run(command: list[str], env: dict[str, str]) -> tuple[float, float, float, s
         time.sleep(0.2)
     _, stderr = proc.communicate()
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode not in (0, 9):  # 9: some rows failed (the junk rows, on purpose)
         raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}):\n{stderr}")
-    return wall, peak_rss / 2**20, peak_pss / 2**20, stderr
+    return wall, cpu, peak_rss / 2**20, peak_pss / 2**20
 
 
 def main() -> None:
@@ -155,8 +160,8 @@ def main() -> None:
         print(
             f"Load before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1/5/15 min), {os.cpu_count()} cores\n"
         )
-        print("| run | wall s | names/s | peak RSS MB (sum) | peak PSS MB (sum) |")
-        print("|---|---:|---:|---:|---:|")
+        print("| run | wall s | names/s | CPU s | names per CPU s | peak RSS MB (sum) | peak PSS MB (sum) |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
         outputs = {}
         for label, extra in CONFIGS.items():
             if any(word in label for word in args.skip):
@@ -172,8 +177,12 @@ def main() -> None:
                 "--output",
                 str(target),
             ]
-            wall, rss, pss, _ = run(command + extra, env)
-            print(f"| {label} | {wall:.1f} | {args.rows / wall:,.0f} | {rss:,.0f} | {pss:,.0f} |", flush=True)
+            wall, cpu, rss, pss = run(command + extra, env)
+            print(
+                f"| {label} | {wall:.1f} | {args.rows / wall:,.0f} | {cpu:.1f} | {args.rows / cpu:,.0f} "
+                f"| {rss:,.0f} | {pss:,.0f} |",
+                flush=True,
+            )
             outputs[label] = target.read_bytes()
         first = next(iter(outputs.values()))
         same = all(o == first for o in outputs.values())
