@@ -109,7 +109,11 @@ def answer_rows(
             yield _record(answer, row)
         return
     _ANSWER = answer
-    gc.freeze()  # the collector would otherwise touch (and so copy) every inherited object
+    # the collector would otherwise touch (and so copy) every inherited object; a caller that
+    # froze its own objects (the server) keeps them frozen
+    frozen_here = gc.get_freeze_count() == 0
+    if frozen_here:
+        gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             # imap keeps the input order and reads ahead only as the workers take chunks
@@ -117,7 +121,8 @@ def answer_rows(
                 yield from records
     finally:
         _ANSWER = None
-        gc.unfreeze()
+        if frozen_here:
+            gc.unfreeze()
 
 
 @dataclass(slots=True)
