@@ -10,6 +10,7 @@ building them again; a file that cannot be read is rebuilt, never trusted.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -98,7 +99,8 @@ def cached_file(
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for old in [*folder.glob(f"{name}-*{suffix}"), *folder.glob(f"{name}-*.pickle")]:
-            old.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # still open in another process (Windows): next time
+                old.unlink(missing_ok=True)
         save(value, path)
     except OSError:  # a read-only home: answer without keeping the index
         pass
