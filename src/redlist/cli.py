@@ -385,6 +385,15 @@ def screen(
     name: Annotated[str | None, typer.Argument(help="The name to screen (any script).")] = None,
     type: Annotated[str, typer.Option("--type", help="person, company, vessel, aircraft or any.")] = "any",
     country: Annotated[str | None, typer.Option(help="ISO-2 country code of the party.")] = None,
+    dob: Annotated[
+        str | None, typer.Option("--dob", help="A person's date of birth (YYYY-MM-DD or YYYY-MM).")
+    ] = None,
+    birth_year: Annotated[
+        int | None, typer.Option("--birth-year", min=1850, max=2100, help="A person's year of birth.")
+    ] = None,
+    nationality: Annotated[
+        str | None, typer.Option(help="A person's nationality (ISO-2); clears namesakes with --dob.")
+    ] = None,
     ids: Annotated[
         list[str] | None, typer.Option("--id", help="An identifier TYPE:VALUE (isin, lei, uscc, imo...).")
     ] = None,
@@ -472,8 +481,18 @@ def screen(
             if summary.errors and not allow_errors:
                 raise typer.Exit(EXIT_CODES["rows failed"])
             return
+        if dob and birth_year and not dob.startswith(str(birth_year)):
+            raise typer.BadParameter(
+                f"--dob {dob} and --birth-year {birth_year} disagree", param_hint="--dob"
+            )
         query = Query(
-            name=name, type=type, country=country, identifiers=_parse_ids(ids or []), lists=lists or None
+            name=name,
+            type=type,
+            country=country,
+            identifiers=_parse_ids(ids or []),
+            lists=lists or None,
+            birth_date=dob or (str(birth_year) if birth_year else None),
+            nationality=nationality,
         )
         _loaded(redlist, "loading the lists")
         on = _date_option(on, "--on")
@@ -487,6 +506,12 @@ def screen(
         raise typer.Exit(EXIT_CODES["runtime error"])
     for warning in result.warnings:
         err.print(f"[yellow]warning:[/] {esc(warning)}", highlight=False)
+    for cleared in result.cleared:
+        out.print(
+            f"cleared: {esc(cleared['name'])} ({esc(cleared['entity_id'])}), name score "
+            f"{cleared['name_score']:.2f} -> {cleared['score']:.2f}: {esc(cleared['reason'])}",
+            highlight=False,
+        )
     if not result.matches:
         out.print(f"no match at or above {threshold if threshold is not None else 'the default threshold'}")
         return
@@ -695,6 +720,7 @@ def _print_check(result: CheckResult) -> None:
         out.print(f"  {esc(f['explanation'])}", highlight=False)
         dates = [
             f"{k.replace('_on', '')} {f[k]}"
+            + (f" ({f['listed_on_basis']})" if k == "listed_on" and f.get("listed_on_basis") else "")
             for k in ("listed_on", "effective_on", "divestment_on", "removed_on")
             if f.get(k)
         ]

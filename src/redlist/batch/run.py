@@ -147,7 +147,22 @@ def row_query(row: InputRow, lists: list[str] | None = None) -> Query:
         identifiers=dict(row.identifiers),
         lists=lists,
         id=row.id if row.id is not None else str(row.line),
+        birth_date=_first(row.extra, BIRTH_DATE_COLUMNS),
+        nationality=_first(row.extra, NATIONALITY_COLUMNS),
     )
+
+
+#: Optional qualifier columns of a batch file (the first one present is used).
+BIRTH_DATE_COLUMNS = ("birth_date", "date_of_birth", "dob", "birth_year", "year_of_birth")
+NATIONALITY_COLUMNS = ("nationality", "citizenship")
+
+
+def _first(extra: dict[str, str], keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        value = extra.get(key)
+        if value is not None and str(value).strip():
+            return str(value).strip()
+    return None
 
 
 def screen_answer(
