@@ -421,6 +421,26 @@ def screen(
     allow_errors: Annotated[
         bool, typer.Option("--allow-errors", help="With --input: exit 0 even when rows failed.")
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=0,
+            help="With --input: processes sharing the index (0: one per core; dask: workers).",
+        ),
+    ] = 1,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine", help="With --input: local (this machine) or dask (pip install 'redlist[dask]')."
+        ),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="With --engine dask: the scheduler's address (default: a local cluster)."
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Screen a name (or a file of names and identifiers) against every list, with explained scores."""
@@ -450,6 +470,9 @@ def screen(
                     lists=lists or None,
                     progress=progress,
                     encoding=encoding,
+                    workers=workers,
+                    engine=engine,
+                    scheduler=scheduler,
                 )
             err.print(
                 f"screened {summary.rows:,} row(s): {summary.matched:,} with matches, {summary.errors:,} with errors"

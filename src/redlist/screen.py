@@ -206,6 +206,8 @@ class Screener:
         self.index = NameIndex(name_forms)
         self._countries = [_countries(e) for e in self.entities]
         self._kinds = [_entity_kind(e) for e in self.entities]
+        self._types = [str(e.type) for e in self.entities]
+        self.entity_ids: list[str] = [e.entity_id for e in self.entities]
 
     @classmethod
     def from_store(cls, store: Any, curated: bool = True) -> Screener:
@@ -271,12 +273,13 @@ class Screener:
             yield self.screen(query, threshold=threshold, limit=limit)
 
     def _allowed(self, e: int, query: Query, kind: str) -> bool:
-        entity = self.entities[e]
-        if query.lists and not set(query.lists) & set(entity.list_ids):
+        # the entry itself is read only when lists are asked for: an index opened from its file
+        # decodes entries on first use, and most candidates are never shown
+        if query.lists and not set(query.lists) & set(self.entities[e].list_ids):
             return False
         if kind == "any":
             return True
-        etype = str(entity.type)
+        etype = self._types[e]
         if kind == "organization":
             return etype in ("organization", "security", "unknown")
         return etype in (kind, "unknown")

@@ -10,6 +10,7 @@ graph in one transaction; :func:`load` returns it only when it was built from th
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, MutableMapping
 from datetime import UTC, datetime
 
 from sqlalchemy import Column, Index, Table, Text, delete, insert, select
@@ -85,14 +86,43 @@ def load(store: Store, key: str) -> PartyGraph | None:
     from redlist.model import Entity
 
     with store.connect() as conn:
-        found = {
-            row[0]: Party.from_dict(json.loads(row[1]))
-            for row in conn.execute(select(parties.c.id, parties.c.data))
-        }
+        raw = {row[0]: row[1] for row in conn.execute(select(parties.c.id, parties.c.data))}
         of_entry = {e: p for e, p in conn.execute(select(party_entries.c.entry_id, party_entries.c.party_id))}
     meta = _meta(store)
     unlisted = {k: Entity.from_dict(v) for k, v in json.loads(meta.get("unlisted", "{}")).items()}
-    return PartyGraph(found, of_entry, json.loads(meta.get("notes", "[]")), unlisted)
+    return PartyGraph(LazyParties(raw), of_entry, json.loads(meta.get("notes", "[]")), unlisted)  # type: ignore[arg-type]
+
+
+class LazyParties(MutableMapping[str, Party]):
+    """The parties of a stored graph, each decoded from its JSON when first asked for: a status
+    question reads a handful of the tens of thousands (decoding them all took a second)."""
+
+    def __init__(self, raw: dict[str, str]) -> None:
+        self._raw = raw
+        self._done: dict[str, Party] = {}
+
+    def __getitem__(self, party_id: str) -> Party:
+        found = self._done.get(party_id)
+        if found is None:
+            found = self._done[party_id] = Party.from_dict(json.loads(self._raw[party_id]))
+        return found
+
+    def __setitem__(self, party_id: str, party: Party) -> None:
+        self._raw.setdefault(party_id, "")
+        self._done[party_id] = party
+
+    def __delitem__(self, party_id: str) -> None:
+        del self._raw[party_id]
+        self._done.pop(party_id, None)
+
+    def __contains__(self, party_id: object) -> bool:
+        return party_id in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
 
 
 def info(store: Store) -> dict[str, object]:
