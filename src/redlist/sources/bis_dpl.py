@@ -25,9 +25,7 @@ from legal-form and business words in the name.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -35,6 +33,7 @@ from redlist.errors import SourceError
 from redlist.model import Address, Entity, EntityType, Listing, Name
 from redlist.sources.base import Files, ParseResult, RowError
 from redlist.sources.common import (
+    CsvRows,
     clean,
     country_code,
     decode_text,
@@ -217,13 +216,14 @@ def parse_dpl(files: Files) -> ParseResult:
     # BIS has published dpl.txt in Latin-1: a line that is not UTF-8 is read so, and named
     decoded: list[str] = []
     text = decode_text(data, source=SOURCE, file=FILE, fallback="cp1252", warnings=decoded)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t", quotechar='"')
+    reader = CsvRows(text, source=SOURCE, file=FILE, delimiter="\t", quotechar='"')
     header = next(reader, None)
     _check_header(header)
 
     result = ParseResult(records=[], format="txt", warnings=decoded)
     groups: dict[str, _Group] = {}
     last_updates: set[str] = set()
+    names: list[tuple[int, str]] = []  # (line, Name as published) of every well-formed row
     for start, row in sized_rows(
         reader,
         text,
@@ -237,14 +237,32 @@ def parse_dpl(files: Files) -> ParseResult:
         error = _add_row(row, groups, last_updates, result.warnings, start)
         if error:
             result.row_errors.append(RowError(FILE, start, error))
+        names.append((start, row[0]))
 
     result.records = [_entity(key, g) for key, g in groups.items()]
+    _warn_out_of_order(names, result.warnings)
     plausible = sorted(d for d in last_updates if "1980" <= d[:4] <= "2100")
     if plausible:
         result.warnings.append(
             f"{FILE} carries no publication date; its latest Last_Update is {plausible[-1]}"
         )
     return result
+
+
+#: BIS publishes dpl.txt sorted by Name. When at most this share of rows break the order, those
+#: rows are named in a warning: a corrupted name (one flipped byte) splits a denial into a new
+#: record that no count could reveal, but it lands out of order. A file mostly out of order is
+#: just sorted differently, and says nothing.
+_OUT_OF_ORDER_SHARE = 0.05
+
+
+def _warn_out_of_order(names: list[tuple[int, str]], warnings: list[str]) -> None:
+    odd = [b[0] for a, b in zip(names, names[1:], strict=False) if b[1] < a[1]]
+    if odd and len(odd) <= _OUT_OF_ORDER_SHARE * len(names):
+        shown = ", ".join(map(str, odd[:10])) + (" ..." if len(odd) > 10 else "")
+        warnings.append(
+            f"{FILE}: {len(odd)} row(s) out of the file's order by Name (a corrupted name?): line(s) {shown}"
+        )
 
 
 def _check_header(header: list[str] | None) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import functools
 import hashlib
+import io
 import re
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -79,6 +81,37 @@ def decode_text(
         shown = ", ".join(map(str, bad[:10])) + (" ..." if len(bad) > 10 else "")
         warnings.append(f"{file}: {len(bad)} line(s) not UTF-8, read as {fallback}: line(s) {shown}")
     return "\n".join(out)
+
+
+class CsvRows:
+    """A ``csv.reader`` over ``text`` whose failures are SourceErrors naming the file and line.
+
+    The csv module raises ``csv.Error`` for a field over its size limit (a 60 MB line in a
+    corrupt or hostile file) or a NUL byte; that must be a clear refusal, not a traceback.
+    """
+
+    def __init__(self, text: str, *, source: str, file: str, **fmt: str) -> None:
+        self._reader = csv.reader(io.StringIO(text, newline=""), **fmt)  # type: ignore[arg-type]
+        self.source = source
+        self.file = file
+
+    @property
+    def line_num(self) -> int:
+        return self._reader.line_num
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return self
+
+    def __next__(self) -> list[str]:
+        try:
+            return next(self._reader)
+        except csv.Error as exc:
+            raise SourceError(
+                f"unreadable CSV row ({exc}): corrupt file?",
+                source=self.source,
+                file=self.file,
+                line=max(self._reader.line_num, 1),
+            ) from None
 
 
 def sized_rows(

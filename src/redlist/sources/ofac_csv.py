@@ -18,16 +18,15 @@ SDN_Type is null for organizations; programs are packed as ``SDGT] [SYRIA``. Eve
 
 from __future__ import annotations
 
-import csv
-import io
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from redlist.errors import SourceError
 from redlist.model import Address, Entity, EntityType, Listing, Name, NameType, Relation
 from redlist.sources.base import Files, ParseResult, RowError
-from redlist.sources.common import clean, country_code, decode_text, ofac_entity_id
+from redlist.sources.common import CsvRows, clean, country_code, decode_text, ofac_entity_id
 from redlist.sources.ofac_remarks import parse_remarks
 
 __all__ = ["parse_cons_csv", "parse_sdn_csv"]
@@ -109,7 +108,7 @@ class _Reader:
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """``(line, cells)`` for each well-formed row; raise when the layout is not OFAC's."""
-        reader = csv.reader(io.StringIO(self.text, newline=""))
+        reader = CsvRows(self.text, source=self.fs.source, file=self.name)
         good = bad = 0
         first_bad: tuple[int, int] | None = None
         for cells in reader:
@@ -226,8 +225,17 @@ _Rows = dict[str, list[str]]  # primary rows by ent_num
 _SWAPPED_SHARE = 0.01
 
 
+#: A name on more rows than this (and this share of the file) means the name column holds some
+#: other column's values: the real lists repeat a primary name on four rows at most.
+_REPEATED_NAME_ROWS = 10
+_REPEATED_NAME_SHARE = 0.02
+
+
 def _refuse_swapped_columns(rows: _Rows, lines: dict[str, int], fs: _FileSet) -> None:
-    """Refuse a file whose name column carries program codes (columns swapped or shifted)."""
+    """Refuse a file whose name column carries program codes (columns swapped or shifted), or one
+    value on many rows (the program or type column swapped in whole, which the first check cannot
+    see: the program column then holds the names)."""
+    _refuse_repeated_names(rows, lines, fs)
     programs = {p for cells in rows.values() for p in _programs(clean(cells[3]))}
     odd = [key for key, cells in rows.items() if (clean(cells[1]) or "").strip(" []") in programs]
     if rows and len(odd) > max(1, _SWAPPED_SHARE * len(rows)):
@@ -235,6 +243,22 @@ def _refuse_swapped_columns(rows: _Rows, lines: dict[str, int], fs: _FileSet) ->
         raise SourceError(
             f"unknown column layout: {len(odd)} of {len(rows)} rows carry a program code "
             f"({rows[first][1]!r}) where the name belongs (columns swapped or shifted?)",
+            source=fs.source,
+            file=fs.primary,
+            line=lines[first],
+        )
+
+
+def _refuse_repeated_names(rows: _Rows, lines: dict[str, int], fs: _FileSet) -> None:
+    counts = Counter(clean(cells[1]) for cells in rows.values())
+    if not counts:
+        return
+    name, n = counts.most_common(1)[0]
+    if n > max(_REPEATED_NAME_ROWS, _REPEATED_NAME_SHARE * len(rows)):
+        first = next(key for key, cells in rows.items() if clean(cells[1]) == name)
+        raise SourceError(
+            f"unknown column layout: {n} of {len(rows)} rows have the same name {name!r} "
+            "(columns swapped or shifted?)",
             source=fs.source,
             file=fs.primary,
             line=lines[first],

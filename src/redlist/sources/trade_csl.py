@@ -32,9 +32,7 @@ layout and ``"country, number, type"`` (country optional) in the 2019 layout.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -47,6 +45,7 @@ from redlist.model import Address, Entity, EntityType, Identifier, Listing, Name
 from redlist.sources.base import Files, ParseResult, RowError
 from redlist.sources.bis_dpl import dpl_entity_type, split_fr_citations
 from redlist.sources.common import (
+    CsvRows,
     clean,
     country_code,
     decode_text,
@@ -284,7 +283,7 @@ def parse_csl_csv(files: Files) -> ParseResult:
     if data is None:
         raise SourceError("consolidated.csv (or csl.csv) is missing", source=SOURCE, file="consolidated.csv")
     text = decode_text(data, source=SOURCE, file=name)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = CsvRows(text, source=SOURCE, file=name)
     header = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
     missing = [c for c in CSV_COLUMNS if c not in header]
     if missing:

@@ -27,8 +27,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import Connection
 
 from redlist import sources
-from redlist.errors import RedlistError, ShrinkageError, SourceError
-from redlist.model import ChangeEvent, RawFile, Snapshot, iso_date
+from redlist.errors import InvalidInput, RedlistError, ShrinkageError, SourceError
+from redlist.model import ChangeEvent, Entity, RawFile, Snapshot, iso_date
 from redlist.sources.base import Format, ParseResult, SourceSpec, accept_row_errors
 from redlist.sources.fetch import DEFAULT_DEADLINE, download, file_name
 from redlist.sources.local import read_path
@@ -193,14 +193,18 @@ def load(
         if same is not None:
             return UpdateResult(source_id, "unchanged", f"already stored as snapshot {same.id}", same)
         previous, following = store.neighbours(source_id, snapshot.as_of)
-        _check_shrinkage(spec, previous, store.last_loaded(source_id), snapshot, allow_shrink)
+        last = store.last_loaded(source_id)
+        _check_shrinkage(spec, previous, last, snapshot, allow_shrink)
+        if not allow_shrink:
+            earlier = [y for y in _yardsticks(previous, last, snapshot) if y.as_of <= snapshot.as_of]
+            _check_cut_tail(store, earlier, snapshot, result.records)
         store.insert_snapshot(conn, snapshot, result.records)
         events = _link_history(store, conn, previous, snapshot, following)
     message = f"{snapshot.record_count} records as of {snapshot.as_of}"
     if previous is None:
         message += " (first snapshot of this source)"
     return UpdateResult(
-        source_id, "stored", message, snapshot, history.summarize(events), list(result.warnings)
+        source_id, "stored", message, snapshot, history.summarize(events), list(snapshot.warnings)
     )
 
 
@@ -328,7 +332,7 @@ def _checked_as_of(as_of: str | None, today: date) -> str | None:
         return None
     day = iso_date(as_of)
     if date.fromisoformat(day) > today + timedelta(days=1):
-        raise RedlistError(f"--as-of {day} is in the future (today is {today.isoformat()})")
+        raise InvalidInput(f"--as-of {day} is in the future (today is {today.isoformat()})")
     return day
 
 
@@ -362,20 +366,69 @@ def _check_shrinkage(
 ) -> None:
     """Refuse a snapshot that lost more than ``spec.max_shrink`` of the records of the snapshot
     before it by date, or of the one loaded last when dated near it (a truncated file loaded with
-    an --as-of just before the newest snapshot has no smaller neighbour before it)."""
+    an --as-of just before the newest snapshot has no smaller neighbour before it); a smaller
+    loss is stored with a warning on the snapshot."""
     if allow_shrink:
         return
-    yardsticks = [previous]
-    if last is not None and _days_apart(last.as_of, snapshot.as_of) <= LAST_LOADED_WINDOW_DAYS:
-        yardsticks.append(last)
-    for other in {s.id: s for s in yardsticks if s is not None}.values():
+    for other in _yardsticks(previous, last, snapshot):
         floor = other.record_count * (1 - spec.max_shrink)
+        drop = 1 - snapshot.record_count / other.record_count if other.record_count else 0.0
         if snapshot.record_count < floor:
-            drop = 1 - snapshot.record_count / other.record_count
             raise ShrinkageError(
                 f"{snapshot.source}: refused: {snapshot.record_count:,} records is {drop:.1%} fewer than the "
                 f"{other.record_count:,} of the snapshot of {other.as_of} (limit {spec.max_shrink:.0%}); "
                 "check the publication, then store it with --allow-shrink REASON if it is right"
+            )
+        if drop > 0 and other.as_of <= snapshot.as_of:  # an older publication may hold fewer
+            # under the limit a shrink is stored (delistings happen), but never silently: a file
+            # cut at a row boundary by less than the limit is indistinguishable from delistings
+            snapshot.warnings.append(
+                f"{other.record_count - snapshot.record_count:,} fewer records ({drop:.1%}) than the snapshot "
+                f"of {other.as_of} (limit {spec.max_shrink:.0%}): check that the publication is complete"
+            )
+
+
+def _yardsticks(previous: Snapshot | None, last: Snapshot | None, snapshot: Snapshot) -> list[Snapshot]:
+    """The snapshots a new one is measured against: the one before it by date, and the one loaded
+    last when dated near it."""
+    found = [previous]
+    if last is not None and _days_apart(last.as_of, snapshot.as_of) <= LAST_LOADED_WINDOW_DAYS:
+        found.append(last)
+    return list({s.id: s for s in found if s is not None}.values())
+
+
+#: This many of the newest records of a file sorted by number, all gone with nothing newer in
+#: their place, are a cut file rather than delistings.
+CUT_TAIL_MIN = 3
+
+
+def _check_cut_tail(
+    store: Store, yardsticks: list[Snapshot], snapshot: Snapshot, records: list[Entity]
+) -> None:
+    """Refuse a file sorted by record number (OFAC's CSV by ent_num) that ends just before the
+    newest records of an earlier snapshot it is measured against, with nothing newer in their
+    place (a later snapshot naturally holds records an older publication loaded after it lacks).
+
+    That is the signature of a file cut at a row boundary and resealed (its 0x1A end mark put
+    back): a shrink below the source's limit, which no count shows. Real delistings are spread
+    over the list, and a new publication usually adds records numbered above all the old ones.
+    """
+    keys = [e.key for e in records]
+    if not keys or not all(k.isdigit() for k in keys):
+        return
+    numbers = [int(k) for k in keys]
+    if any(b < a for a, b in zip(numbers, numbers[1:], strict=False)):
+        return  # not sorted by number: the end of the file says nothing
+    newest = numbers[-1]
+    for other in yardsticks:
+        old = [int(k) for k in store.record_index(other.id or 0) if k.isdigit()]
+        gone = sorted(n for n in old if n > newest)
+        if len(gone) >= CUT_TAIL_MIN:
+            raise ShrinkageError(
+                f"{snapshot.source}: refused: the file ends at record {newest}, and the {len(gone)} newest "
+                f"records of the snapshot of {other.as_of} ({gone[0]} to {gone[-1]}) are all missing with "
+                "nothing newer in their place: cut short? Check the publication, then store it with "
+                "--allow-shrink REASON if it is right"
             )
 
 
