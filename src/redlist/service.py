@@ -66,6 +66,12 @@ from redlist.store.update import Progress, UpdateResult
 from redlist.store.update import reparse as reparse_snapshot
 from redlist.store.update import update as update_store
 from redlist.util import gc_paused
+from redlist.watch import alerts as watch_alerts
+from redlist.watch import audit as watch_audit
+from redlist.watch import webhooks as watch_webhooks
+from redlist.watch.monitor import Monitor, RunReport
+from redlist.watch.rows import read_watch_file
+from redlist.watch.storage import WatchStore
 
 __all__ = [
     "ACTIVITIES",
@@ -805,7 +811,19 @@ class Redlist:
                 self._resolve_parties(store, progress)
         if any(r.status == "stored" for r in results):
             self.refresh()
+            self.after_update(progress)
         return results
+
+    def after_update(self, progress: Progress | None = None) -> RunReport | None:
+        """Re-check every watchlist against what the update changed (nothing when none is kept)."""
+        if not self.watchlists():
+            return None
+        if progress:
+            progress("watchlists: re-checking what changed", 0, None)
+        report = self.watch_run()
+        if progress:
+            progress("watchlists: re-checking what changed", 1, 1)
+        return report
 
     def _resolve_parties(self, store: Store, progress: Progress | None = None) -> PartyGraph:
         """Resolve the party graph of the data as it is now and store it (update time, not query time)."""
@@ -833,6 +851,229 @@ class Redlist:
         if results:
             self.refresh()
         return results
+
+    # --- watchlists, alerts, the audit trail -------------------------------------------------------
+
+    @contextmanager
+    def _watch_store(self) -> Iterator[WatchStore]:
+        with self._open_store(shared=False) as store:
+            yield WatchStore(store)
+
+    @staticmethod
+    def default_user() -> str:
+        """Who acts when no API key names the caller: the OS user."""
+        import getpass
+
+        try:
+            return getpass.getuser()
+        except Exception:  # noqa: BLE001 - no user name in this environment
+            return "unknown"
+
+    def audit(self, action: str, given: Any, answer: Any, *, who: str | None = None) -> dict[str, Any]:
+        """Append one row to the audit trail (the data generation is the current one)."""
+        with self.generation() as gen:
+            generation = {"data_key": gen.key, "sources": gen.receipt.get("sources", [])}
+        with self._watch_store() as ws:
+            return watch_audit.append(ws, action, who or self.default_user(), generation, given, answer)
+
+    def watch_add(
+        self,
+        name: str,
+        input_path: str | Path,
+        *,
+        kind: str = "parties",
+        activity: str | None = None,
+        encoding: str | None = None,
+        who: str | None = None,
+        today: str | date | None = None,
+    ) -> dict[str, Any]:
+        """Create (or replace the rows of) a watchlist from a CSV/XLSX/Parquet/JSONL file and screen
+        it once in full, which raises its first alerts. ``kind`` is ``parties`` (customers,
+        counterparties, suppliers: the ``activity`` asked, default transact, several comma
+        separated) or ``portfolio`` (rows by ISIN, with quantity: buy, sell and divest-by)."""
+        name = _watch_name(name)
+        rows = read_watch_file(input_path, kind, encoding=encoding)
+        activities = activity or ("invest,divest" if kind == "portfolio" else "transact")
+        for a in activities.split(","):
+            parse_activity(a)
+        with self._watch_store() as ws:
+            with ws.transaction():
+                ws.put_watchlist(name, kind, activities, rows)
+            report = self._monitor(ws, today).run_full([name])
+        self.audit(
+            "watch.add", {"watchlist": name, "rows": len(rows), "kind": kind}, report.to_dict(), who=who
+        )
+        self._notify(report)
+        return {
+            "watchlist": name,
+            "rows": len(rows),
+            "kind": kind,
+            "activity": activities,
+            "run": report.to_dict(),
+        }
+
+    def watchlists(self) -> list[dict[str, Any]]:
+        """Every watchlist with its row and open alert counts (webhook secrets left out)."""
+        with self._watch_store() as ws:
+            return [_public_watchlist(w) for w in ws.watchlists()]
+
+    def watchlist(self, name: str) -> dict[str, Any]:
+        """One watchlist: its settings, rows and alerts."""
+        with self._watch_store() as ws:
+            found = ws.watchlist(name)
+            if found is None:
+                raise InvalidInput(f"no watchlist {name!r} (see `redlist watch list`)")
+            return {
+                **_public_watchlist(found),
+                "rows": ws.rows(name),
+                "alerts": ws.alerts(watchlist=name),
+            }
+
+    def watch_remove(self, name: str, *, who: str | None = None) -> None:
+        """Delete a watchlist with its rows, alerts and exclusions (the audit trail keeps its history)."""
+        with self._watch_store() as ws:
+            if ws.watchlist(name) is None:
+                raise InvalidInput(f"no watchlist {name!r} (see `redlist watch list`)")
+            with ws.transaction():
+                ws.remove_watchlist(name)
+        self.audit("watch.remove", {"watchlist": name}, {"removed": True}, who=who)
+
+    def watch_webhook(self, name: str, url: str | None, secret: str | None = None) -> dict[str, Any]:
+        """Set (or clear, with ``url=None``) the webhook of a watchlist."""
+        if url is not None:
+            watch_webhooks.check_url(url)
+            if not secret:
+                raise InvalidInput("a webhook needs a secret (to sign what is sent)")
+        with self._watch_store() as ws:
+            if ws.watchlist(name) is None:
+                raise InvalidInput(f"no watchlist {name!r} (see `redlist watch list`)")
+            ws.set_webhook(name, url, secret)
+            return _public_watchlist(ws.watchlist(name) or {})
+
+    def watch_run(
+        self,
+        *,
+        full: bool = False,
+        today: str | date | None = None,
+        who: str | None = None,
+        notify: bool = True,
+    ) -> RunReport:
+        """Re-check the watchlists: against what changed since the last run (reverse search), or
+        every row against the lists (``full``); date-driven alerts are raised either way."""
+        with self._watch_store() as ws:
+            monitor = self._monitor(ws, today)
+            report = monitor.run_full() if full else monitor.run_changes()
+        self.audit("watch.run", {"full": full, "on": report.on}, report.to_dict(), who=who)
+        for alert in report.raised:
+            self.audit("alert.raised", {"alert": alert["id"]}, _alert_summary(alert), who=who)
+        if notify:
+            self._notify(report)
+        return report
+
+    def _monitor(self, ws: WatchStore, today: str | date | None) -> Monitor:
+        day = parse_date(today, "today") if today is not None else date.today()
+        gen = self._current()
+        folder = self.settings.cache_dir if self.settings.cache else None
+        return Monitor(ws, gen, today=day, cache_dir=folder)
+
+    def _notify(self, report: RunReport, *, dry_run: bool = False) -> list[dict[str, Any]]:
+        out = []
+        with self._watch_store() as ws:
+            lists = {w["name"]: w for w in ws.watchlists()}
+            for alert in report.raised:
+                wl = lists.get(alert["watchlist"])
+                if not wl or not wl.get("webhook_url"):
+                    continue
+                if dry_run:
+                    out.append(watch_webhooks.preview(wl, alert))
+                else:
+                    out.append(watch_webhooks.deliver(ws, wl, alert, **self._webhook_timing))
+        return out
+
+    #: Retry timing of webhook deliveries (tests shorten it).
+    _webhook_timing: dict[str, Any] = {}
+
+    def webhook_preview(self, name: str) -> list[dict[str, Any]]:
+        """What would be sent for the watchlist's open alerts (``--dry-run``): nothing is sent."""
+        with self._watch_store() as ws:
+            wl = ws.watchlist(name)
+            if wl is None:
+                raise InvalidInput(f"no watchlist {name!r} (see `redlist watch list`)")
+            if not wl.get("webhook_url"):
+                raise InvalidInput(f"watchlist {name!r} has no webhook (see `redlist watch webhook`)")
+            return [watch_webhooks.preview(wl, a) for a in ws.alerts(watchlist=name, status="open")]
+
+    def webhook_deliveries(self, name: str | None = None) -> list[dict[str, Any]]:
+        """The delivery log (every attempt)."""
+        with self._watch_store() as ws:
+            return ws.deliveries(name)
+
+    def alerts(self, *, open_only: bool = False, watchlist: str | None = None) -> list[dict[str, Any]]:
+        """Alerts, oldest change first (``open_only``: those waiting for a decision)."""
+        with self._watch_store() as ws:
+            return ws.alerts(watchlist=watchlist, status="open" if open_only else None)
+
+    def alert(self, alert_id: str) -> dict[str, Any]:
+        """One alert with its decisions."""
+        with self._watch_store() as ws:
+            found = ws.alert(alert_id)
+            if found is None:
+                raise InvalidInput(f"no alert {alert_id!r} (see `redlist alerts`)")
+            found["decisions"] = ws.decisions(alert_id)
+            return found
+
+    def decide(self, alert_id: str, decision: str, reason: str, *, who: str | None = None) -> dict[str, Any]:
+        """Record an analyst's decision (true_match, false_positive or escalate) with its reason."""
+        who = who or self.default_user()
+        with self._watch_store() as ws:
+            alert = watch_alerts.decide(ws, alert_id, decision, reason, who)
+        self.audit(
+            "alert.decision",
+            {"alert": alert_id, "decision": alert["decision"], "reason": reason},
+            {"status": alert["status"], "evidence_hash": alert["evidence_hash"]},
+            who=who,
+        )
+        return alert
+
+    def audit_rows(self, since: str | date | None = None) -> list[dict[str, Any]]:
+        """The audit trail's rows (from ``since``, a date), oldest first."""
+        day = parse_date(since, "since").isoformat() if since else None
+        with self._watch_store() as ws:
+            return ws.audit_rows(day)
+
+    def audit_verify(self, text: str | None = None) -> dict[str, Any]:
+        """Verify the hash chain of the stored trail, or of an export's text."""
+        rows = watch_audit.read_export(text) if text is not None else self.audit_rows()
+        return watch_audit.verify(rows)
+
+    def audit_export(self, handle: IO[str], *, since: str | date | None = None, format: str = "jsonl") -> int:
+        """Write the trail (from ``since``) as JSON lines or CSV; returns how many rows."""
+        return watch_audit.export(self.audit_rows(since), handle, format)
+
+
+def _watch_name(name: str) -> str:
+    clean = name.strip()
+    if not clean or len(clean) > 100 or any(c in clean for c in "\x00\x1f/"):
+        raise InvalidInput(f"watchlist name {name!r}: 1 to 100 characters, no '/'")
+    return clean
+
+
+def _public_watchlist(w: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in w.items() if k != "webhook_secret"}
+    out["webhook"] = bool(w.get("webhook_url"))
+    return out
+
+
+def _alert_summary(alert: dict[str, Any]) -> dict[str, Any]:
+    ev = alert["evidence"]
+    return {
+        "watchlist": alert["watchlist"],
+        "row_id": alert["row_id"],
+        "party_id": alert["party_id"],
+        "status": ev.get("status"),
+        "change": alert["changes"][-1]["text"] if alert["changes"] else None,
+        "evidence_hash": alert["evidence_hash"],
+    }
 
 
 def open(home: str | Path | None = None, **settings: Any) -> Redlist:  # noqa: A001 - redlist.open()

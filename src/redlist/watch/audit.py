@@ -1,0 +1,116 @@
+"""The audit trail: an append-only, hash-chained log of screenings, checks, alerts and decisions.
+
+Each row holds who (API key name or OS user), when, the data generation (the data key and the
+snapshot ids), the input and the answer, and ``hash = sha256(prev_hash + canonical JSON of the
+row)``. Changing, removing or reordering any row breaks the chain from there on, which
+:func:`verify` reports. Rows are only ever inserted.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterable
+from typing import IO, Any
+
+from redlist.errors import InvalidInput
+from redlist.watch.storage import WatchStore, dumps, now
+
+GENESIS = "0" * 64
+FIELDS = ("seq", "at", "who", "action", "generation", "input", "answer", "prev_hash", "hash")
+
+
+def row_hash(row: dict[str, Any]) -> str:
+    """The hash of an audit row: its predecessor's hash and its own content."""
+    body = {k: row[k] for k in ("seq", "at", "who", "action", "generation", "input", "answer")}
+    body["seq"] = int(body["seq"])
+    return hashlib.sha256((row["prev_hash"] + dumps(body)).encode("utf-8")).hexdigest()
+
+
+def append(
+    ws: WatchStore, action: str, who: str, generation: dict[str, Any], given: Any, answer: Any
+) -> dict[str, Any]:
+    """Append one row (inside its own transaction, so the chain's tail is read and extended at once)."""
+    with ws.transaction():
+        tail = ws.audit_tail()
+        row = {
+            "seq": (int(tail["seq"]) + 1) if tail else 1,
+            "at": now(),
+            "who": who,
+            "action": action,
+            "generation": dumps(generation),
+            "input": dumps(given),
+            "answer": dumps(answer),
+            "prev_hash": tail["hash"] if tail else GENESIS,
+        }
+        row["hash"] = row_hash(row)
+        ws.audit_insert(row)
+    return row
+
+
+def verify(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Check the chain: ``{"ok", "rows", "first_bad", "problem"}``. ``rows`` in ``seq`` order,
+    from the first row (an export ``--since`` a date starts mid-chain: its first ``prev_hash`` is
+    taken as given)."""
+    prev: str | None = None
+    count = 0
+    expected_seq: int | None = None
+    for row in rows:
+        count += 1
+        seq = int(row["seq"])
+        if expected_seq is not None and seq != expected_seq:
+            return _bad(
+                count, seq, f"row {seq} follows row {expected_seq - 1}: rows are missing or reordered"
+            )
+        if prev is not None and row["prev_hash"] != prev:
+            return _bad(count, seq, f"row {seq} does not chain to the row before it")
+        if prev is None and seq == 1 and row["prev_hash"] != GENESIS:
+            return _bad(count, seq, "the first row does not start the chain")
+        if row_hash(row) != row["hash"]:
+            return _bad(count, seq, f"row {seq} was changed after it was written (its hash does not match)")
+        prev = row["hash"]
+        expected_seq = seq + 1
+    return {"ok": True, "rows": count, "first_bad": None, "problem": None}
+
+
+def _bad(count: int, seq: int, problem: str) -> dict[str, Any]:
+    return {"ok": False, "rows": count, "first_bad": seq, "problem": problem}
+
+
+def export(rows: list[dict[str, Any]], handle: IO[str], fmt: str) -> int:
+    """Write rows as JSON lines or CSV, every field as stored (so the export verifies on its own)."""
+    if fmt == "jsonl":
+        for row in rows:
+            handle.write(json.dumps({k: row[k] for k in FIELDS}, ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(handle, fieldnames=list(FIELDS), lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: row[k] for k in FIELDS})
+    else:
+        raise InvalidInput(f"unknown audit export format {fmt!r}: use jsonl or csv")
+    return len(rows)
+
+
+def read_export(text: str, fmt: str | None = None) -> list[dict[str, Any]]:
+    """The rows of an export (JSON lines or CSV, guessed from the first character when not given)."""
+    fmt = fmt or ("jsonl" if text.lstrip().startswith("{") else "csv")
+    rows: list[dict[str, Any]] = []
+    if fmt == "jsonl":
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise InvalidInput(f"line {n}: not JSON ({exc.msg})") from None
+    else:
+        rows = list(csv.DictReader(io.StringIO(text)))
+    for n, row in enumerate(rows, 1):
+        missing = [f for f in FIELDS if f not in row]
+        if missing:
+            raise InvalidInput(f"row {n}: missing {', '.join(missing)}")
+        row["seq"] = int(row["seq"])
+    return rows

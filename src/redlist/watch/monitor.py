@@ -1,0 +1,469 @@
+"""Re-screening watchlists: the reverse search over what changed, the full re-screen, and the
+alerts they raise (deduplicated by evidence), with the status verdict and the dates ahead.
+
+The reverse search runs each changed list entry (added or amended since the last run) as a query
+against an index of the watched rows (a :class:`~redlist.screen.Screener` over the rows, persisted
+under the home's cache and rebuilt only when a watchlist changes), at a lower threshold; every
+candidate row is then screened forward against the lists as usual, and only its matches with the
+changed entries are kept. The answer is therefore the one a full re-screen gives for those entries
+(the reverse step only chooses which rows to re-screen).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Protocol
+
+from redlist import cache
+from redlist.check import Checker
+from redlist.model import Entity
+from redlist.parties import PartyGraph
+from redlist.screen import MATCH_THRESHOLD, Match, Query, Screener
+from redlist.watch.rows import row_entity, row_key, row_query, split_key
+from redlist.watch.storage import WatchStore, now
+
+#: How much lower than the match threshold the reverse step looks (its scores are not the forward
+#: direction's; the forward screen of each candidate decides).
+REVERSE_SLACK = 0.15
+#: Days ahead a change of verdict is announced, and the reminders on the way.
+HORIZON_DAYS = 30
+MILESTONES = (0, 1, 7, 30)
+#: What a portfolio asks: buy (invest) and sell (divest).
+PORTFOLIO_ACTIVITIES = {"buy": "invest", "sell": "divest"}
+
+
+class Data(Protocol):
+    """What monitoring reads from one data generation (see redlist.service.Generation)."""
+
+    key: str
+
+    @property
+    def screener(self) -> Screener: ...
+    @property
+    def checker(self) -> Checker: ...
+    @property
+    def parties(self) -> PartyGraph: ...
+    @property
+    def by_id(self) -> dict[str, Entity]: ...
+
+
+@dataclass
+class RunReport:
+    """What one run did."""
+
+    mode: str  # reverse or full
+    on: str
+    changed_entries: int = 0
+    removed_entries: int = 0
+    candidate_rows: int = 0
+    rows_screened: int = 0
+    raised: list[dict[str, Any]] = field(default_factory=list)  # new or re-raised (notify these)
+    updated: int = 0  # open alerts whose evidence changed
+    suppressed: int = 0  # matches excluded as false positives
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "mode": self.mode,
+            "on": self.on,
+            "changed_entries": self.changed_entries,
+            "removed_entries": self.removed_entries,
+            "candidate_rows": self.candidate_rows,
+            "rows_screened": self.rows_screened,
+            "raised": [a["id"] for a in self.raised],
+            "updated": self.updated,
+            "suppressed": self.suppressed,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def alert_id(watchlist: str, row_id: str, party_id: str) -> str:
+    """The id of the one alert of a (watched row, party)."""
+    digest = hashlib.sha256(f"{watchlist}\x1f{row_id}\x1f{party_id}".encode()).hexdigest()
+    return "al-" + digest[:12]
+
+
+def reverse_index(ws: WatchStore, cache_dir: Path | None) -> Screener:
+    """The index of every watched row, from the cache when the watchlists have not changed."""
+    key = hashlib.sha256(ws.rows_key().encode()).hexdigest()[:20]
+    return cache.cached(
+        cache_dir,
+        "watch-index",
+        key,
+        lambda: Screener([row_entity(r["watchlist"], r) for r in ws.rows()]),
+        Screener,
+    )
+
+
+class Monitor:
+    """Runs watchlists against one data generation and keeps their alerts."""
+
+    def __init__(
+        self, ws: WatchStore, data: Data, *, today: date | None = None, cache_dir: Path | None = None
+    ):
+        self.ws = ws
+        self.data = data
+        self.today = today or date.today()
+        self.cache_dir = cache_dir
+        self._lists = {w["name"]: w for w in ws.watchlists()}
+        self._rows: dict[str, dict[str, Any]] | None = None
+        self._excluded = ws.exclusions()
+        self._status_cache: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+    # --- rows ---------------------------------------------------------------------------------------
+
+    @property
+    def rows(self) -> dict[str, dict[str, Any]]:
+        if self._rows is None:
+            self._rows = {row_key(r["watchlist"], r["row_id"]): r for r in self.ws.rows()}
+        return self._rows
+
+    def _row(self, key: str) -> dict[str, Any] | None:
+        if self._rows is not None:
+            return self._rows.get(key)
+        watchlist, row_id = split_key(key)
+        found = [r for r in self.ws.rows(watchlist) if r["row_id"] == row_id]
+        return found[0] if found else None
+
+    # --- runs ---------------------------------------------------------------------------------------
+
+    def run_full(self, watchlists: list[str] | None = None) -> RunReport:
+        """Screen every row of the watchlists (all by default) against the lists as they are now."""
+        started = time.perf_counter()
+        report = RunReport("full", self.today.isoformat())
+        for row in self.rows.values():
+            if watchlists is not None and row["watchlist"] not in watchlists:
+                continue
+            report.rows_screened += 1
+            for match in self._forward(row):
+                self._raise(row, match, {"kind": "match", "text": "matches on a full re-screen"}, report)
+        self._date_pass(report, watchlists)
+        if watchlists is None or self.ws.state("last_event_id") is None:
+            # a run of some watchlists only must not skip the others' pending changes
+            self.ws.set_state("last_event_id", str(self.max_event_id()))
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def run_changes(self) -> RunReport:
+        """Screen the watchlists against what changed since the last run (the reverse search)."""
+        started = time.perf_counter()
+        report = RunReport("reverse", self.today.isoformat())
+        last = int(self.ws.state("last_event_id") or 0)
+        changed: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        removed: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for event in self.events_after(last):
+            target = removed if event["change"] == "removed" else changed
+            target[event["entity_id"]].append(event)
+        current = {eid: self.data.by_id[eid] for eid in changed if eid in self.data.by_id}
+        report.changed_entries = len(current)
+        report.removed_entries = len(removed)
+        if current and self._lists:
+            index = reverse_index(self.ws, self.cache_dir)
+            candidates = self._reverse_candidates(index, current.values())
+            report.candidate_rows = len(candidates)
+            for key in sorted(candidates):
+                row = self._row(key)
+                if row is None:
+                    continue
+                report.rows_screened += 1
+                for match in self._forward(row):
+                    if match.entity_id in current:
+                        self._raise(row, match, _what_changed(changed[match.entity_id]), report)
+        for alert in self.ws.alerts(entity_ids=removed):
+            self._refresh(alert, _what_changed(removed[alert["entity_id"]]), report)
+        self._date_pass(report, None)
+        self.ws.set_state("last_event_id", str(self.max_event_id()))
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _reverse_candidates(self, index: Screener, entries: Any) -> set[str]:
+        threshold = MATCH_THRESHOLD - REVERSE_SLACK
+        found: set[str] = set()
+        for entity in entries:
+            queries = [
+                Query(name=n, type=_query_type(entity)) for n in dict.fromkeys(x.value for x in entity.names)
+            ]
+            if entity.identifiers:
+                queries.append(Query(identifiers={str(i.type): i.value for i in entity.identifiers}))
+            for query in queries:
+                result = index.screen(query, threshold=threshold, limit=10_000)
+                found.update(m.entity_id for m in result.matches)
+        return found
+
+    def _forward(self, row: dict[str, Any]) -> list[Match]:
+        result = self.data.screener.screen(row_query(row), limit=25)
+        return result.matches
+
+    # --- events ---------------------------------------------------------------------------------------
+
+    def events_after(self, last: int) -> list[dict[str, Any]]:
+        rows = self.ws.conn.execute(
+            "SELECT id, date, list, entity_id, change, name, fields FROM events WHERE id > :last ORDER BY id",
+            {"last": last},
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    def max_event_id(self) -> int:
+        row = self.ws.conn.execute("SELECT max(id) AS m FROM events").fetchone()
+        return int(row["m"] or 0)
+
+    # --- alerts ---------------------------------------------------------------------------------------
+
+    def _party_id(self, entity_id: str) -> str:
+        party = self.data.parties.party_of(entity_id)
+        return party.id if party is not None else entity_id
+
+    def _raise(self, row: dict[str, Any], match: Match, change: dict[str, Any], report: RunReport) -> None:
+        party_id = self._party_id(match.entity_id)
+        if (row["watchlist"], row["row_id"], party_id) in self._excluded:
+            report.suppressed += 1
+            return
+        aid = alert_id(row["watchlist"], row["row_id"], party_id)
+        existing = self.ws.alert(aid)
+        matched = {
+            "matched_name": match.matched_name,
+            "score": match.score,
+            "explanation": match.explanation,
+        }
+        evidence = self.evidence(row, match.entity_id, party_id, matched)
+        self._store(aid, row, party_id, match.entity_id, evidence, change, existing, report)
+
+    def _refresh(self, alert: dict[str, Any], change: dict[str, Any] | None, report: RunReport) -> None:
+        """Recompute an alert's evidence (status, dates ahead, the entry's names and listings)."""
+        if (alert["watchlist"], alert["row_id"], alert["party_id"]) in self._excluded:
+            return
+        row = self._row(row_key(alert["watchlist"], alert["row_id"]))
+        if row is None:
+            return
+        old = alert["evidence"]
+        matched = {k: old.get(k) for k in ("matched_name", "score", "explanation")}
+        evidence = self.evidence(row, alert["entity_id"], alert["party_id"], matched)
+        if change is None:
+            change = _status_change(old, evidence)
+        self._store(alert["id"], row, alert["party_id"], alert["entity_id"], evidence, change, alert, report)
+
+    def _store(
+        self,
+        aid: str,
+        row: dict[str, Any],
+        party_id: str,
+        entity_id: str,
+        evidence: dict[str, Any],
+        change: dict[str, Any],
+        existing: dict[str, Any] | None,
+        report: RunReport,
+    ) -> None:
+        digest = evidence_hash(evidence)
+        stamp = now()
+        entry = {**change, "on": self.today.isoformat(), "at": stamp, "evidence_hash": digest}
+        if existing is None:
+            alert = {
+                "id": aid,
+                "watchlist": row["watchlist"],
+                "row_id": row["row_id"],
+                "party_id": party_id,
+                "entity_id": entity_id,
+                "status": "open",
+                "decision": None,
+                "evidence_hash": digest,
+                "evidence": evidence,
+                "changes": [entry],
+                "created_at": stamp,
+                "updated_at": stamp,
+                "raised": 1,
+            }
+            self.ws.save_alert(alert, new=True)
+            report.raised.append(alert)
+            return
+        if existing["evidence_hash"] == digest:
+            return  # the same evidence: never raised twice
+        alert = dict(existing)
+        alert.update(evidence_hash=digest, evidence=evidence, updated_at=stamp, entity_id=entity_id)
+        alert["changes"] = [*existing["changes"], entry]
+        if existing["status"] == "closed":  # closed on other evidence: raised again
+            alert.update(status="open", decision=None, raised=existing["raised"] + 1)
+            report.raised.append(alert)
+        else:
+            report.updated += 1
+            if existing["status"] == "open":
+                report.raised.append(alert)
+        self.ws.save_alert(alert, new=False)
+
+    def _date_pass(self, report: RunReport, watchlists: list[str] | None) -> None:
+        """Status changes without a list change: verdicts that changed since the alert was last
+        seen, and verdicts about to change within the horizon (deadlines, bans starting, rules
+        changing state)."""
+        for alert in self.ws.alerts():
+            if watchlists is not None and alert["watchlist"] not in watchlists:
+                continue
+            if alert["decision"] == "false_positive":
+                continue
+            self._refresh(alert, None, report)
+
+    # --- evidence ---------------------------------------------------------------------------------
+
+    def evidence(
+        self, row: dict[str, Any], entity_id: str, party_id: str, matched: dict[str, Any]
+    ) -> dict[str, Any]:
+        """What an alert rests on: the entry as listed now, the verdicts today and what is ahead."""
+        entity = self.data.by_id.get(entity_id)
+        watchlist = self._lists.get(row["watchlist"], {})
+        party = self.data.parties.party_of(entity_id)
+        status, ahead = self.status(watchlist, entity_id)
+        return {
+            "row": {k: row.get(k) for k in ("row_id", "name", "type", "country", "identifiers", "quantity")},
+            "entity_id": entity_id,
+            "party_id": party_id,
+            "party_name": party.name if party else (entity.name if entity else None),
+            "listed_now": entity is not None,
+            "names": sorted({n.value for n in entity.names}) if entity else [],
+            "lists": sorted(
+                f"{lst.list_id}:{lst.source_id}:{','.join(lst.programs)}"
+                for lst in (entity.listings if entity else [])
+            ),
+            **matched,
+            "status": status,
+            "ahead": ahead,
+        }
+
+    def status(
+        self, watchlist: dict[str, Any], entity_id: str
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The verdicts for the watchlist's activities today, and the changes within the horizon."""
+        if watchlist.get("kind") == "portfolio":
+            asks = dict(PORTFOLIO_ACTIVITIES)
+        else:
+            asks = {a: a for a in str(watchlist.get("activity") or "transact").split(",")}
+        status: dict[str, Any] = {}
+        ahead: list[dict[str, Any]] = []
+        for label, activity in asks.items():
+            today = self._verdict(entity_id, activity, self.today)
+            status[label] = today["verdict"]
+            if today.get("divestment_on"):
+                status["divest_by"] = today["divestment_on"]
+            change = self._next_change(entity_id, activity, today)
+            if change is not None:
+                ahead.append({"activity": label, **change})
+        if "divest_by" in status and watchlist.get("kind") == "portfolio":
+            status["hold"] = f"sales for divestment allowed until {status['divest_by']}"
+        return status, ahead
+
+    def _verdict(self, entity_id: str, activity: str, day: date) -> dict[str, Any]:
+        key = (entity_id, activity, day.isoformat())
+        found = self._status_cache.get(key)
+        if found is None:
+            result = self.data.checker.check(
+                entity_id=entity_id, activity=activity, on=day.isoformat(), today=day
+            )
+            divest = sorted(f["divestment_on"] for f in result.findings if f.get("divestment_on"))
+            found = {
+                "verdict": str(result.verdict) if result.verdict is not None else None,
+                "divestment_on": divest[0] if divest else None,
+                "why": [f.get("regime_title") or f.get("list") for f in result.findings if f.get("state")],
+            }
+            self._status_cache[key] = found
+        return found
+
+    def _next_change(self, entity_id: str, activity: str, today: dict[str, Any]) -> dict[str, Any] | None:
+        """The first day within the horizon whose verdict differs from today's (bisection: verdicts
+        change on dates, and one change ahead is what an analyst needs to act on)."""
+        end = self.today + timedelta(days=HORIZON_DAYS + 1)  # a deadline is the day before the change
+        later = self._verdict(entity_id, activity, end)
+        if later["verdict"] == today["verdict"]:
+            return None
+        lo, hi = self.today, end  # verdict(lo) == today's, verdict(hi) differs
+        while (hi - lo).days > 1:
+            mid = lo + timedelta(days=(hi - lo).days // 2)
+            if self._verdict(entity_id, activity, mid)["verdict"] == today["verdict"]:
+                lo = mid
+            else:
+                hi = mid
+        after = self._verdict(entity_id, activity, hi)["verdict"]
+        # a deadline (the last day something is still allowed) is the day before it stops
+        day = hi - timedelta(days=1) if activity == "divest" and after == "prohibited" else hi
+        days = (day - self.today).days
+        if days > HORIZON_DAYS:
+            return None
+        return {
+            "date": day.isoformat(),
+            "days": days,
+            "milestone": min(m for m in MILESTONES if m >= days),
+            "from": today["verdict"],
+            "to": after,
+            "text": _ahead_text(activity, days, day, today["verdict"], after),
+        }
+
+
+def evidence_hash(evidence: dict[str, Any]) -> str:
+    """The hash of what an alert rests on: a different hash re-raises a closed alert. The score
+    and wording of the match explanation are left out (a new scorer is not new evidence), and so
+    is the exact day count ahead (only the reminder milestone counts)."""
+    from redlist.watch.storage import dumps
+
+    ahead = [{k: a[k] for k in ("activity", "date", "milestone", "to")} for a in evidence.get("ahead", [])]
+    core = {
+        "entity_id": evidence["entity_id"],
+        "names": evidence["names"],
+        "lists": evidence["lists"],
+        "status": evidence["status"],
+        "ahead": ahead,
+    }
+    return hashlib.sha256(dumps(core).encode()).hexdigest()[:16]
+
+
+def _when(days: int, day: date) -> str:
+    if days <= 1:
+        return "today" if days == 0 else "tomorrow"
+    return f"in {days} days ({day.isoformat()})"
+
+
+def _ahead_text(activity: str, days: int, day: date, before: str | None, after: str | None) -> str:
+    when = _when(days, day)
+    if activity == "divest" and after == "prohibited":
+        return f"divestment deadline {when}: sales for divestment are allowed until {day.isoformat()}"
+    if activity == "invest" and after == "prohibited":
+        return f"purchase ban starts {when}"
+    return f"{activity}: {before} becomes {after} {when}"
+
+
+def _what_changed(events: list[dict[str, Any]]) -> dict[str, Any]:
+    parts = []
+    for e in events:
+        if e["change"] == "amended":
+            parts.append(
+                f"amended on {e['list']} on {e['date']} ({e['fields'].strip('[]').replace(chr(34), '')})"
+            )
+        else:
+            parts.append(
+                f"{e['change']} {'to' if e['change'] == 'added' else 'from'} {e['list']} on {e['date']}"
+            )
+    kinds = {e["change"] for e in events}
+    return {
+        "kind": "removed" if kinds == {"removed"} else ("added" if "added" in kinds else "amended"),
+        "text": "; ".join(parts),
+    }
+
+
+def _status_change(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    if old.get("status") != new.get("status"):
+        parts = [
+            f"{k}: {old.get('status', {}).get(k)} -> {v}"
+            for k, v in new["status"].items()
+            if old.get("status", {}).get(k) != v
+        ]
+        return {"kind": "status", "text": "status changed: " + "; ".join(parts)}
+    if new.get("ahead") and [a.get("milestone") for a in new["ahead"]] != [
+        a.get("milestone") for a in old.get("ahead", [])
+    ]:
+        return {"kind": "date", "text": "; ".join(a["text"] for a in new["ahead"])}
+    return {"kind": "evidence", "text": "the entry's names or listings changed"}
+
+
+def _query_type(entity: Entity) -> str | None:
+    kind = str(entity.type)
+    return kind if kind in ("person", "organization", "vessel", "aircraft") else None
