@@ -50,16 +50,18 @@ def append(
     return row
 
 
-def verify(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """Check the chain: ``{"ok", "rows", "first_bad", "problem"}``. ``rows`` in ``seq`` order,
-    from the first row (an export ``--since`` a date starts mid-chain: its first ``prev_hash`` is
-    taken as given)."""
+def verify(rows: Iterable[dict[str, Any]], *, complete: bool = True) -> dict[str, Any]:
+    """Check the chain: ``{"ok", "rows", "first_bad", "problem"}``. ``rows`` in ``seq`` order.
+    ``complete``: they start at the first row ever written (the stored trail); an export ``--since``
+    a date starts mid-chain, and its first ``prev_hash`` is taken as given."""
     prev: str | None = None
     count = 0
     expected_seq: int | None = None
     for row in rows:
         count += 1
         seq = int(row["seq"])
+        if complete and expected_seq is None and seq != 1:
+            return _bad(count, seq, f"row {seq} is the first: rows are missing from the start")
         if expected_seq is not None and seq != expected_seq:
             return _bad(
                 count, seq, f"row {seq} follows row {expected_seq - 1}: rows are missing or reordered"

@@ -1,0 +1,186 @@
+"""Monitoring on the hand-written SDN fixtures (tests/fixtures/cli/sdn_a -> sdn_b: 7001 removed,
+7002 added, 102 given a new alias): alerts, deduplication and re-raising, decisions, the audit
+trail's tamper detection and export round trip, and webhooks to a loopback receiver."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import json
+import sqlite3
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import pytest
+
+import redlist
+from redlist.errors import InvalidInput
+
+from conftest import FIXTURES
+
+CUSTOMERS = (
+    "id,name,country\n"
+    "n1,Northwind Shipping Lines,CU\n"
+    "b1,Banco Ejemplo del Caribe,\n"
+    "s1,Second Example LLC,\n"
+    "q1,Quorble Zyxwv Bakery,US\n"
+)
+
+
+@pytest.fixture
+def r(tmp_path: Path) -> redlist.Redlist:
+    r = redlist.open(tmp_path / "home")
+    [loaded] = r.update(["us_ofac_sdn"], origin=str(FIXTURES / "cli" / "sdn_a"), as_of="2024-01-02")
+    assert loaded.ok
+    (tmp_path / "customers.csv").write_text(CUSTOMERS, encoding="utf-8")
+    r.watch_add("customers", tmp_path / "customers.csv", today="2024-01-02", who="tester")
+    return r
+
+
+def _by_row(r: redlist.Redlist) -> dict[str, dict]:
+    return {a["row_id"]: a for a in r.alerts()}
+
+
+def test_a_watchlist_is_screened_when_added(r: redlist.Redlist) -> None:
+    alerts = _by_row(r)
+    assert {k: a["entity_id"] for k, a in alerts.items()} == {"n1": "ofac-101", "b1": "ofac-102"}
+    [summary] = r.watchlists()
+    assert summary["row_count"] == 4 and summary["open_alerts"] == 2 and summary["kind"] == "parties"
+    shown = r.watchlist("customers")
+    assert [row["row_id"] for row in shown["rows"]] == ["b1", "n1", "q1", "s1"]
+
+
+def test_an_update_raises_what_changed_and_dedups(r: redlist.Redlist) -> None:
+    alerts = _by_row(r)
+    r.decide(alerts["n1"]["id"], "true_match", "our vessel operator, known", who="ana")
+    r.decide(alerts["b1"]["id"], "true-match", "known bank", who="ana")
+    assert r.watch_run(today="2024-01-03").raised == []  # nothing changed: nothing raised again
+    [result] = r.update(["us_ofac_sdn"], origin=str(FIXTURES / "cli" / "sdn_b"), as_of="2024-01-09")
+    assert result.ok
+    after = _by_row(r)
+    assert after["s1"]["entity_id"] == "ofac-7002" and after["s1"]["status"] == "open"
+    assert "added to us_ofac_sdn on 2024-01-09" in after["s1"]["changes"][-1]["text"]
+    # a new alias is new evidence: the closed alert is raised again
+    assert after["b1"]["status"] == "open" and after["b1"]["raised"] == 2
+    assert "CARIBBEAN EXAMPLE BANK" in after["b1"]["evidence"]["names"]
+    assert after["b1"]["changes"][-1]["kind"] == "amended"
+    assert after["n1"]["status"] == "closed"  # unchanged evidence stays closed
+    assert set(after) == {"n1", "b1", "s1"}
+
+
+def test_a_false_positive_is_an_exclusion_that_survives(r: redlist.Redlist) -> None:
+    alert = _by_row(r)["b1"]
+    with pytest.raises(InvalidInput, match="reason"):
+        r.decide(alert["id"], "false_positive", "  ")
+    with pytest.raises(InvalidInput, match="unknown decision"):
+        r.decide(alert["id"], "maybe", "x")
+    r.decide(alert["id"], "false_positive", "a different bank", who="ana")
+    r.update(["us_ofac_sdn"], origin=str(FIXTURES / "cli" / "sdn_b"), as_of="2024-01-09")
+    assert r.alert(alert["id"])["status"] == "closed"  # the new alias does not re-raise it
+    assert r.watch_run(full=True, today="2024-01-10").suppressed == 1
+    escalated = r.decide(_by_row(r)["n1"]["id"], "escalate", "needs the MLRO", who="ana")
+    assert escalated["status"] == "escalated"
+    assert [a["row_id"] for a in r.alerts(open_only=True)] == ["s1"]
+
+
+def test_bad_watch_files_name_the_line(tmp_path: Path, r: redlist.Redlist) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,isin,quantity\np1,,10\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match=r"bad.csv: line 2: a portfolio row needs an isin"):
+        r.watch_add("book", bad, kind="portfolio")
+    bad.write_text("id,name\nx,A\nx,B\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match=r"line 3: id 'x' repeats line 2"):
+        r.watch_add("dup", bad)
+    with pytest.raises(InvalidInput, match="no watchlist"):
+        r.watchlist("nope")
+
+
+# --- audit -------------------------------------------------------------------------------------------
+
+
+def test_audit_detects_a_changed_row(r: redlist.Redlist) -> None:
+    r.decide(_by_row(r)["n1"]["id"], "true_match", "known", who="ana")
+    assert r.audit_verify() == {"ok": True, "rows": len(r.audit_rows()), "first_bad": None, "problem": None}
+    rows = r.audit_rows()
+    assert rows[0]["who"] == "tester" and rows[-1]["who"] == "ana"
+    assert json.loads(rows[-1]["generation"])["data_key"]
+    db = sqlite3.connect(r.settings.home / "redlist.sqlite")
+    [(who,)] = db.execute("SELECT who FROM audit_log WHERE seq = 2").fetchall()
+    db.execute("UPDATE audit_log SET who = 'mallory' WHERE seq = 2")
+    db.commit()
+    verdict = r.audit_verify()
+    assert verdict["ok"] is False and verdict["first_bad"] == 2 and "changed" in verdict["problem"]
+    db.execute("UPDATE audit_log SET who = ? WHERE seq = 2", (who,))
+    db.commit()
+    assert r.audit_verify()["ok"]
+    db.execute("DELETE FROM audit_log WHERE seq = 1")
+    db.commit()
+    db.close()
+    assert r.audit_verify()["problem"] == "row 2 is the first: rows are missing from the start"
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_audit_export_round_trips(r: redlist.Redlist, fmt: str) -> None:
+    handle = io.StringIO()
+    count = r.audit_export(handle, format=fmt)
+    rows = r.audit_rows()
+    assert count == len(rows) > 0
+    text = handle.getvalue()
+    assert r.audit_verify(text)["ok"]
+    from redlist.watch.audit import read_export
+
+    assert read_export(text) == [{**row, "seq": int(row["seq"])} for row in rows]
+    tampered = text.replace("tester", "mallory", 1)
+    assert r.audit_verify(tampered)["ok"] is False
+
+
+# --- webhooks ----------------------------------------------------------------------------------------
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    received: list[tuple[dict[str, str], bytes]] = []
+    answers: list[int] = []
+
+    def do_POST(self) -> None:  # noqa: N802 - the http.server API
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).received.append((dict(self.headers), body))
+        code = type(self).answers.pop(0) if type(self).answers else 200
+        self.send_response(code)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def receiver():
+    _Receiver.received, _Receiver.answers = [], [500]
+    server = HTTPServer(("127.0.0.1", 0), _Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/hook", _Receiver
+    server.shutdown()
+    server.server_close()
+
+
+def test_webhook_signed_and_retried_after_a_500(r: redlist.Redlist, receiver) -> None:
+    url, handler = receiver
+    with pytest.raises(InvalidInput, match="https"):
+        r.watch_webhook("customers", "http://example.com/hook", "s3cret")
+    r.watch_webhook("customers", url, "s3cret")
+    assert r.webhook_preview("customers")[0]["url"] == url  # dry run: nothing sent
+    assert handler.received == []
+    r._webhook_timing = {"backoff": 0.01}
+    r.update(["us_ofac_sdn"], origin=str(FIXTURES / "cli" / "sdn_b"), as_of="2024-01-09")
+    # the first POST got a 500, the retry was delivered; then the other raised alerts
+    assert len(handler.received) >= 2
+    first_headers, first_body = handler.received[0]
+    assert handler.received[1][1] == first_body  # the same alert again
+    expected = "sha256=" + hmac.new(b"s3cret", first_body, hashlib.sha256).hexdigest()
+    assert first_headers["X-Redlist-Signature"] == expected
+    assert json.loads(first_body)["alert"]["watchlist"] == "customers"
+    log = r.webhook_deliveries("customers")
+    assert [d["status_code"] for d in log[:2]] == [500, 200]
+    assert [d["attempt"] for d in log[:2]] == [1, 2]
