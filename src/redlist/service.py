@@ -281,6 +281,7 @@ class Redlist:
         self._lock = threading.Lock()
         self._checked = time.monotonic()
         self._building = False
+        self.last_watch_report: RunReport | None = None  # of the watchlists' re-check after an update
 
     # --- generations -----------------------------------------------------------------------------
 
@@ -744,6 +745,51 @@ class Redlist:
             handle.write(json.dumps(entity.to_dict(), ensure_ascii=False) + "\n")
         return len(entities)
 
+    # --- the delta feed ------------------------------------------------------------------------------
+
+    def delta_versions(self) -> list[dict[str, Any]]:
+        """The versions of the delta feed, oldest first: one per publication date that changed
+        something, with how many entries it added, amended and removed."""
+        counts: dict[str, dict[str, int]] = {}
+        with self.generation() as gen:
+            for event in gen.store.events():
+                day = counts.setdefault(event.date, {"added": 0, "amended": 0, "removed": 0})
+                day[str(event.change)] = day.get(str(event.change), 0) + 1
+        return [{"version": d, **c} for d, c in sorted(counts.items())]
+
+    def delta(self, handle: IO[str], *, since: str | date | None = None, version: str | None = None) -> int:
+        """Write what changed in the OpenSanctions delta format: JSON lines of ``{"op": "ADD" |
+        "MOD" | "DEL", "entity": <FtM entity>}``, from ``since`` (a date, inclusive) or for one
+        ``version`` (a date from :meth:`delta_versions`). An entry's FtM party entity is written
+        (a DEL carries its last published version). Returns the number of lines."""
+        import json
+
+        from redlist.render.ftm import to_ftm
+
+        first = parse_date(since, "since").isoformat() if since else None
+        if version is not None:
+            first = parse_date(version, "version").isoformat()
+        last = first if version is not None else None
+        ops = {"added": "ADD", "amended": "MOD", "removed": "DEL"}
+        count = 0
+        with self.generation() as gen:
+            for event in gen.store.events(since=first, until=last):
+                entity = gen.by_id.get(event.entity_id)
+                if entity is None:
+                    versions = gen.store.records_of(event.entity_id)
+                    entity = versions[-1][1] if versions else None
+                body = to_ftm(entity) if entity is not None else {"id": f"redlist-{event.entity_id}"}
+                line = {"op": ops[str(event.change)], "entity": body, "version": event.date}
+                handle.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+                count += 1
+        return count
+
+    def changed_since(self, since: str | date) -> set[str]:
+        """The ids of entries added or amended on or after ``since`` (yente's ``changed_since``)."""
+        day = parse_date(since, "changed_since").isoformat()
+        with self.generation() as gen:
+            return {e.entity_id for e in gen.store.events(since=day) if str(e.change) != "removed"}
+
     # --- parties -------------------------------------------------------------------------------------
 
     def party(self, name_or_id: str) -> tuple[Party | None, CheckResult]:
@@ -823,6 +869,7 @@ class Redlist:
         report = self.watch_run()
         if progress:
             progress("watchlists: re-checking what changed", 1, 1)
+        self.last_watch_report = report
         return report
 
     def _resolve_parties(self, store: Store, progress: Progress | None = None) -> PartyGraph:
@@ -989,6 +1036,10 @@ class Redlist:
                 else:
                     out.append(watch_webhooks.deliver(ws, wl, alert, **self._webhook_timing))
         return out
+
+    def webhook_previews(self, report: RunReport) -> list[dict[str, Any]]:
+        """What the alerts a run raised would send to their watchlists' webhooks (nothing is sent)."""
+        return self._notify(report, dry_run=True)
 
     #: Retry timing of webhook deliveries (tests shorten it).
     _webhook_timing: dict[str, Any] = {}
