@@ -959,6 +959,29 @@ class Redlist:
             "run": report.to_dict(),
         }
 
+    def watch_add_rows(
+        self,
+        name: str,
+        rows: list[dict[str, Any]],
+        *,
+        kind: str = "parties",
+        activity: str | None = None,
+        who: str | None = None,
+        today: str | date | None = None,
+    ) -> dict[str, Any]:
+        """:meth:`watch_add` from row objects (the API's JSON body: the file's columns as keys)."""
+        import json
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "rows.jsonl"
+            lines = (json.dumps({"name": None, **r}, ensure_ascii=False) + "\n" for r in rows)
+            path.write_text("".join(lines), encoding="utf-8")
+            try:
+                return self.watch_add(name, path, kind=kind, activity=activity, who=who, today=today)
+            except InvalidInput as exc:
+                raise InvalidInput(str(exc).replace(str(path), "rows")) from None
+
     def watchlists(self) -> list[dict[str, Any]]:
         """Every watchlist with its row and open alert counts (webhook secrets left out)."""
         with self._watch_store() as ws:
