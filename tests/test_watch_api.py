@@ -86,3 +86,34 @@ def test_delta_feed_and_match_filters(client) -> None:
         "/match/default", params={"exclude_entity_ids": "redlist-ofac-102"}, json=query
     ).json()
     assert all("ofac-102" not in x["id"] for x in excluded["responses"]["q"]["results"])
+
+
+def test_screenings_and_checks_are_in_the_audit_trail(client) -> None:
+    assert client.post("/screen", json={"name": "Northwind Shipping Lines"}).status_code == 200
+    assert client.get("/check", params={"name": "Northwind Shipping Lines"}).status_code == 200
+    rows = [r for r in client.get("/audit/export").text.splitlines()]
+    import json
+
+    parsed = [json.loads(r) for r in rows]
+    assert [(r["action"], r["who"]) for r in parsed] == [("screen", "api"), ("check", "api")]
+    screened = json.loads(parsed[0]["answer"])
+    assert screened["matches"][0]["entity_id"] == "ofac-101"
+    assert json.loads(parsed[0]["generation"])["sources"][0]["source"] == "us_ofac_sdn"
+    assert json.loads(parsed[1]["answer"])["verdict"]
+    assert client.get("/audit/verify").json()["ok"] is True
+
+
+def test_the_cli_records_its_answers_unless_told_not_to(store_home, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    import redlist
+    from redlist.cli import app
+
+    runner = CliRunner()
+    assert (
+        runner.invoke(app, ["--home", str(store_home), "screen", "Northwind Shipping Lines"]).exit_code == 0
+    )
+    assert [r["action"] for r in redlist.open(store_home).audit_rows()] == ["screen"]
+    monkeypatch.setenv("REDLIST_AUDIT", "false")
+    runner.invoke(app, ["--home", str(store_home), "screen", "Northwind Shipping Lines"])
+    assert len(redlist.open(store_home).audit_rows()) == 1

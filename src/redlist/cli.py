@@ -464,6 +464,7 @@ def screen(
         on = _date_option(on, "--on")
         with err.status("loading the lists"):
             result = redlist.screen(query, threshold=threshold, limit=limit, on=on)
+        _record(redlist, "screen", {**query.to_dict(), "on": on}, result)
     if as_json:
         _print_json(result.to_dict())
         return
@@ -626,6 +627,7 @@ def check(
                 purpose=purpose,
                 replay=receipt,
             )
+        _record(redlist, "check", result.query, result)
     if as_json:
         _print_json(result.to_dict())
     else:
@@ -633,6 +635,18 @@ def check(
     code = check_exit_code(result)
     if code:
         raise typer.Exit(code)
+
+
+def _record(redlist: Redlist, action: str, given: dict[str, Any], result: Any) -> None:
+    """Put the answer in the audit trail (the ``audit`` setting); a home that cannot be written
+    to does not stop the answer, it is said on stderr."""
+    from redlist.service import check_summary, screen_summary
+
+    summary = screen_summary(result) if action == "screen" else check_summary(result)
+    try:
+        redlist.record(action, given, summary, receipt=result.data, wait=True)
+    except RedlistError as exc:
+        err.print(f"[yellow]warning:[/] not recorded in the audit trail: {esc(exc)}", highlight=False)
 
 
 def _read_json_file(path: Path, option: str) -> Any:

@@ -282,6 +282,7 @@ class Redlist:
         self._checked = time.monotonic()
         self._building = False
         self.last_watch_report: RunReport | None = None  # of the watchlists' re-check after an update
+        self._auditor = watch_audit.AuditWriter(lambda: self._open_store(shared=False))
 
     # --- generations -----------------------------------------------------------------------------
 
@@ -402,6 +403,7 @@ class Redlist:
         }
 
     def close(self) -> None:
+        self._auditor.flush()
         self.refresh()
 
     def __enter__(self) -> Redlist:
@@ -917,11 +919,37 @@ class Redlist:
             return "unknown"
 
     def audit(self, action: str, given: Any, answer: Any, *, who: str | None = None) -> dict[str, Any]:
-        """Append one row to the audit trail (the data generation is the current one)."""
+        """Append one row to the audit trail now (the data generation is the current one)."""
+        self._auditor.flush()  # rows submitted earlier come first
         with self.generation() as gen:
             generation = {"data_key": gen.key, "sources": gen.receipt.get("sources", [])}
         with self._watch_store() as ws:
             return watch_audit.append(ws, action, who or self.default_user(), generation, given, answer)
+
+    def record(
+        self,
+        action: str,
+        given: Any,
+        answer: Any,
+        *,
+        who: str | None = None,
+        receipt: Mapping[str, Any] | None = None,
+        wait: bool = False,
+    ) -> None:
+        """Put a screening or a check in the audit trail (when the ``audit`` setting is on), from a
+        background writer: ``wait`` until it is written (the CLI), or not (the API). ``receipt`` is
+        the answer's ``data`` (the snapshots it answered from)."""
+        if not self.settings.audit:
+            return
+        generation: dict[str, Any]
+        if receipt is not None:
+            generation = {"data_key": None, "sources": list(receipt.get("sources", []))}
+        else:
+            with self.generation() as gen:
+                generation = {"data_key": gen.key, "sources": gen.receipt.get("sources", [])}
+        self._auditor.submit(action, who or self.default_user(), generation, given, answer)
+        if wait:
+            self._auditor.flush()
 
     def watch_add(
         self,
@@ -1111,6 +1139,7 @@ class Redlist:
 
     def audit_rows(self, since: str | date | None = None) -> list[dict[str, Any]]:
         """The audit trail's rows (from ``since``, a date), oldest first."""
+        self._auditor.flush()
         day = parse_date(since, "since").isoformat() if since else None
         with self._watch_store() as ws:
             return ws.audit_rows(day)
@@ -1137,6 +1166,30 @@ def _public_watchlist(w: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in w.items() if k != "webhook_secret"}
     out["webhook"] = bool(w.get("webhook_url"))
     return out
+
+
+def screen_summary(result: ScreenResult) -> dict[str, Any]:
+    """What the audit trail keeps of a screening answer: each match's entry, score and lists."""
+    out: dict[str, Any] = {
+        "matches": [
+            {"entity_id": m.entity_id, "score": m.score, "lists": [x.get("list") for x in m.lists]}
+            for m in result.matches
+        ]
+    }
+    if result.error:
+        out["error"] = result.error
+    return out
+
+
+def check_summary(result: CheckResult) -> dict[str, Any]:
+    """What the audit trail keeps of a status answer: the verdict, the party and each finding's
+    list and state."""
+    return {
+        "verdict": result.verdict,
+        "party": (result.party or {}).get("id"),
+        "findings": [{"list": f.get("list"), "state": f.get("state")} for f in result.findings],
+        "error": result.error,
+    }
 
 
 def _alert_summary(alert: dict[str, Any]) -> dict[str, Any]:

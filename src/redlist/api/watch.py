@@ -9,16 +9,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from redlist.api.deps import ApiError, Auth, Facade, FastJSON
+from redlist.api.deps import ApiError, Auth, Facade, FastJSON, actor
 
 router = APIRouter(tags=["monitoring"])
 
 
 def who(request: Request, redlist: Any) -> str:
     """Who acts: the API key's name, or ``api`` when the API runs without keys."""
-    secret = getattr(request.state, "api_key", None)
-    key = redlist.keys.verify(secret) if secret else None
-    return f"api-key:{key.name}" if key is not None else "api"
+    return actor(request)
 
 
 class WatchlistBody(BaseModel):

@@ -12,11 +12,17 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterable
+import logging
+import queue
+import threading
+from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 from redlist.errors import InvalidInput
+from redlist.store import Store
 from redlist.watch.storage import WatchStore, dumps, now
+
+log = logging.getLogger("redlist")
 
 GENESIS = "0" * 64
 FIELDS = ("seq", "at", "who", "action", "generation", "input", "answer", "prev_hash", "hash")
@@ -34,20 +40,9 @@ def append(
 ) -> dict[str, Any]:
     """Append one row (inside its own transaction, so the chain's tail is read and extended at once)."""
     with ws.transaction():
-        tail = ws.audit_tail()
-        row = {
-            "seq": (int(tail["seq"]) + 1) if tail else 1,
-            "at": now(),
-            "who": who,
-            "action": action,
-            "generation": dumps(generation),
-            "input": dumps(given),
-            "answer": dumps(answer),
-            "prev_hash": tail["hash"] if tail else GENESIS,
-        }
-        row["hash"] = row_hash(row)
-        ws.audit_insert(row)
-    return row
+        _append_in(ws, action, who, generation, given, answer)
+        tail = ws.audit_rows_from(int((ws.audit_tail() or {"seq": 0})["seq"]))
+    return tail[0]
 
 
 def verify(rows: Iterable[dict[str, Any]], *, complete: bool = True) -> dict[str, Any]:
@@ -116,3 +111,70 @@ def read_export(text: str, fmt: str | None = None) -> list[dict[str, Any]]:
             raise InvalidInput(f"row {n}: missing {', '.join(missing)}")
         row["seq"] = int(row["seq"])
     return rows
+
+
+class AuditWriter:
+    """Appends audit rows from a background thread, so that a request never waits for the
+    database's write lock (an update holds it for seconds); :meth:`flush` waits until every
+    submitted row is written. Rows submitted together are written in one transaction."""
+
+    def __init__(self, open_store: Callable[[], Store]) -> None:
+        self._open_store = open_store
+        self._queue: queue.Queue[tuple[str, str, dict[str, Any], Any, Any]] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self.errors: list[str] = []
+
+    def submit(self, action: str, who: str, generation: dict[str, Any], given: Any, answer: Any) -> None:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, daemon=True, name="redlist-audit")
+                self._thread.start()
+        self._queue.put((action, who, generation, given, answer))
+
+    def flush(self) -> None:
+        """Wait until every submitted row is written (or failed: see ``errors``)."""
+        if self._thread is not None:
+            self._queue.join()
+
+    def _run(self) -> None:
+        store: Store | None = None
+        while True:
+            items = [self._queue.get()]
+            while True:
+                try:
+                    items.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                if store is None:
+                    store = self._open_store()
+                ws = WatchStore(store)
+                with ws.transaction():
+                    for item in items:
+                        _append_in(ws, *item)
+            except Exception as exc:  # noqa: BLE001 - kept and logged; answering goes on
+                self.errors.append(str(exc))
+                log.error("audit rows not written: %s", exc)
+            finally:
+                for _ in items:
+                    self._queue.task_done()
+
+
+def _append_in(
+    ws: WatchStore, action: str, who: str, generation: dict[str, Any], given: Any, answer: Any
+) -> None:
+    """Append one row inside an open transaction."""
+    tail = ws.audit_tail()
+    row = {
+        "seq": (int(tail["seq"]) + 1) if tail else 1,
+        "at": now(),
+        "who": who,
+        "action": action,
+        "generation": dumps(generation),
+        "input": dumps(given),
+        "answer": dumps(answer),
+        "prev_hash": tail["hash"] if tail else GENESIS,
+    }
+    row["hash"] = row_hash(row)
+    ws.audit_insert(row)

@@ -354,6 +354,9 @@ class WatchStore:
             row,
         )
 
+    def audit_rows_from(self, seq: int) -> list[dict[str, Any]]:
+        return self._all("SELECT * FROM audit_log WHERE seq >= :seq ORDER BY seq", {"seq": seq})
+
     def audit_rows(self, since: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT * FROM audit_log"
         args: dict[str, Any] = {}
