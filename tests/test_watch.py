@@ -184,3 +184,44 @@ def test_webhook_signed_and_retried_after_a_500(r: redlist.Redlist, receiver) ->
     log = r.webhook_deliveries("customers")
     assert [d["status_code"] for d in log[:2]] == [500, 200]
     assert [d["attempt"] for d in log[:2]] == [1, 2]
+
+
+# --- a rule changing state ------------------------------------------------------------------------
+
+
+def test_a_rule_changing_state_alerts_a_party_with_a_listed_owner(tmp_path: Path) -> None:
+    """The BIS Affiliates Rule (regime data: suspended until 2026-11-10) reaches a watched
+    subsidiary 60% owned by an Entity List party (a user's ownership judgement, as in
+    tests/test_parties.py): announced 30, 7 and 1 days ahead, then raised on the day it changes."""
+    from conftest import cover_every_list
+
+    r = redlist.Redlist(redlist.Settings.load(home=tmp_path / "home", reload_interval=0))
+    [el] = r.update(["us_bis_el"], origin=str(FIXTURES / "bis_el" / "part-744.xml"), as_of="2025-06-01")
+    assert el.ok
+    cover_every_list(r, "2025-06-01")
+    sub = {"name": "Example Precision Subsidiary Ltd", "country": "HK"}
+    r.link(sub, "bis-el-a99a00854017", "related", "annual report", relation="owned_by", share=0.6)
+    (tmp_path / "suppliers.csv").write_text(
+        "id,name,country\nsup-1,Example Precision Subsidiary Ltd,HK\nsup-2,Quorble Zyxwv Widgets,DE\n",
+        encoding="utf-8",
+    )
+    r.watch_add("suppliers", tmp_path / "suppliers.csv", activity="export", today="2026-10-01")
+    [alert] = r.alerts()
+    assert alert["row_id"] == "sup-1" and alert["party_id"].startswith("unlisted:")
+    assert alert["evidence"]["status"] == {"export": "allowed"} and alert["evidence"]["ahead"] == []
+    r.decide(alert["id"], "true_match", "our supplier; owner on the Entity List", who="ana")
+
+    def raised(day: str) -> list[dict]:
+        return r.watch_run(today=day).raised
+
+    [ahead] = raised("2026-10-11")
+    assert (
+        ahead["evidence"]["ahead"][0]["text"] == "export: allowed becomes restricted in 30 days (2026-11-10)"
+    )
+    r.decide(alert["id"], "true_match", "licence application prepared", who="ana")
+    assert raised("2026-10-12") == []
+    assert raised("2026-11-03")[0]["evidence"]["ahead"][0]["days"] == 7
+    assert raised("2026-11-09")[0]["evidence"]["ahead"][0]["text"].endswith("tomorrow")
+    [changed] = raised("2026-11-10")
+    assert changed["evidence"]["status"] == {"export": "restricted"}
+    assert changed["changes"][-1]["text"] == "status changed: export: allowed -> restricted"

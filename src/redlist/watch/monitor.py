@@ -16,6 +16,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -196,8 +197,18 @@ class Monitor:
         return found
 
     def _forward(self, row: dict[str, Any]) -> list[Match]:
-        result = self.data.screener.screen(row_query(row), limit=25)
-        return result.matches
+        query = row_query(row)
+        matches = list(self.data.screener.screen(query, limit=25).matches)
+        if self._unlisted is not None:  # subsidiaries named in ownership judgements
+            matches += self._unlisted.screen(query, limit=5).matches
+        return matches
+
+    @cached_property
+    def _unlisted(self) -> Screener | None:
+        """The parties on no list that judgements say a listed party owns (``unlisted:...``): a
+        watched row that is one of them is alerted, its verdict coming through its owner."""
+        entities = list(self.data.parties.entities.values())
+        return Screener(entities) if entities else None
 
     # --- events ---------------------------------------------------------------------------------------
 
@@ -311,7 +322,7 @@ class Monitor:
         self, row: dict[str, Any], entity_id: str, party_id: str, matched: dict[str, Any]
     ) -> dict[str, Any]:
         """What an alert rests on: the entry as listed now, the verdicts today and what is ahead."""
-        entity = self.data.by_id.get(entity_id)
+        entity = self.data.by_id.get(entity_id) or self.data.parties.entities.get(entity_id)
         watchlist = self._lists.get(row["watchlist"], {})
         party = self.data.parties.party_of(entity_id)
         status, ahead = self.status(watchlist, entity_id)
@@ -320,7 +331,7 @@ class Monitor:
             "entity_id": entity_id,
             "party_id": party_id,
             "party_name": party.name if party else (entity.name if entity else None),
-            "listed_now": entity is not None,
+            "listed_now": entity_id in self.data.by_id,
             "names": sorted({n.value for n in entity.names}) if entity else [],
             "lists": sorted(
                 f"{lst.list_id}:{lst.source_id}:{','.join(lst.programs)}"
