@@ -197,7 +197,9 @@ def update(
     for r in results:
         if not r.ok:
             err.print(f"[bold red]error:[/] {esc(r.message)}", highlight=False)
-    if any(not r.ok for r in results):
+    if redlist.watch_error:
+        err.print(f"[bold red]error:[/] {esc(redlist.watch_error)}", highlight=False)
+    if any(not r.ok for r in results) or redlist.watch_error:
         raise typer.Exit(1)
 
 

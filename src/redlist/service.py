@@ -282,6 +282,7 @@ class Redlist:
         self._checked = time.monotonic()
         self._building = False
         self.last_watch_report: RunReport | None = None  # of the watchlists' re-check after an update
+        self.watch_error: str | None = None  # why that re-check failed
         self._auditor = watch_audit.AuditWriter(lambda: self._open_store(shared=False))
 
     # --- generations -----------------------------------------------------------------------------
@@ -864,11 +865,17 @@ class Redlist:
 
     def after_update(self, progress: Progress | None = None) -> RunReport | None:
         """Re-check every watchlist against what the update changed (nothing when none is kept)."""
+        self.watch_error = None
         if not self.watchlists():
             return None
         if progress:
             progress("watchlists: re-checking what changed", 0, None)
-        report = self.watch_run()
+        try:
+            report = self.watch_run()
+        except Exception as exc:  # noqa: BLE001 - the update is stored; the re-check is said to have failed
+            log.error("the watchlists' re-check failed", exc_info=exc)
+            self.watch_error = f"the watchlists were not re-checked ({exc}); run `redlist watch run`"
+            return None
         if progress:
             progress("watchlists: re-checking what changed", 1, 1)
         self.last_watch_report = report
