@@ -105,11 +105,27 @@ KINDS = ["Trading", "Logistics", "Foods", "Textiles", "Holdings", "Electronics",
 FORMS = ["Ltd", "LLC", "GmbH", "S.A.", "Inc", "Co., Ltd.", "B.V."]
 
 
+#: Entries added, removed or amended on 2024-03-04 (tests/test_watch_real.py), so that the
+#: re-check has rows to screen again and alerts to raise.
+CHANGED = [
+    "Auxillia Mnangagwa",
+    "Asher Walter Tapfumaneyi",
+    "Zidco Holdings",
+    "Leo Mugabe",
+    "Kudakwashe Regimond Tagwirei",
+    "Sakunda Holdings",
+    "Owen Ncube",
+    "Fossil Agro",
+]
+
+
 def watch_file(path: Path, rows: int, listed: list[str], seed: int = 17) -> None:
     rng = random.Random(seed)
     lines = ["id,name,type"]
     for i in range(rows):
-        if i % 100 == 0:
+        if i % 1000 == 500:
+            name, kind = CHANGED[(i // 1000) % len(CHANGED)], ""
+        elif i % 100 == 0:
             name, kind = rng.choice(listed), ""
         elif rng.random() < 0.5:
             name, kind = f"{rng.choice(FIRST)} {rng.choice(FIRST)} {rng.choice(LAST)}", "person"

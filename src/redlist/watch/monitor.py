@@ -127,9 +127,7 @@ class Monitor:
     def _row(self, key: str) -> dict[str, Any] | None:
         if self._rows is not None:
             return self._rows.get(key)
-        watchlist, row_id = split_key(key)
-        found = [r for r in self.ws.rows(watchlist) if r["row_id"] == row_id]
-        return found[0] if found else None
+        return self.ws.row(*split_key(key))  # one row, not the watchlist: a re-check touches few
 
     # --- runs ---------------------------------------------------------------------------------------
 

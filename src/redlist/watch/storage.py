@@ -211,6 +211,16 @@ class WatchStore:
             row["extra"] = json.loads(row["extra"])
         return out
 
+    def row(self, watchlist: str, row_id: str) -> dict[str, Any] | None:
+        found = self._one(
+            "SELECT * FROM watch_rows WHERE watchlist = :watchlist AND row_id = :row_id",
+            {"watchlist": watchlist, "row_id": row_id},
+        )
+        if found is not None:
+            found["identifiers"] = json.loads(found["identifiers"])
+            found["extra"] = json.loads(found["extra"])
+        return found
+
     def rows_key(self) -> str:
         """What the watched rows are now (names and versions of every watchlist): the key of the
         reverse index built from them."""
