@@ -12,6 +12,8 @@ changed entries are kept. The answer is therefore the one a full re-screen gives
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -34,6 +36,7 @@ REVERSE_SLACK = 0.15
 #: Days ahead a change of verdict is announced, and the reminders on the way.
 HORIZON_DAYS = 30
 MILESTONES = (0, 1, 7, 30)
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 #: What a portfolio asks: buy (invest) and sell (divest).
 PORTFOLIO_ACTIVITIES = {"buy": "invest", "sell": "divest"}
 
@@ -66,6 +69,7 @@ class RunReport:
     raised: list[dict[str, Any]] = field(default_factory=list)  # new or re-raised (notify these)
     updated: int = 0  # open alerts whose evidence changed
     suppressed: int = 0  # matches excluded as false positives
+    skipped: int = 0  # alerts whose verdicts cannot have changed (not recomputed)
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -79,6 +83,7 @@ class RunReport:
             "raised": [a["id"] for a in self.raised],
             "updated": self.updated,
             "suppressed": self.suppressed,
+            "skipped": self.skipped,
             "seconds": round(self.seconds, 3),
         }
 
@@ -175,7 +180,7 @@ class Monitor:
                         self._raise(row, match, _what_changed(changed[match.entity_id]), report)
         for alert in self.ws.alerts(entity_ids=removed):
             self._refresh(alert, _what_changed(removed[alert["entity_id"]]), report)
-        self._date_pass(report, None)
+        self._date_pass(report, None, touched=set(changed) | set(removed))
         self.ws.set_state("last_event_id", str(self.max_event_id()))
         report.seconds = time.perf_counter() - started
         return report
@@ -303,16 +308,67 @@ class Monitor:
                 report.raised.append(alert)
         self.ws.save_alert(alert, new=False)
 
-    def _date_pass(self, report: RunReport, watchlists: list[str] | None) -> None:
+    def _date_pass(
+        self, report: RunReport, watchlists: list[str] | None, touched: set[str] | None = None
+    ) -> None:
         """Status changes without a list change: verdicts that changed since the alert was last
         seen, and verdicts about to change within the horizon (deadlines, bans starting, rules
-        changing state)."""
+        changing state).
+
+        ``touched``: the entries that changed since the last run (None: recompute every alert).
+        An alert is then left as it is when its entry, the entries of its party and of its owners
+        are untouched, the code and curated data are the same, nothing is ahead, and no date in
+        its findings falls between the day it was last checked and the end of today's horizon:
+        its verdicts cannot have changed (verdicts change on the dates the findings name)."""
+        basis = self.basis
         for alert in self.ws.alerts():
             if watchlists is not None and alert["watchlist"] not in watchlists:
                 continue
             if alert["decision"] == "false_positive":
                 continue
+            if touched is not None and self._settled(alert, touched, basis):
+                report.skipped += 1
+                continue
             self._refresh(alert, None, report)
+
+    @cached_property
+    def basis(self) -> str:
+        """The code and bundled data verdicts come from (a new one re-checks every alert)."""
+        from redlist import __version__
+
+        return f"{__version__}|{self.data.checker.curated_version}"
+
+    def _settled(self, alert: dict[str, Any], touched: set[str], basis: str) -> bool:
+        ev = alert["evidence"]
+        checked = ev.get("checked_on")
+        if ev.get("basis") != basis or not checked or checked > self.today.isoformat() or ev.get("ahead"):
+            return False
+        reach = (self.today + timedelta(days=HORIZON_DAYS + 2)).isoformat()  # a day's margin
+        if any(checked < d <= reach for d in ev.get("dates", [])):
+            return False
+        return not (self._related_entries(alert["entity_id"]) & touched)
+
+    def _related_entries(self, entity_id: str) -> set[str]:
+        """The entries of a party and of its owners (up to three levels): what its verdict rests on."""
+        out = {entity_id}
+        party = self.data.parties.party_of(entity_id)
+        seen: set[str] = set()
+        level = [party] if party is not None else []
+        for _ in range(3):
+            nxt = []
+            for p in level:
+                if p.id in seen:
+                    continue
+                seen.add(p.id)
+                out.update(p.entry_ids)
+                for rel in p.related:
+                    owner = (
+                        self.data.parties.parties.get(rel.party_id) if rel.relation == "owned_by" else None
+                    )
+                    if owner is not None:
+                        nxt.append(owner)
+            level = nxt
+        return out
 
     # --- evidence ---------------------------------------------------------------------------------
 
@@ -323,7 +379,7 @@ class Monitor:
         entity = self.data.by_id.get(entity_id) or self.data.parties.entities.get(entity_id)
         watchlist = self._lists.get(row["watchlist"], {})
         party = self.data.parties.party_of(entity_id)
-        status, ahead = self.status(watchlist, entity_id)
+        status, ahead, dates = self.status(watchlist, entity_id)
         return {
             "row": {k: row.get(k) for k in ("row_id", "name", "type", "country", "identifiers", "quantity")},
             "entity_id": entity_id,
@@ -338,11 +394,15 @@ class Monitor:
             **matched,
             "status": status,
             "ahead": ahead,
+            # not part of the evidence hash: when and from what it was checked, the dates named
+            "checked_on": self.today.isoformat(),
+            "basis": self.basis,
+            "dates": dates,
         }
 
     def status(
         self, watchlist: dict[str, Any], entity_id: str
-    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    ) -> tuple[dict[str, Any], list[dict[str, Any]], list[str]]:
         """The verdicts for the watchlist's activities today, and the changes within the horizon."""
         if watchlist.get("kind") == "portfolio":
             asks = dict(PORTFOLIO_ACTIVITIES)
@@ -350,8 +410,10 @@ class Monitor:
             asks = {a: a for a in str(watchlist.get("activity") or "transact").split(",")}
         status: dict[str, Any] = {}
         ahead: list[dict[str, Any]] = []
+        dates: set[str] = set()
         for label, activity in asks.items():
             today = self._verdict(entity_id, activity, self.today)
+            dates.update(d for d in today["dates"] if d > self.today.isoformat())
             status[label] = today["verdict"]
             if today.get("divestment_on"):
                 status["divest_by"] = today["divestment_on"]
@@ -360,7 +422,7 @@ class Monitor:
                 ahead.append({"activity": label, **change})
         if "divest_by" in status and watchlist.get("kind") == "portfolio":
             status["hold"] = f"sales for divestment allowed until {status['divest_by']}"
-        return status, ahead
+        return status, ahead, sorted(dates)
 
     def _verdict(self, entity_id: str, activity: str, day: date) -> dict[str, Any]:
         key = (entity_id, activity, day.isoformat())
@@ -374,6 +436,8 @@ class Monitor:
                 "verdict": str(result.verdict) if result.verdict is not None else None,
                 "divestment_on": divest[0] if divest else None,
                 "why": [f.get("regime_title") or f.get("list") for f in result.findings if f.get("state")],
+                # every date the findings name: verdicts change only on such dates
+                "dates": sorted(set(_ISO_DATE.findall(json.dumps(result.findings, default=str)))),
             }
             self._status_cache[key] = found
         return found
