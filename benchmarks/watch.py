@@ -136,7 +136,7 @@ def watch_file(path: Path, rows: int, listed: list[str], seed: int = 17) -> None
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def measure(rows: int, base: Path, listed: list[str]) -> dict[str, float]:
+def measure(rows: int, base: Path, listed: list[str]) -> dict[str, float | int | str]:
     home = base / f"home-{rows}"
     r = redlist.open(home)
     [first] = r.update(["us_ofac_sdn"], origin=str(SDN / "2024-02-28"), as_of="2024-02-28")
@@ -161,7 +161,7 @@ def measure(rows: int, base: Path, listed: list[str]) -> dict[str, float]:
     assert second.ok, second.message
     with r.generation() as gen:  # the lists' indexes are built: not part of what is compared
         _ = gen.screener, gen.checker, gen.by_id
-    timings = {"add (first full screen)": added, "watch index build": build}
+    timings: dict[str, float | int | str] = {"add (first full screen)": added, "watch index build": build}
     for label in ("reverse", "reverse again"):
         with Store.open(home) as store:
             WatchStore(store).set_state("last_event_id", before or "0")
@@ -169,6 +169,11 @@ def measure(rows: int, base: Path, listed: list[str]) -> dict[str, float]:
         timings[label] = report.seconds
         timings[f"{label}: rows screened"] = report.rows_screened
         timings[f"{label}: changed entries"] = report.changed_entries + report.removed_entries
+        timings[f"{label}: alerts recomputed / left"] = (
+            f"{len(r.alerts()) - report.skipped} / {report.skipped}"
+        )
+        for step, seconds in report.steps.items():
+            timings[f"{label}: {step}"] = seconds
     full = r.watch_run(full=True, notify=False)
     timings["full"] = full.seconds
     timings["full: rows screened"] = full.rows_screened
@@ -195,7 +200,11 @@ def main() -> None:
             load = os.getloadavg()
             print(f"\n{rows:,} watched rows (load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})")
             for label, value in figures.items():
-                shown = f"{value:.2f} s" if isinstance(value, float) else f"{value:,}"
+                shown = (
+                    f"{value:.2f} s"
+                    if isinstance(value, float)
+                    else (f"{value:,}" if isinstance(value, int) else value)
+                )
                 print(f"  {label:32} {shown}")
 
 

@@ -70,6 +70,7 @@ class RunReport:
     updated: int = 0  # open alerts whose evidence changed
     suppressed: int = 0  # matches excluded as false positives
     skipped: int = 0  # alerts whose verdicts cannot have changed (not recomputed)
+    steps: dict[str, float] = field(default_factory=dict)  # seconds per step
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -85,6 +86,7 @@ class RunReport:
             "suppressed": self.suppressed,
             "skipped": self.skipped,
             "seconds": round(self.seconds, 3),
+            "steps": {k: round(v, 3) for k, v in self.steps.items()},
         }
 
 
@@ -166,9 +168,15 @@ class Monitor:
         current = {eid: self.data.by_id[eid] for eid in changed if eid in self.data.by_id}
         report.changed_entries = len(current)
         report.removed_entries = len(removed)
+        report.steps["events"] = time.perf_counter() - started
         if current and self._lists:
+            mark = time.perf_counter()
             index = reverse_index(self.ws, self.cache_dir)
+            report.steps["watch index"] = time.perf_counter() - mark
+            mark = time.perf_counter()
             candidates = self._reverse_candidates(index, current.values())
+            report.steps["reverse search"] = time.perf_counter() - mark
+            mark = time.perf_counter()
             report.candidate_rows = len(candidates)
             for key in sorted(candidates):
                 row = self._row(key)
@@ -178,9 +186,14 @@ class Monitor:
                 for match in self._forward(row):
                     if match.entity_id in current:
                         self._raise(row, match, _what_changed(changed[match.entity_id]), report)
+            report.steps["forward screen of the rows found"] = time.perf_counter() - mark
+        mark = time.perf_counter()
         for alert in self.ws.alerts(entity_ids=removed):
             self._refresh(alert, _what_changed(removed[alert["entity_id"]]), report)
+        report.steps["alerts of removed entries"] = time.perf_counter() - mark
+        mark = time.perf_counter()
         self._date_pass(report, None, touched=set(changed) | set(removed))
+        report.steps["alerts' verdicts"] = time.perf_counter() - mark
         self.ws.set_state("last_event_id", str(self.max_event_id()))
         report.seconds = time.perf_counter() - started
         return report
