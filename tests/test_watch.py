@@ -50,6 +50,7 @@ def test_a_watchlist_is_screened_when_added(r: redlist.Redlist) -> None:
     assert summary["row_count"] == 4 and summary["open_alerts"] == 2 and summary["kind"] == "parties"
     shown = r.watchlist("customers")
     assert [row["row_id"] for row in shown["rows"]] == ["b1", "n1", "q1", "s1"]
+    assert [row["action"] for row in r.audit_rows()] == ["watch.add", "alert.raised", "alert.raised"]
 
 
 def test_an_update_raises_what_changed_and_dedups(r: redlist.Redlist) -> None:

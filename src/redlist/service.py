@@ -985,6 +985,7 @@ class Redlist:
         self.audit(
             "watch.add", {"watchlist": name, "rows": len(rows), "kind": kind}, report.to_dict(), who=who
         )
+        self._audit_raised(report, who)
         self._notify(report)
         return {
             "watchlist": name,
@@ -1069,11 +1070,26 @@ class Redlist:
             monitor = self._monitor(ws, today)
             report = monitor.run_full() if full else monitor.run_changes()
         self.audit("watch.run", {"full": full, "on": report.on}, report.to_dict(), who=who)
-        for alert in report.raised:
-            self.audit("alert.raised", {"alert": alert["id"]}, _alert_summary(alert), who=who)
+        self._audit_raised(report, who)
         if notify:
             self._notify(report)
         return report
+
+    def _audit_raised(self, report: RunReport, who: str | None) -> None:
+        """One audit row per raised alert, written together (one transaction for a run's alerts)."""
+        if not report.raised:
+            return
+        with self.generation() as gen:
+            generation = {"data_key": gen.key, "sources": gen.receipt.get("sources", [])}
+        for alert in report.raised:
+            self._auditor.submit(
+                "alert.raised",
+                who or self.default_user(),
+                generation,
+                {"alert": alert["id"]},
+                _alert_summary(alert),
+            )
+        self._auditor.flush()
 
     def _monitor(self, ws: WatchStore, today: str | date | None) -> Monitor:
         day = parse_date(today, "today") if today is not None else date.today()
