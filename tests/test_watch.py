@@ -226,3 +226,21 @@ def test_a_rule_changing_state_alerts_a_party_with_a_listed_owner(tmp_path: Path
     [changed] = raised("2026-11-10")
     assert changed["evidence"]["status"] == {"export": "restricted"}
     assert changed["changes"][-1]["text"] == "status changed: export: allowed -> restricted"
+
+
+def test_a_watchlist_replaced_after_removal_gets_a_fresh_watch_index(tmp_path: Path) -> None:
+    r = redlist.open(tmp_path / "home")
+    r.update(["us_ofac_sdn"], origin=str(FIXTURES / "cli" / "sdn_a"), as_of="2024-01-02")
+    (tmp_path / "a.csv").write_text("id,name\nq1,Quorble Zyxwv Bakery\n", encoding="utf-8")
+    r.watch_add("v", tmp_path / "a.csv", today="2024-01-02")
+    r.update(["us_ofac_sdn"], origin=str(FIXTURES / "cli" / "sdn_b"), as_of="2024-01-09")  # index built
+    assert r.alerts() == []
+    r.watch_remove("v")
+    (tmp_path / "b.csv").write_text("id,name\nx1,Example Trading Co Ltd\n", encoding="utf-8")
+    r.watch_add("v", tmp_path / "b.csv", today="2024-01-09")
+    assert r.alerts() == []  # 7001 was removed on 2024-01-09
+    [back] = r.update(["us_ofac_sdn"], origin=str(FIXTURES / "cli" / "sdn_a"), as_of="2024-01-16")
+    assert back.ok
+    [alert] = r.alerts()  # listed again: found by the reverse search over the new rows
+    assert (alert["row_id"], alert["entity_id"]) == ("x1", "ofac-7001")
+    assert "added to us_ofac_sdn on 2024-01-16" in alert["changes"][-1]["text"]

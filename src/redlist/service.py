@@ -1099,6 +1099,7 @@ class Redlist:
 
     def _notify(self, report: RunReport, *, dry_run: bool = False) -> list[dict[str, Any]]:
         out = []
+        down: set[str] = set()  # receivers that failed every attempt in this run: tried once more each
         with self._watch_store() as ws:
             lists = {w["name"]: w for w in ws.watchlists()}
             for alert in report.raised:
@@ -1107,8 +1108,14 @@ class Redlist:
                     continue
                 if dry_run:
                     out.append(watch_webhooks.preview(wl, alert))
-                else:
-                    out.append(watch_webhooks.deliver(ws, wl, alert, **self._webhook_timing))
+                    continue
+                timing = dict(self._webhook_timing)
+                if wl["webhook_url"] in down:
+                    timing["attempts"] = 1
+                sent = watch_webhooks.deliver(ws, wl, alert, **timing)
+                if not sent["delivered"]:
+                    down.add(wl["webhook_url"])
+                out.append(sent)
         return out
 
     def webhook_previews(self, report: RunReport) -> list[dict[str, Any]]:

@@ -158,6 +158,7 @@ class WatchStore:
 
     def put_watchlist(self, name: str, kind: str, activity: str, rows: list[dict[str, Any]]) -> int:
         """Create or replace a watchlist's rows (its alerts and exclusions stay); returns its version."""
+        self._bump_rows()
         old = self.watchlist(name)
         version = (old["version"] + 1) if old else 1
         if old:
@@ -189,6 +190,7 @@ class WatchStore:
         return version
 
     def remove_watchlist(self, name: str) -> None:
+        self._bump_rows()
         for table in ("watch_rows", "watch_exclusions", "alerts"):
             self.conn.execute(f"DELETE FROM {table} WHERE watchlist = :name", {"name": name})  # noqa: S608
         self.conn.execute("DELETE FROM watchlists WHERE name = :name", {"name": name})
@@ -222,10 +224,12 @@ class WatchStore:
         return found
 
     def rows_key(self) -> str:
-        """What the watched rows are now (names and versions of every watchlist): the key of the
-        reverse index built from them."""
-        parts = [f"{w['name']}:{w['version']}" for w in self._all("SELECT name, version FROM watchlists")]
-        return "|".join(sorted(parts))
+        """What the watched rows are now: the key of the reverse index built from them (a counter
+        bumped by every change of any watchlist's rows, so a key never comes back)."""
+        return self.state("rows_generation") or "0"
+
+    def _bump_rows(self) -> None:
+        self.set_state("rows_generation", str(int(self.state("rows_generation") or 0) + 1))
 
     # --- alerts ---------------------------------------------------------------------------------
 
