@@ -71,6 +71,9 @@ def test_the_update_raises_exactly_the_changes(monitored) -> None:
     amended = alerts[("c5", "ofac-29360")]
     assert amended["changes"][-1]["kind"] == "amended"
     assert len({a["id"] for a in alerts.values()}) == 5
+    # the reverse search found what a full re-screen finds: nothing new, nothing changed
+    full = r.watch_run(full=True)
+    assert full.raised == [] and full.updated == 0 and full.rows_screened == 7
 
 
 def test_a_false_positive_stays_closed_through_updates(monitored) -> None:
