@@ -137,3 +137,8 @@ def test_a_portfolio_gets_the_divestment_deadline_on_the_right_days(tmp_path: Pa
     [raised] = after.raised
     assert raised["evidence"]["status"]["sell"] == "prohibited"
     assert raised["changes"][-1]["kind"] == "status"
+    # the day before the purchase ban (EO 14032) took effect: "purchase ban starts tomorrow"
+    early = r.watch_run(today="2021-08-01")
+    [before] = early.raised
+    assert before["evidence"]["status"]["buy"] == "allowed"
+    assert "purchase ban starts tomorrow" in [x["text"] for x in before["evidence"]["ahead"]]
