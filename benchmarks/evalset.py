@@ -38,10 +38,18 @@ class EvalQuery:
     accepted: frozenset[str] = frozenset()  # ids that are not false alerts (expected + name twins)
     kind: str | None = None  # "person" / "organization": the type a user could pass with the query
     source_name: str | None = None  # the list name the query was made from
+    birth_date: str | None = None  # qualifiers given with the query (the qualifier families)
+    nationality: str | None = None
+    namesake_of: frozenset[str] = frozenset()  # the listed person a namesake query must not alert on
 
     @property
     def positive(self) -> bool:
         return bool(self.expected)
+
+    @property
+    def clean(self) -> bool:
+        """A name on no list (namesakes are judged apart: their name is a list name)."""
+        return not self.expected and not self.namesake_of
 
 
 @dataclass(slots=True)
@@ -54,10 +62,11 @@ class EvalSet:
     han_unresolved: list[str] = field(default_factory=list)  # table rows whose English name was not found
     han_resolved: int = 0
     negatives_dropped: list[str] = field(default_factory=list)  # clean names that are in fact list names
+    qualified: list[EvalQuery] = field(default_factory=list)  # namesakes and own-qualifier positives
 
     @property
     def queries(self) -> list[EvalQuery]:
-        return [*self.positives, *self.han, *self.negatives]
+        return [*self.positives, *self.han, *self.negatives, *self.qualified]
 
 
 def _words(text: str) -> list[str]:
@@ -1228,8 +1237,93 @@ def build_negatives(entities: Sequence[Entity], n: int, seed: int) -> tuple[list
     return out, dropped
 
 
+# --- qualifiers: namesakes with a contradicting birth year and nationality, and the listed persons --
+
+# Nationalities given to namesakes: the first of these that the listed person does not have.
+_OTHER_NATIONALITIES = ["US", "BR", "FR", "IN", "JP", "ES", "NG", "CA"]
+NAMESAKE_GAP = (15, 40)  # years between a namesake's birth and every listed date of birth
+
+
+def person_nationalities(entity: Entity) -> list[str]:
+    """A listed person's nationalities and citizenships (ISO-2), else the other countries of the entry."""
+    own = [c.upper() for c in [*entity.nationalities, *entity.citizenships] if c and len(c) == 2]
+    if not own:
+        own = [c.upper() for c in entity.countries if c and len(c) == 2]
+        own += [a.country_code.upper() for a in entity.addresses if a.country_code]
+    return sorted(set(own))
+
+
+def namesake_query(entity: Entity, rng: random.Random) -> EvalQuery | None:
+    """The listed person's exact name, born decades apart, of another nationality (None if the entry
+    lists no date of birth or no nationality: nothing to contradict)."""
+    years = sorted({int(d[:4]) for d in entity.birth_dates if d[:4].isdigit()})
+    own = person_nationalities(entity)
+    if not years or not own or not entity.names:
+        return None
+    gap = rng.randint(*NAMESAKE_GAP)
+    year = years[-1] + gap if years[-1] + gap <= 2010 else years[0] - gap
+    other = next(c for c in _OTHER_NATIONALITIES if c not in own)
+    return EvalQuery(
+        entity.name,
+        "namesake_qualified",
+        "latin",
+        kind="person",
+        source_name=entity.name,
+        birth_date=str(year),
+        nationality=other,
+        namesake_of=frozenset({entity.entity_id}),
+    )
+
+
+def own_qualifier_query(entity: Entity, accepted: frozenset[str]) -> EvalQuery | None:
+    """The listed person's exact name with their own first date of birth and nationality."""
+    dates = [d for d in entity.birth_dates if d[:4].isdigit()]
+    own = person_nationalities(entity)
+    if not dates or not own or not entity.names:
+        return None
+    return EvalQuery(
+        entity.name,
+        "own_qualifiers",
+        "latin",
+        frozenset({entity.entity_id}),
+        accepted,
+        "person",
+        entity.name,
+        birth_date=dates[0],
+        nationality=own[0],
+    )
+
+
+def build_qualified(entities: Sequence[Entity], n: int, seed: int) -> list[EvalQuery]:
+    """``n`` listed persons with a date of birth and a nationality: each as a namesake and as themselves."""
+    rng = random.Random(f"{seed}:qualified")
+    pool = sorted(
+        (
+            e
+            for e in entities
+            if e.type == EntityType.PERSON and e.names and e.birth_dates and person_nationalities(e)
+        ),
+        key=lambda e: e.entity_id,
+    )
+    twins = name_twins(entities)
+    out: list[EvalQuery] = []
+    for e in rng.sample(pool, min(n, len(pool))):
+        accepted = frozenset(twins.get(e.entity_id, set()) | {e.entity_id})
+        for made in (
+            namesake_query(e, random.Random(f"{seed}:{e.entity_id}:namesake")),
+            own_qualifier_query(e, accepted),
+        ):
+            if made:
+                out.append(made)
+    return out
+
+
 def build(
-    entities: Sequence[Entity], n: int = 2000, n_negatives: int = 5000, seed: int = 20261125
+    entities: Sequence[Entity],
+    n: int = 2000,
+    n_negatives: int = 5000,
+    seed: int = 20261125,
+    n_qualified: int = 1000,
 ) -> EvalSet:
     """The whole labelled set."""
     han, unresolved, resolved = build_han(entities)
@@ -1241,6 +1335,7 @@ def build(
         han_unresolved=unresolved,
         han_resolved=resolved,
         negatives_dropped=dropped,
+        qualified=build_qualified(entities, n_qualified, seed) if n_qualified else [],
     )
 
 

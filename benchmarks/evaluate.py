@@ -96,9 +96,40 @@ def precision(outcomes: Sequence[Outcome], t: float) -> float | None:
 
 
 def alerts_per_1000(outcomes: Sequence[Outcome], t: float) -> float | None:
-    """Negatives with at least one match >= t, per thousand negatives."""
-    neg = [o for o in outcomes if not o.query.positive]
+    """Clean names with at least one match >= t, per thousand clean names."""
+    neg = [o for o in outcomes if o.query.clean]
     return 1000 * sum(1 for o in neg if o.alerts(t)) / len(neg) if neg else None
+
+
+def namesakes_cleared(outcomes: Sequence[Outcome], t: float) -> float | None:
+    """Share of namesake queries (a listed person's name with a contradicting birth year and
+    nationality) on which that listed person does not alert at t."""
+    group = [o for o in outcomes if o.query.namesake_of]
+    if not group:
+        return None
+    return sum(1 for o in group if not any(eid in o.query.namesake_of for eid, _, _ in o.alerts(t))) / len(
+        group
+    )
+
+
+def exact_one_shares(outcomes: Sequence[Outcome], t: float) -> dict[str, float | None]:
+    """Share of true and of false matches at t that score exactly 1.0 (can an analyst rank them?).
+
+    True: alerts on positive queries pointing at an accepted entity; false: alerts on clean names
+    and alerts on positive queries pointing elsewhere. Identifier hits are 1.0 by design and the
+    evaluation has none.
+    """
+    true = [s for o in outcomes if o.query.positive for eid, s, _ in o.alerts(t) if eid in o.query.accepted]
+    false = [s for o in outcomes if o.query.clean for _, s, _ in o.alerts(t)]
+    false += [
+        s for o in outcomes if o.query.positive for eid, s, _ in o.alerts(t) if eid not in o.query.accepted
+    ]
+    return {
+        "true_at_1": sum(1 for s in true if s >= 0.99995) / len(true) if true else None,
+        "false_at_1": sum(1 for s in false if s >= 0.99995) / len(false) if false else None,
+        "true_matches": len(true),
+        "false_matches": len(false),
+    }
 
 
 def select(outcomes: Iterable[Outcome], families: Iterable[str]) -> list[Outcome]:
@@ -113,7 +144,9 @@ def headline(outcomes: Sequence[Outcome], t: float) -> dict[str, float | None]:
         "latin_recall": recall(select(outcomes, LATIN_RECALL_FAMILIES), t),
         "han_recall": recall(select(outcomes, HAN_RECALL_FAMILIES), t),
         "pinyin_recall": recall(select(outcomes, ["pinyin"]), t),
-        "alerts_per_1000": alerts_per_1000([o for o in outcomes if not o.query.positive], t),
+        "alerts_per_1000": alerts_per_1000(outcomes, t),
+        "namesakes_cleared": namesakes_cleared(outcomes, t),
+        "own_qualifier_recall": recall(select(outcomes, ["own_qualifiers"]), t),
     }
 
 
@@ -137,6 +170,8 @@ def family_rows(outcomes: Sequence[Outcome], t: float) -> list[dict[str, Any]]:
             ) / len(group)
             row["precision"] = precision(group, t)
             row["not_in_results"] = sum(1 for r in ranks if r is None)
+        elif group[0].query.namesake_of:
+            row["cleared"] = namesakes_cleared(group, t)
         else:
             row["alerts_per_1000"] = alerts_per_1000(group, t)
             row["alerts"] = sum(1 for o in group if o.alerts(t))
@@ -162,12 +197,18 @@ def best_threshold(outcomes: Sequence[Outcome], budget: float = ALERT_BUDGET) ->
 
 def screen_all(screener: Any, queries: Sequence[EvalQuery], limit: int, typed: bool) -> list[Outcome]:
     """Screen every query once with threshold 0 (all candidates with their scores)."""
+    import dataclasses
+
     from redlist.screen import Query
 
+    # code before issue 14 has no qualifiers: its queries go without them (the "before" figures)
+    qualifiers = "birth_date" in {f.name for f in dataclasses.fields(Query)}
     out = []
     step = max(1, len(queries) // 20)
     for i, q in enumerate(queries):
-        res = screener.screen(Query(name=q.text, type=q.kind if typed else None), threshold=0.0, limit=limit)
+        extra = {"birth_date": q.birth_date, "nationality": q.nationality} if qualifiers else {}
+        query = Query(name=q.text, type=q.kind if typed else None, **extra)
+        res = screener.screen(query, threshold=0.0, limit=limit)
         matches = [(m.entity_id, float(m.score), m.matched_name) for m in res.matches]
         out.append(Outcome(q, matches, res.error))
         if i % step == 0:
@@ -210,7 +251,7 @@ def candidate_recall(
     global _SCREENER
     if "exhaustive" not in inspect.signature(screener.screen).parameters:
         return {"available": False}
-    pos = [q for q in queries if q.positive and q.family != "exact"]
+    pos = [q for q in queries if q.positive and q.family not in ("exact", "own_qualifiers")]
     picked = random.Random(seed).sample(pos, min(sample, len(pos)))
     work = [(q.text, q.kind if typed else None, q.expected, t, limit) for q in picked]
     started = time.perf_counter()
@@ -271,7 +312,7 @@ def false_alerts(outcomes: Sequence[Outcome], t: float) -> list[dict[str, Any]]:
     return [
         {"family": o.query.family, "query": o.query.text, "alerts": o.alerts(t)[:3]}
         for o in outcomes
-        if not o.query.positive and o.alerts(t)
+        if o.query.clean and o.alerts(t)
     ]
 
 
@@ -304,7 +345,14 @@ def markdown(report: dict[str, Any]) -> str:
         f"**At the default threshold {t:.2f}:** Latin-script recall {pct(h['latin_recall'])} (goal ≥ 98%), "
         f"Han-script recall {pct(h['han_recall'])} (goal ≥ 80%), "
         f"{num(h['alerts_per_1000'])} alerts per 1,000 clean names (goal ≤ 5). "
-        f"Pinyin recall {pct(h['pinyin_recall'])} (no goal).",
+        f"Pinyin recall {pct(h['pinyin_recall'])} (no goal). "
+        f"Namesakes with a contradicting birth year and nationality cleared: {pct(h['namesakes_cleared'])} "
+        f"(goal ≥ 95%); listed persons with their own date of birth and nationality found: "
+        f"{pct(h['own_qualifier_recall'])} (goal 100%).",
+        "",
+        f"Matches scoring exactly 1.0 at the default threshold: {pct(report['exact_one']['true_at_1'])} of "
+        f"{report['exact_one']['true_matches']:,} true matches and {pct(report['exact_one']['false_at_1'])} of "
+        f"{report['exact_one']['false_matches']:,} false ones.",
         "",
         "| family | script | queries | recall | top-1 | precision | alerts / 1,000 |",
         "|---|---|---:|---:|---:|---:|---:|",
@@ -315,20 +363,26 @@ def markdown(report: dict[str, Any]) -> str:
                 f"| {r['family']} | {r['script']} | {r['queries']:,} | {pct(r['recall'])} | {pct(r['top1'])} "
                 f"| {pct(r['precision'])} | |"
             )
+        elif "cleared" in r:
+            lines.append(
+                f"| {r['family']} | {r['script']} | {r['queries']:,} | cleared {pct(r['cleared'])} | | | |"
+            )
         else:
             lines.append(
                 f"| {r['family']} | {r['script']} | {r['queries']:,} | | | | {num(r['alerts_per_1000'])} |"
             )
     lines += [
         "",
-        "| threshold | Latin recall | Han recall | pinyin recall | alerts / 1,000 clean |",
-        "|---:|---:|---:|---:|---:|",
+        "| threshold | Latin recall | Han recall | pinyin recall | alerts / 1,000 clean "
+        "| namesakes cleared | own-qualifier recall |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for c in report["curve"]:
         mark = " (default)" if abs(c["threshold"] - t) < 1e-9 else ""
         lines.append(
             f"| {c['threshold']:.2f}{mark} | {pct(c['latin_recall'])} | {pct(c['han_recall'])} "
-            f"| {pct(c['pinyin_recall'])} | {num(c['alerts_per_1000'])} |"
+            f"| {pct(c['pinyin_recall'])} | {num(c['alerts_per_1000'])} | {pct(c.get('namesakes_cleared'))} "
+            f"| {pct(c.get('own_qualifier_recall'))} |"
         )
     b = report["best_threshold"]
     lines.append("")
@@ -414,6 +468,7 @@ def evaluate(
         "threshold": threshold,
         "at_default": headline(outcomes, threshold),
         "families": family_rows(outcomes, threshold),
+        "exact_one": exact_one_shares(outcomes, threshold),
         "curve": [headline(outcomes, t) for t in sorted({*CURVE, threshold})],
         "best_threshold": best_threshold(outcomes),
         "queries": len(queries),
@@ -438,6 +493,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=2000, help="entities to sample for the positives")
     parser.add_argument("--negatives", type=int, default=5000, help="clean names")
+    parser.add_argument(
+        "--qualified", type=int, default=1000, help="listed persons for the namesake and own-qualifier sets"
+    )
     parser.add_argument("--seed", type=int, default=20261125)
     parser.add_argument("--limit", type=int, default=100, help="matches kept per query")
     parser.add_argument(
@@ -464,7 +522,9 @@ def main(argv: list[str] | None = None) -> None:
     t0 = time.perf_counter()
     entities = load_entities()
     t1 = time.perf_counter()
-    evalset = build(entities, n=args.n, n_negatives=args.negatives, seed=args.seed)
+    evalset = build(
+        entities, n=args.n, n_negatives=args.negatives, seed=args.seed, n_qualified=args.qualified
+    )
     t2 = time.perf_counter()
     screener = Screener(entities)
     t3 = time.perf_counter()

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from pg import pg_url, postgres_server, store_url  # noqa: F401  (fixtures: a real PostgreSQL server)
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 DATA = Path(os.environ.get("REDLIST_TEST_DATA", REPO.parent / "shared" / "data"))

@@ -34,6 +34,7 @@ LAYERS: dict[str, int] = {
     "redlist.regimes": 7,
     "redlist.screen": 8,
     "redlist.check": 9,
+    "redlist.indexfile": 9,  # the screener saved to / opened from its memory-mapped file
     "redlist.batch": 10,
     "redlist.render": 10,
     "redlist.watch": 11,  # monitoring: re-screens watchlists with screen/check, reads batch files

@@ -162,21 +162,18 @@ def test_timeline_formats(home, tmp_path) -> None:
 
 
 def test_screener_cache_is_reused_and_renewed_on_update(loaded) -> None:
-    import pickle
-
-    from redlist.screen import Screener
+    from redlist import indexfile
 
     first = run("screen", "Northwind Shipping Lines", "--json")
-    caches = sorted((loaded / "cache").glob("screener-current-*.pickle"))
+    caches = sorted((loaded / "cache").glob("screener-current-*.rlx"))
     assert len(caches) == 1
-    cached_screener = pickle.loads(caches[0].read_bytes())
-    assert isinstance(cached_screener, Screener)
+    cached_screener = indexfile.load(caches[0])
     assert [m.entity_id for m in cached_screener.screen("Northwind Shipping Lines").matches] == ["ofac-101"]
     assert run("screen", "Northwind Shipping Lines", "--json").stdout == first.stdout
-    caches[0].write_bytes(b"not a pickle")  # a damaged cache is rebuilt, not trusted
+    caches[0].write_bytes(b"not an index")  # a damaged cache is rebuilt, not trusted
     assert run("screen", "Northwind Shipping Lines", "--json").stdout == first.stdout
     update = run("update", "us_ofac_sdn", "--from", str(FIXTURES / "cli" / "sdn_b"), "--as-of", "2024-01-09")
     assert update.exit_code == 0, update.output
     run("screen", "Northwind Shipping Lines", "--json")
-    renewed = sorted((loaded / "cache").glob("screener-current-*.pickle"))
+    renewed = sorted((loaded / "cache").glob("screener-current-*.rlx"))
     assert len(renewed) == 1 and renewed != caches

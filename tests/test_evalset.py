@@ -391,3 +391,49 @@ def test_name_twins_share_a_real_name_not_a_weak_alias():
     ]
     twins = ev.name_twins(es)
     assert twins["a"] == {"a", "c"} and twins["b"] == {"b"}
+
+
+# --- qualifier sets (issue 14) ----------------------------------------------------------------------
+
+
+def _listed_person(eid: str, births: list[str], nationalities: list[str]) -> Entity:
+    return Entity(
+        source="us_ofac_sdn",
+        key=eid,
+        entity_id=eid,
+        type=EntityType.PERSON,
+        names=[Name("LOPEZ, Jose", NameType.PRIMARY)],
+        birth_dates=births,
+        nationalities=nationalities,
+    )
+
+
+def test_namesake_and_own_qualifier_queries():
+    person = _listed_person("p", ["1962-05-03"], ["US"])
+    namesake = ev.namesake_query(person, random.Random(1))
+    assert namesake is not None and namesake.text == "LOPEZ, Jose" and not namesake.positive
+    assert not namesake.clean and namesake.namesake_of == frozenset({"p"})
+    assert namesake.nationality not in ("US", None)
+    gap = abs(int(namesake.birth_date or "0") - 1962)
+    assert ev.NAMESAKE_GAP[0] <= gap <= ev.NAMESAKE_GAP[1]
+    own = ev.own_qualifier_query(person, frozenset({"p"}))
+    assert own is not None and own.positive and (own.birth_date, own.nationality) == ("1962-05-03", "US")
+    assert ev.namesake_query(_listed_person("q", [], ["US"]), random.Random(1)) is None
+    assert ev.own_qualifier_query(_listed_person("q", ["1962"], []), frozenset({"q"})) is None
+    built = ev.build_qualified([person, _listed_person("q", [], [])], 10, 7)
+    assert [q.family for q in built] == ["namesake_qualified", "own_qualifiers"]
+
+
+def test_namesakes_cleared_and_exact_one_shares():
+    namesake = ev.EvalQuery("x", "namesake_qualified", "latin", namesake_of=frozenset({"p"}))
+    outcomes = [
+        evm.Outcome(namesake, [("p", 0.6, "P")]),  # cleared at 0.7
+        evm.Outcome(namesake, [("p", 0.9, "P")]),  # not cleared
+        evm.Outcome(_q("typo1", ["a"]), [("a", 1.0, "A"), ("z", 0.8, "Z")]),
+        evm.Outcome(_q("neg_person"), [("z", 1.0, "Z")]),
+    ]
+    assert evm.namesakes_cleared(outcomes, 0.7) == 0.5
+    assert evm.alerts_per_1000(outcomes, 0.7) == 1000.0  # namesakes are not clean names
+    shares = evm.exact_one_shares(outcomes, 0.7)
+    assert shares["true_at_1"] == 1.0 and shares["false_at_1"] == 0.5
+    assert (shares["true_matches"], shares["false_matches"]) == (1, 2)

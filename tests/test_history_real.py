@@ -9,14 +9,17 @@ from redlist.store.history import summarize
 from redlist.store.update import update
 
 from conftest import raw_path
+from pg import BACKENDS
 
 DATES = ["2024-02-28", "2024-03-04", "2024-04-26", "2024-05-01", "2024-05-02", "2024-05-03"]
 
 
-@pytest.fixture(scope="module")
-def sdn_store(tmp_path_factory):
+@pytest.fixture(scope="module", params=BACKENDS)
+def sdn_store(tmp_path_factory, request):
+    """The six publications in one store, on SQLite and on PostgreSQL (tests/pg.py)."""
     folders = {d: raw_path("ofac_sdn", d) for d in DATES}
-    with Store.open(tmp_path_factory.mktemp("home")) as store:
+    url = request.getfixturevalue("postgres_server").database() if request.param == "postgresql" else None
+    with Store.open(tmp_path_factory.mktemp("home"), url=url) as store:
         # loaded newest first on purpose: history follows publication dates, not loading order
         for day in reversed(DATES):
             [result] = update(

@@ -151,3 +151,22 @@ def test_screen_many_keeps_order(screener: Screener) -> None:
     results = list(screener.screen_many(queries))
     assert [r.query.id for r in results] == ["a", "b", "c"]
     assert results[1].error == "empty name"
+
+
+def test_common_names_meeting_half_a_name_or_less_count_less() -> None:
+    person = EntityType.PERSON
+    screener = Screener(
+        [
+            _entity("p-1", person, ["MARTINEZ MORALES, Luis Miguel"], ["us_ofac_sdn"]),
+            _entity("p-2", person, ["MORALES, Miguel Angel"], ["us_ofac_sdn"]),
+            _entity("p-3", person, ["GUZMAN LOERA, Joaquin Archivaldo"], ["us_ofac_sdn"]),
+        ]
+    )
+    scores = {m.entity_id: m for m in screener.screen(Query("Miguel Morales"), threshold=0.0).matches}
+    # two common names (each borne by two listed people) meet half of p-1's name: not an alert
+    assert scores["p-1"].score < MATCH_THRESHOLD <= scores["p-2"].score
+    assert "only common names met" in scores["p-1"].explanation["summary"]
+    assert scores["p-1"].explanation["features"]["adjustments"]
+    # rare names meeting half of a name still alert ("Joaquin Guzman")
+    [m] = screener.screen(Query("Joaquin Guzman")).matches
+    assert m.entity_id == "p-3"

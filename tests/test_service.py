@@ -158,7 +158,9 @@ def test_settings_sources_and_errors(tmp_path, monkeypatch) -> None:
     assert Settings.load(home=home, host="0.0.0.0").auth_required()
     assert not Settings.load(home=home).auth_required()
     with pytest.raises(SettingsError, match="sqlite"):
-        _ = Settings.load(home=home, database_url="postgresql://db/redlist").database_path
+        _ = Settings.load(home=home, database_url="mysql://db/redlist").database_path
+    postgres = Settings.load(home=home, database_url="postgresql://u:secret@db/redlist")
+    assert postgres.database_path is None and postgres.store_url == "postgresql://u:secret@db/redlist"
 
 
 def test_settings_are_never_written_to_the_environment(tmp_path) -> None:

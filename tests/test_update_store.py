@@ -1,21 +1,25 @@
-"""The update machinery and the store: snapshots, all-or-nothing, shrinkage guard, history."""
+"""The update machinery and the store: snapshots, all-or-nothing, shrinkage guard, history.
+
+Every test runs on both backends: SQLite and a real PostgreSQL server (tests/pg.py)."""
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
 from redlist import sources
 from redlist.errors import ShrinkageError, SourceError
 from redlist.store import Store
+from redlist.store.schema import snapshot_records
 from redlist.store.update import load, reparse
 
 from toy_source import TOY, toy_file
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
+def store(tmp_path, monkeypatch, store_url):
     monkeypatch.setitem(sources.SOURCES, "toy", TOY)
-    with Store.open(tmp_path / "home") as s:
+    with Store.open(tmp_path / "home", url=store_url) as s:
         yield s
 
 
@@ -132,7 +136,8 @@ def test_failure_inside_the_transaction_rolls_back(store, monkeypatch):
     with pytest.raises(RuntimeError):
         load(store, "toy", toy_file(*_rows(4)), as_of="2024-01-02")
     assert store.snapshot_count("toy") == 1
-    assert store.conn.execute("SELECT count(*) FROM snapshot_records").fetchone()[0] == 3
+    with store.connect() as conn:  # no record of the failed load is left behind
+        assert conn.execute(select(func.count()).select_from(snapshot_records)).scalar() == 3
 
 
 def test_unknown_file_set_is_a_clear_error(store):

@@ -2,13 +2,15 @@
 
 A generation is the latest snapshot of every source plus the bundled data files and the package
 version; anything that changes an answer changes the key. Indexes built from a generation
-(the screener over current entries, the checker's index with removed entries) are pickled under
-``<home>/cache`` with the key in the file name, so the next process loads them instead of
+(the screener over current entries, the checker's index with removed entries) are kept under
+``<home>/cache`` with the key in the file name (:func:`cached_file`: memory-mapped index files,
+:mod:`redlist.indexfile`; :func:`cached`: pickles), so the next process opens them instead of
 building them again; a file that cannot be read is rebuilt, never trusted.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -70,6 +72,38 @@ def cached(folder: Path | None, name: str, key: str, build: Callable[[], T], kin
             pass
     value = build()
     _write(path, value, name)
+    return value
+
+
+def cached_file(
+    folder: Path | None,
+    name: str,
+    key: str,
+    build: Callable[[], T],
+    save: Callable[[T, Path], None],
+    load: Callable[[Path], T],
+    suffix: str,
+) -> T:
+    """``build()``, kept in ``folder/<name>-<key><suffix>`` by ``save`` and opened by ``load``
+    (a memory-mapped index file: opening it deserialises nothing). Older generations of ``name``
+    are removed when a new one is written; a file that ``load`` refuses is rebuilt."""
+    if folder is None:
+        return build()
+    path = folder / f"{name}-{key}{suffix}"
+    if path.exists():
+        try:
+            return load(path)
+        except Exception:  # noqa: BLE001 - a damaged or older-format file is rebuilt
+            pass
+    value = build()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in [*folder.glob(f"{name}-*{suffix}"), *folder.glob(f"{name}-*.pickle")]:
+            with contextlib.suppress(OSError):  # still open in another process (Windows): next time
+                old.unlink(missing_ok=True)
+        save(value, path)
+    except OSError:  # a read-only home: answer without keeping the index
+        pass
     return value
 
 

@@ -196,9 +196,12 @@ class Checker:
                     self.coverage[snap.source] = snap.as_of
         self.latest = latest_snapshots(store)  # source -> its newest snapshot
         self.screener = screener or Screener(status_index(store, data, self.parties))
-        for entity in self.screener.entities:  # an index given from elsewhere: each unknown entry alone
-            if self.parties.party_of(entity.entity_id) is None:
-                self.parties.add_alone(entity)
+        # an index given from elsewhere: each unknown entry alone (by id first: an index opened
+        # from its file decodes an entry only when it is used, a stored graph a party likewise)
+        for e, entity_id in enumerate(self.screener.entity_ids):
+            party_id = self.parties.of_entry.get(entity_id)
+            if party_id is None or party_id not in self.parties.parties:  # party_of(entity_id) is None
+                self.parties.add_alone(self.screener.entities[e])
         self._events_of: dict[str, list[LegalEvent]] = defaultdict(list)
         for event in self.events:
             for ref in event.parties:

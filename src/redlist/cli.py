@@ -395,6 +395,15 @@ def screen(
     name: Annotated[str | None, typer.Argument(help="The name to screen (any script).")] = None,
     type: Annotated[str, typer.Option("--type", help="person, company, vessel, aircraft or any.")] = "any",
     country: Annotated[str | None, typer.Option(help="ISO-2 country code of the party.")] = None,
+    dob: Annotated[
+        str | None, typer.Option("--dob", help="A person's date of birth (YYYY-MM-DD or YYYY-MM).")
+    ] = None,
+    birth_year: Annotated[
+        int | None, typer.Option("--birth-year", min=1850, max=2100, help="A person's year of birth.")
+    ] = None,
+    nationality: Annotated[
+        str | None, typer.Option(help="A person's nationality (ISO-2); clears namesakes with --dob.")
+    ] = None,
     ids: Annotated[
         list[str] | None, typer.Option("--id", help="An identifier TYPE:VALUE (isin, lei, uscc, imo...).")
     ] = None,
@@ -422,6 +431,26 @@ def screen(
     allow_errors: Annotated[
         bool, typer.Option("--allow-errors", help="With --input: exit 0 even when rows failed.")
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=0,
+            help="With --input: processes sharing the index (0: one per core; dask: workers).",
+        ),
+    ] = 1,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine", help="With --input: local (this machine) or dask (pip install 'redlist[dask]')."
+        ),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="With --engine dask: the scheduler's address (default: a local cluster)."
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Screen a name (or a file of names and identifiers) against every list, with explained scores."""
@@ -451,6 +480,9 @@ def screen(
                     lists=lists or None,
                     progress=progress,
                     encoding=encoding,
+                    workers=workers,
+                    engine=engine,
+                    scheduler=scheduler,
                 )
             err.print(
                 f"screened {summary.rows:,} row(s): {summary.matched:,} with matches, {summary.errors:,} with errors"
@@ -459,8 +491,18 @@ def screen(
             if summary.errors and not allow_errors:
                 raise typer.Exit(EXIT_CODES["rows failed"])
             return
+        if dob and birth_year and not dob.startswith(str(birth_year)):
+            raise typer.BadParameter(
+                f"--dob {dob} and --birth-year {birth_year} disagree", param_hint="--dob"
+            )
         query = Query(
-            name=name, type=type, country=country, identifiers=_parse_ids(ids or []), lists=lists or None
+            name=name,
+            type=type,
+            country=country,
+            identifiers=_parse_ids(ids or []),
+            lists=lists or None,
+            birth_date=dob or (str(birth_year) if birth_year else None),
+            nationality=nationality,
         )
         _loaded(redlist, "loading the lists")
         on = _date_option(on, "--on")
@@ -475,6 +517,12 @@ def screen(
         raise typer.Exit(EXIT_CODES["runtime error"])
     for warning in result.warnings:
         err.print(f"[yellow]warning:[/] {esc(warning)}", highlight=False)
+    for cleared in result.cleared:
+        out.print(
+            f"cleared: {esc(cleared['name'])} ({esc(cleared['entity_id'])}), name score "
+            f"{cleared['name_score']:.2f} -> {cleared['score']:.2f}: {esc(cleared['reason'])}",
+            highlight=False,
+        )
     if not result.matches:
         out.print(f"no match at or above {threshold if threshold is not None else 'the default threshold'}")
         return
@@ -696,6 +744,7 @@ def _print_check(result: CheckResult) -> None:
         out.print(f"  {esc(f['explanation'])}", highlight=False)
         dates = [
             f"{k.replace('_on', '')} {f[k]}"
+            + (f" ({f['listed_on_basis']})" if k == "listed_on" and f.get("listed_on_basis") else "")
             for k in ("listed_on", "effective_on", "divestment_on", "removed_on")
             if f.get(k)
         ]
@@ -949,6 +998,28 @@ def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key's id (see `k
     with _errors():
         key = _redlist().keys.revoke(key_id)
     out.print(f"revoked {key.id} ({esc(key.name)}) at {key.revoked}")
+
+
+db_app = typer.Typer(
+    help="The store's database (SQLite, or PostgreSQL with database_url).", no_args_is_help=True
+)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(as_json: JsonFlag = False) -> None:
+    """Bring the database's schema to this version of redlist (opening the store does it too)."""
+    with _errors():
+        row = _redlist().upgrade_store()
+    if as_json:
+        _print_json(row)
+        return
+    done = "already at" if row["was"] == row["revision"] else f"upgraded from {row['was'] or 'none'} to"
+    out.print(
+        f"{esc(row['database'])} ({row['backend']}): schema {done} revision {row['revision']}",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 # --- export ------------------------------------------------------------------------------------

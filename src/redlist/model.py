@@ -237,6 +237,9 @@ class Listing:
     source_id: str | None = None  # the list's own record id (OFAC entity number, CSL _id)
     programs: list[str] = field(default_factory=list)
     listed_on: str | None = None  # ISO dates
+    # where listed_on came from when the list gives no date of its own, e.g. "84 FR 54002, date
+    # from the Federal Register index" (the entry's earliest citation, dated by sources.fr_pages)
+    listed_on_basis: str | None = None
     effective_on: str | None = None
     divestment_on: str | None = None
     ends_on: str | None = None

@@ -20,12 +20,25 @@ from typing import Any
 
 from redlist.errors import RedlistError
 from redlist.identifiers import is_valid, normalize
-from redlist.match.cjk import han_similarity
+from redlist.match.adjust import COMMON_PARTIAL_FACTOR, PARTIAL, alias_factor, common_words, same_chinese_name
+from redlist.match.chinese_names import (
+    OTHER_NAME_CAP,
+    OTHER_PINYIN_FACTOR,
+)
+from redlist.match.cjk import han_similarity, personal_name
 from redlist.match.explain import name_features, name_summary
 from redlist.match.index import NameIndex
 from redlist.match.normalize import NameForm, forms, has_han
+from redlist.match.qualifiers import (
+    MAX_RAISE,
+    apply_qualifiers,
+    birth_evidence,
+    nationality_evidence,
+    parse_birth_date,
+    parse_country,
+)
 from redlist.match.score import ONE_WORD_CAP, Comparison, compare_forms
-from redlist.model import Entity, EntityType, IdType, NameType
+from redlist.model import Entity, EntityType, IdType
 from redlist.util import gc_paused
 
 #: The default threshold: calibrated on the evaluation in docs/benchmarks.md.
@@ -46,14 +59,18 @@ QUERY_TYPES: dict[str, str | None] = {
 MAX_NAME_LENGTH = 1000
 _CANDIDATES = 30  # names scored per query form
 _KEEP = 0.4  # ... among those with at least this share of the best one's index score
-_WEAK_ALIAS_FACTOR = 0.9  # OFAC: weak a.k.a.s are not to be screened alone
 _COUNTRY_MISMATCH = 0.92
+_COUNTRY_MATCH = 0.02  # added when the query's country is among the entry's
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(slots=True)
 class Query:
-    """One party to screen: a name and/or identifiers, with optional type, country and lists."""
+    """One party to screen: a name and/or identifiers, with optional type, country and lists.
+
+    ``birth_date`` (ISO ``YYYY-MM-DD``, ``YYYY-MM`` or the year) and ``nationality`` (ISO-2) are
+    qualifiers: compared with a listed person's, they raise a name match or clear a namesake.
+    """
 
     name: str | None = None
     type: str | None = None
@@ -61,10 +78,12 @@ class Query:
     identifiers: dict[str, str] = field(default_factory=dict)
     lists: list[str] | None = None
     id: str | None = None
+    birth_date: str | None = None
+    nationality: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name}
-        for key in ("type", "country", "id"):
+        for key in ("type", "country", "birth_date", "nationality", "id"):
             if getattr(self, key):
                 out[key] = getattr(self, key)
         if self.identifiers:
@@ -107,6 +126,9 @@ class ScreenResult:
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
     data: dict[str, Any] | None = None  # the receipt: which snapshots and curated data answered
+    #: entries whose name met the threshold but the query's qualifiers (date of birth, nationality)
+    #: took below it: the namesakes cleared, each with the reason
+    cleared: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.query.id, "query": self.query.to_dict()}
@@ -115,6 +137,8 @@ class ScreenResult:
             out["error"] = self.error
         if self.warnings:
             out["warnings"] = list(self.warnings)
+        if self.cleared:
+            out["cleared"] = list(self.cleared)
         if self.data is not None:
             out["data"] = self.data
         return out
@@ -182,6 +206,8 @@ class Screener:
         self.index = NameIndex(name_forms)
         self._countries = [_countries(e) for e in self.entities]
         self._kinds = [_entity_kind(e) for e in self.entities]
+        self._types = [str(e.type) for e in self.entities]
+        self.entity_ids: list[str] = [e.entity_id for e in self.entities]
 
     @classmethod
     def from_store(cls, store: Any, curated: bool = True) -> Screener:
@@ -220,6 +246,10 @@ class Screener:
         result = ScreenResult(query)
         try:
             kind = kind_of(query.type)
+            query.birth_date = parse_birth_date(query.birth_date)
+            query.nationality = parse_country(query.nationality)
+            if query.birth_date and kind == "any":
+                kind = "person"  # only people are born: "HITTA, Sidan Ag" is not a company (AG)
             best: dict[int, Match] = {}
             self._match_identifiers(query, result, best)
             if query.name is not None or not query.identifiers:
@@ -231,6 +261,8 @@ class Screener:
         matches = [m for m in best.values() if m.score >= threshold]
         matches.sort(key=lambda m: (-m.score, m.entity_id))
         result.matches = matches[:limit]
+        if query.birth_date or query.nationality:
+            result.cleared = _cleared(best.values(), threshold)[:limit]
         return result
 
     def screen_many(
@@ -241,12 +273,13 @@ class Screener:
             yield self.screen(query, threshold=threshold, limit=limit)
 
     def _allowed(self, e: int, query: Query, kind: str) -> bool:
-        entity = self.entities[e]
-        if query.lists and not set(query.lists) & set(entity.list_ids):
+        # the entry itself is read only when lists are asked for: an index opened from its file
+        # decodes entries on first use, and most candidates are never shown
+        if query.lists and not set(query.lists) & set(self.entities[e].list_ids):
             return False
         if kind == "any":
             return True
-        etype = str(entity.type)
+        etype = self._types[e]
         if kind == "organization":
             return etype in ("organization", "security", "unknown")
         return etype in (kind, "unknown")
@@ -275,7 +308,13 @@ class Screener:
     def _match_names(
         self, name: str, kind: str, query: Query, best: dict[int, Match], exhaustive: bool, threshold: float
     ) -> None:
-        floor = threshold * _COUNTRY_MISMATCH - 0.02  # below this no qualifier can lift a score over it
+        # below this no qualifier can lift a score over the threshold (and without qualifiers
+        # nothing can: the names under it are not worth explaining)
+        if query.birth_date or query.nationality:
+            floor = threshold - MAX_RAISE
+        else:
+            # (less half the last digit kept: scores are rounded to 4 places before the cut)
+            floor = threshold - (_COUNTRY_MATCH if query.country else 0.00005)
         # an untyped query is read as a person's name for person entries and as an organisation's
         # for the rest ("LAST, First" turned round, legal forms set apart), like the list names
         by_kind = {k: forms(name, k) for k in ((kind,) if kind != "any" else ("person", "organization"))}
@@ -287,7 +326,9 @@ class Screener:
             raise RedlistError(
                 f"name {name!r} has nothing to match once legal forms and titles are set apart"
             )
-        scored: dict[int, tuple[float, Comparison, int]] = {}
+        # a Chinese personal name in Han script: only its surname and given name, either way round
+        han_parts = personal_name(name, kind)
+        scored: dict[int, tuple[float, Comparison, int, tuple[str, ...]]] = {}
         for n in self._candidates(by_kind, exhaustive, threshold):
             e = self._name_entity[n]
             if not self._allowed(e, query, kind):
@@ -297,19 +338,43 @@ class Screener:
             for qf in query_forms:
                 comparison = compare_forms(qf, self.index.names[n], entity_kind)
                 score = comparison.score
-                if self._name_type[n] == NameType.WEAK:
-                    score *= _WEAK_ALIAS_FACTOR
+                notes: tuple[str, ...] = ()
+                if score > OTHER_NAME_CAP and not same_chinese_name(
+                    han_parts, qf, self.index.names[n], entity_kind
+                ):
+                    score = OTHER_NAME_CAP if han_parts else score * OTHER_PINYIN_FACTOR
+                    notes += ("Chinese personal name: not the same syllables",)
+                factor = alias_factor(self._name_type[n], self.index.names[n], entity_kind)
+                if factor < 1.0:
+                    score *= factor
+                    notes += (f"{self._name_type[n]} one-word or weak alias counts {factor:g}",)
+                if entity_kind == "person" and comparison.list_coverage <= PARTIAL and score >= floor:
+                    factor = self._commonness(comparison)
+                    if factor < 1.0:
+                        score *= factor
+                        notes += ("only common names met, half of the list name or less",)
                 if score > scored.get(e, (0.0,))[0]:
-                    scored[e] = (score, comparison, n)
-        for e, (score, comparison, n) in scored.items():
+                    scored[e] = (score, comparison, n, notes)
+        for e, (score, comparison, n, notes) in scored.items():
             if e in best or score < floor:  # an identifier hit already says more
                 continue
             features = name_features(comparison, self._name_type[n])
             summary = name_summary(comparison, self._name_type[n])
+            if notes:
+                features["adjustments"] = list(notes)
+                summary += "".join(f"; {note}" for note in notes)
             score, country_note = self._country(e, query.country, score)
             if country_note:
                 features["country"] = country_note
                 summary += f"; {country_note}"
+            if self._kinds[e] == "person" and (query.birth_date or query.nationality):
+                features["name_score"] = round(score, 4)
+                score, evidence = self._qualifiers(e, query, score)
+                if evidence:
+                    features["qualifiers"] = [
+                        {"qualifier": q.qualifier, "verdict": q.verdict, "note": q.note} for q in evidence
+                    ]
+                    summary += "".join(f"; {q.note}" for q in evidence if q.verdict != "unknown")
             explanation = {"summary": summary, "features": features}
             best[e] = self._match(e, comparison.candidate.text.strip(), round(score, 4), explanation)
 
@@ -332,6 +397,35 @@ class Screener:
                 seen.update(dict.fromkeys(found))
         return list(seen)
 
+    def _commonness(self, comparison: Comparison) -> float:
+        """A factor for a person's name met only partly, and only by common names.
+
+        "Miguel Morales" against "Luis Miguel MARTINEZ MORALES": two of four words, both borne by
+        many listed people. Which names are common is counted over the list's own person names
+        (the share of them holding the word, an IDF-style weight), on first use.
+        """
+        common = self.__dict__.get("_common_person_words")
+        if common is None:
+            common = self._common_person_words = common_words(
+                f for n, f in enumerate(self.index.names) if self._kinds[self._name_entity[n]] == "person"
+            )
+        if all(q in common for q, _, _ in comparison.pairs):
+            return COMMON_PARTIAL_FACTOR
+        return 1.0
+
+    def _qualifiers(self, e: int, query: Query, score: float) -> tuple[float, list[Any]]:
+        """A person's name score after the query's date of birth and nationality are weighed."""
+        entity = self.entities[e]
+        return apply_qualifiers(
+            score,
+            [
+                birth_evidence(query.birth_date, entity.birth_dates),
+                nationality_evidence(
+                    query.nationality, [*entity.nationalities, *entity.citizenships], self._countries[e]
+                ),
+            ],
+        )
+
     def _country(self, e: int, country: str | None, score: float) -> tuple[float, str | None]:
         if not country:
             return score, None
@@ -340,7 +434,7 @@ class Screener:
         if not known:
             return score, None
         if code in known:
-            return min(1.0, score + 0.02), f"country {code} matches"
+            return min(1.0, score + _COUNTRY_MATCH), f"country {code} matches"
         return score * _COUNTRY_MISMATCH, f"country {code} not among the entry's ({', '.join(sorted(known))})"
 
     def _match(self, e: int, matched: str, score: float, explanation: dict[str, Any]) -> Match:
@@ -355,6 +449,25 @@ class Screener:
             for lst in entity.listings
         ]
         return Match(entity.entity_id, entity.name, matched, score, str(entity.type), lists, explanation)
+
+
+def _cleared(matches: Iterable[Match], threshold: float) -> list[dict[str, Any]]:
+    """Entries whose name scored at or above the threshold and that the qualifiers took below it."""
+    out = []
+    for m in sorted(matches, key=lambda m: (-m.explanation["features"].get("name_score", 0), m.entity_id)):
+        features = m.explanation.get("features", {})
+        if m.score < threshold <= features.get("name_score", 0.0):
+            reasons = [q["note"] for q in features.get("qualifiers", []) if q["verdict"] == "contradicts"]
+            out.append(
+                {
+                    "entity_id": m.entity_id,
+                    "name": m.name,
+                    "name_score": features["name_score"],
+                    "score": m.score,
+                    "reason": "; ".join(reasons),
+                }
+            )
+    return out
 
 
 def _min_words(query: NameForm, threshold: float) -> int:

@@ -37,11 +37,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from redlist import __version__, cache, sources
-from redlist.batch import run as batch
-from redlist.batch import write as batch_write
 from redlist.check import Checker, CheckResult, latest_snapshots, party_timeline, receipt, status_index
 from redlist.curated import CuratedData
 from redlist.curated import load as load_curated
@@ -62,9 +60,6 @@ from redlist.store import Store
 from redlist.store.current import current_entities, merge
 from redlist.store.inventory import source_status
 from redlist.store.pinned import PinnedStore
-from redlist.store.update import Progress, UpdateResult
-from redlist.store.update import reparse as reparse_snapshot
-from redlist.store.update import update as update_store
 from redlist.util import gc_paused
 from redlist.watch import alerts as watch_alerts
 from redlist.watch import audit as watch_audit
@@ -72,6 +67,12 @@ from redlist.watch import webhooks as watch_webhooks
 from redlist.watch.monitor import Monitor, RunReport
 from redlist.watch.rows import read_watch_file
 from redlist.watch.storage import WatchStore
+
+# Imported when used (start-up time: a one-name answer needs neither the batch readers and
+# writers nor the download code, which pulls in httpx): see __getattr__ below.
+if TYPE_CHECKING:
+    from redlist.batch.run import BatchSummary
+    from redlist.store.update import Progress, UpdateResult
 
 __all__ = [
     "ACTIVITIES",
@@ -94,8 +95,20 @@ __all__ = [
     "open",
 ]
 
-BatchSummary = batch.BatchSummary
 log = logging.getLogger("redlist")
+
+
+def __getattr__(name: str) -> Any:
+    """``BatchSummary`` and ``UpdateResult``, imported on first use (see the imports above)."""
+    if name == "BatchSummary":
+        from redlist.batch.run import BatchSummary
+
+        return BatchSummary
+    if name == "UpdateResult":
+        from redlist.store.update import UpdateResult
+
+        return UpdateResult
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass
@@ -162,8 +175,14 @@ class Generation:
     # --- what is built from the data ---------------------------------------------------------------
 
     def _cached(self, name: str, build: Callable[[], Screener]) -> Screener:
+        """The index ``name`` of this data: opened from its file in the cache folder (memory-mapped,
+        nothing deserialised up front), or built and written there."""
+        from redlist import indexfile
+
         folder = self.settings.cache_dir if self.settings.cache else None
-        return cache.cached(folder, name, self.key, build, Screener)
+        return cache.cached_file(
+            folder, name, self.key, build, indexfile.save, indexfile.load, indexfile.SUFFIX
+        )
 
     @cached_property
     def curated(self) -> CuratedData:
@@ -219,7 +238,17 @@ class Generation:
     @cached_property
     def receipt(self) -> dict[str, Any]:
         """The data this generation answers from (see :func:`redlist.check.receipt`)."""
-        return receipt(latest_snapshots(self.store).values(), self.curated.version)
+        return receipt(latest_snapshots(self.store).values(), self.curated_version)
+
+    @cached_property
+    def curated_version(self) -> str:
+        """The curated data's version, without parsing the curated files when they are not loaded
+        (a screening answer needs only this digest of them)."""
+        if "curated" in self.__dict__:
+            return self.curated.version
+        from redlist.curated.loader import data_dir, folder_version
+
+        return folder_version(data_dir())
 
     @cached_property
     def screen_warning(self) -> str | None:
@@ -237,6 +266,24 @@ class Generation:
         if self.screen_warning and self.screen_warning not in result.warnings:
             result.warnings.insert(0, self.screen_warning)
         return result
+
+    @contextmanager
+    def index_file(self) -> Iterator[Path]:
+        """The file of the screening index of this data (for processes that open it themselves):
+        the one in the cache folder, or a temporary copy removed afterwards."""
+        from redlist import indexfile
+
+        screener = self.screener  # opens the cached file, or builds the index and writes it
+        path = self.settings.cache_dir / f"screener-current-{self.key}{indexfile.SUFFIX}"
+        if self.settings.cache and path.exists():
+            yield path
+            return
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="redlist-index-") as folder:
+            path = Path(folder) / f"screener{indexfile.SUFFIX}"
+            indexfile.save(screener, path)
+            yield path
 
     def warm(self) -> None:
         """Build the screening index now (the server does this before it reports ready)."""
@@ -288,7 +335,8 @@ class Redlist:
     # --- generations -----------------------------------------------------------------------------
 
     def _open_store(self, *, shared: bool) -> Store:
-        return Store.open(self.settings.home, path=self.settings.database_path, shared=shared)
+        settings = self.settings
+        return Store.open(settings.home, path=settings.database_path, url=settings.store_url, shared=shared)
 
     def _build(self) -> Generation:
         gen = Generation(self.settings, self._open_store(shared=True))
@@ -477,11 +525,41 @@ class Redlist:
         lists: list[str] | None = None,
         progress: Progress | None = None,
         encoding: str | None = None,
-    ) -> batch.BatchSummary:
+        workers: int = 1,
+        engine: str = "local",
+        scheduler: str | None = None,
+    ) -> BatchSummary:
         """Screen every row of a CSV/XLSX/Parquet/JSONL file into a JSONL/JSON/CSV/XLSX/Parquet
-        file, in order (``encoding``: of a CSV input not in UTF-8)."""
+        file, in order (``encoding``: of a CSV input not in UTF-8).
+
+        ``engine`` ``local`` screens here, in ``workers`` processes forked after the index is
+        loaded (0: one per core); ``dask`` on a Dask cluster (``scheduler``: its address; none:
+        a local cluster of ``workers`` processes), each worker opening the index file once.
+        """
         check_list_ids(lists)
+        if engine not in ("local", "dask"):
+            raise InvalidInput(f"unknown engine {engine!r}; use local or dask")
         with self.generation() as gen:
+            from redlist.batch import run as batch
+
+            if engine == "dask":
+                from redlist.batch import dask_engine
+
+                with gen.index_file() as index_path:
+                    return dask_engine.screen_file(
+                        index_path,
+                        str(input_path),
+                        str(output_path),
+                        name_column=name_column,
+                        id_column=id_column,
+                        threshold=threshold,
+                        limit=limit,
+                        lists=lists,
+                        progress=progress,
+                        encoding=encoding,
+                        scheduler=scheduler,
+                        workers=batch.worker_count(workers) if workers != 1 else 2,
+                    )
             return batch.screen_file(
                 gen.screener,
                 str(input_path),
@@ -493,6 +571,7 @@ class Redlist:
                 lists=lists,
                 progress=progress,
                 encoding=encoding,
+                workers=workers,
             )
 
     @staticmethod
@@ -611,6 +690,8 @@ class Redlist:
         as isin, activity, date, purpose) into JSON lines, JSON, CSV, XLSX or Parquet (one row per
         answer)."""
         with self.generation() as gen:
+            from redlist.batch import run as batch
+
             return batch.check_file(
                 gen.checker,
                 str(input_path),
@@ -631,6 +712,8 @@ class Redlist:
         """Write batch records (rows of a JSONL result) again as JSONL/JSON/CSV/XLSX, by the
         output's extension; ``layout`` is ``screen`` or ``check`` (status answers). Returns how
         many were written."""
+        from redlist.batch import write as batch_write
+
         with batch_write.open_writer(str(output_path), layout=layout) as writer:
             return writer.write_all(records)
 
@@ -847,6 +930,8 @@ class Redlist:
     ) -> list[UpdateResult]:
         """Download (or load from ``origin``) publications and store them as new snapshots."""
         with self._open_store(shared=False) as store:
+            from redlist.store.update import update as update_store
+
             results = update_store(
                 store,
                 list(sources),
@@ -860,6 +945,7 @@ class Redlist:
                 self._resolve_parties(store, progress)
         if any(r.status == "stored" for r in results):
             self.refresh()
+            self._write_indexes(progress)
             self.after_update(progress)
         return results
 
@@ -881,6 +967,23 @@ class Redlist:
         self.last_watch_report = report
         return report
 
+    def _write_indexes(self, progress: Progress | None = None) -> None:
+        """Build the indexes of the new data and write their files now (update time), so that the
+        next question opens them in milliseconds instead of building them (seconds on full lists)."""
+        if not self.settings.cache:
+            return
+        if progress:
+            progress("indexes: writing", 0, None)
+        try:
+            with self.generation() as gen:
+                _ = gen.screener, gen.checker
+        except OSError as exc:  # a read-only home or a full disk: the question builds them later
+            log.warning("the indexes were not written: %s", exc)
+        finally:
+            self.refresh()  # this process's copies: a later call opens the files
+        if progress:
+            progress("indexes: writing", 1, 1)
+
     def _resolve_parties(self, store: Store, progress: Progress | None = None) -> PartyGraph:
         """Resolve the party graph of the data as it is now and store it (update time, not query time)."""
         if progress:
@@ -891,11 +994,22 @@ class Redlist:
             progress("parties: resolving", 1, 1)
         return graph
 
+    def upgrade_store(self) -> dict[str, Any]:
+        """Bring the store's database schema to this version's (`redlist db upgrade`); opening
+        the store does it too, this says what was done."""
+        settings = self.settings
+        with Store.open(
+            settings.home, path=settings.database_path, url=settings.store_url, migrate=False
+        ) as store:
+            before, after = store.migrate()
+            return {"database": store.describe(), "backend": store.backend, "was": before, "revision": after}
+
     def reparse(
         self, sources: Iterable[str] = (), *, every: bool = False, progress: Progress | None = None
     ) -> list[UpdateResult]:
         """Re-read stored snapshots from their archived bytes with the current parsers."""
         from redlist import sources as registry
+        from redlist.store.update import reparse as reparse_snapshot
 
         results = []
         with self._open_store(shared=False) as store:

@@ -48,7 +48,9 @@ class Settings(BaseSettings):
 
     home: Path = Field(default_factory=default_home, description="The data directory.")
     database_url: str | None = Field(
-        None, description="The store: sqlite:///PATH (default: redlist.sqlite in the home directory)."
+        None,
+        description="The store: sqlite:///PATH (default: redlist.sqlite in the home directory) or "
+        "postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE (needs redlist[postgres]).",
     )
     cache: bool = Field(True, description="Keep built indexes in <home>/cache between runs.")
     audit: bool = Field(
@@ -143,16 +145,24 @@ class Settings(BaseSettings):
     # --- derived paths ---------------------------------------------------------------------------
 
     @property
-    def database_path(self) -> Path:
-        """The SQLite file of the store."""
+    def database_path(self) -> Path | None:
+        """The SQLite file of the store (None when the store is a PostgreSQL database)."""
         url = self.database_url
         if not url:
             return self.home / "redlist.sqlite"
         if url.startswith("sqlite:///"):
             return Path(url.removeprefix("sqlite:///")).expanduser()
+        if url.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
+            return None
         raise SettingsError(
-            f"database_url {url!r}: only sqlite:///PATH is supported by this version of redlist"
+            f"database_url {url.split('@')[-1]!r}: use sqlite:///PATH or postgresql://USER@HOST/DATABASE"
         )
+
+    @property
+    def store_url(self) -> str | None:
+        """The database URL to open the store with (None: the SQLite file :attr:`database_path`)."""
+        path = self.database_path
+        return None if path is not None else self.database_url
 
     @property
     def raw_dir(self) -> Path:

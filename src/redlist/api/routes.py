@@ -24,6 +24,13 @@ class ScreenRequest(BaseModel):
     name: str | None = Field(None, max_length=10_000, examples=["Huawei Technologies Co., Ltd."])
     type: str | None = Field(None, examples=["company"])
     country: str | None = Field(None, max_length=2, examples=["CN"])
+    birth_date: str | None = Field(
+        None,
+        max_length=10,
+        examples=["1962-05-03"],
+        description="Date of birth (YYYY-MM-DD, YYYY-MM or YYYY).",
+    )
+    nationality: str | None = Field(None, max_length=2, examples=["RU"], description="ISO-2 nationality.")
     identifiers: dict[str, str] = Field(default_factory=dict, examples=[{"isin": "HK0941009539"}])
     lists: list[str] | None = None
     id: str | None = None
@@ -39,6 +46,8 @@ class ScreenRequest(BaseModel):
             identifiers=dict(self.identifiers),
             lists=self.lists,
             id=self.id,
+            birth_date=self.birth_date,
+            nationality=self.nationality,
         )
 
 

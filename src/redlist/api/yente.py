@@ -11,6 +11,7 @@ gives the yente shape for it (yente clients always send a ``nested`` query param
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -41,6 +42,7 @@ SCHEMA_TYPES: dict[str, str] = {
     "Security": "company",
 }
 NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
+_BIRTH_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 COUNTRY_PROPS = ("country", "jurisdiction", "nationality", "citizenship", "mainCountry")
 #: FtM identifier property -> redlist identifier type (see redlist.model.IdType).
 ID_PROPS: dict[str, str] = {
@@ -168,7 +170,14 @@ def screen_queries(query: MatchQuery, lists: list[str] | None) -> list[ScreenQue
             by_type.setdefault(id_type, []).append(value)
     first = {t: vs[0] for t, vs in by_type.items()}
     names = _values(props, NAME_PROPS)
-    out = [ScreenQuery(name=n, type=kind, country=country, identifiers=first, lists=lists) for n in names]
+    # qualifiers of a person: the first well-formed birth date, the first ISO-2 nationality
+    births = [d[:10] for d in _values(props, "birthDate") if _BIRTH_DATE.match(d[:10])]
+    nations = [c.upper() for c in _values(props, ("nationality", "citizenship")) if len(c) == 2]
+    qualifiers = {"birth_date": births[0] if births else None, "nationality": nations[0] if nations else None}
+    out = [
+        ScreenQuery(name=n, type=kind, country=country, identifiers=first, lists=lists, **qualifiers)
+        for n in names
+    ]
     if not names and first:
         out.append(ScreenQuery(type=kind, identifiers=first, lists=lists))
     # further values of one identifier type get their own identifier-only query
@@ -190,6 +199,10 @@ def features(match: Match) -> dict[str, float]:
     note = found.get("country")
     if note:
         out["country_match" if note.endswith("matches") else "country_mismatch"] = 1.0
+    for q in found.get("qualifiers", []):
+        label = {"birth_date": "dob", "nationality": "nationality"}.get(q["qualifier"])
+        if label and q["verdict"] in ("match", "contradicts"):
+            out[f"{label}_{'match' if q['verdict'] == 'match' else 'mismatch'}"] = 1.0
     return out
 
 

@@ -7,7 +7,11 @@ and the run goes on, so output rows = input rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+import itertools
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,20 +35,22 @@ def process_file(
     every: int = 100,
     shape: Shape = SCREEN_SHAPE,
     encoding: str | None = None,
+    workers: int = 1,
 ) -> dict[str, int]:
     """Write ``answer(row)`` for every input row, in order; counts of rows, errors and rows with matches.
 
     The one loop behind batch screening and batch status checks: the output has one record per
     input row (``id`` and ``line`` added), a row whose answer has an ``error`` is counted and the
-    run goes on, and ``progress(stage, done, total)`` is called as it goes.
+    run goes on, and ``progress(stage, done, total)`` is called as it goes. ``workers`` > 1 answers
+    the rows in that many processes forked from this one (see :func:`answer_rows`).
     """
     if str(output_path) != "-" and Path(output_path).resolve() == Path(input_path).resolve():
         raise RedlistError(f"--output {output_path} is the input file; writing would overwrite it")
     total = count_rows(input_path) if progress else None
     counts = {"rows": 0, "errors": 0, "matched": 0}
     with open_writer(output_path, shape=shape) as writer:
-        for row in read_rows(input_path, name_column=name_column, id_column=id_column, encoding=encoding):
-            record = {"id": row.key, "line": row.line, **answer(row)}
+        rows = read_rows(input_path, name_column=name_column, id_column=id_column, encoding=encoding)
+        for record in answer_rows(rows, answer, workers):
             writer.write(record)
             counts["rows"] += 1
             counts["errors"] += bool(record.get("error"))
@@ -54,6 +60,69 @@ def process_file(
     if progress:
         progress(stage, counts["rows"], total)
     return counts
+
+
+#: Rows sent to a worker process at a time: large enough that passing them costs little, small
+#: enough that progress moves and that the rows waiting in memory stay few.
+CHUNK_ROWS = 256
+
+# The answering function of the run in progress: set before the worker processes are forked, so
+# that they inherit it (and the index it closes over, shared read-only) instead of receiving it.
+_ANSWER: Callable[[InputRow], dict[str, Any]] | None = None
+
+
+def _record(answer: Callable[[InputRow], dict[str, Any]], row: InputRow) -> dict[str, Any]:
+    return {"id": row.key, "line": row.line, **answer(row)}
+
+
+def _answer_chunk(rows: list[InputRow]) -> list[dict[str, Any]]:
+    assert _ANSWER is not None
+    return [_record(_ANSWER, row) for row in rows]
+
+
+def _chunks(rows: Iterable[InputRow], size: int) -> Iterator[list[InputRow]]:
+    it = iter(rows)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+def worker_count(workers: int) -> int:
+    """``workers``, with 0 meaning one per available core."""
+    if workers < 0:
+        raise RedlistError(f"--workers {workers}: give a number of processes (0: one per core)")
+    if workers == 0:
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return workers
+
+
+def answer_rows(
+    rows: Iterable[InputRow], answer: Callable[[InputRow], dict[str, Any]], workers: int = 1
+) -> Iterator[dict[str, Any]]:
+    """One record per row, in input order: in this process, or in ``workers`` processes forked
+    from it after the index was loaded (they share it read-only: the mapped index file through
+    the OS page cache, anything built in memory copy-on-write). Where ``fork`` is not available
+    (Windows, macOS's default), the rows are answered here."""
+    global _ANSWER
+    workers = worker_count(workers)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for row in rows:
+            yield _record(answer, row)
+        return
+    _ANSWER = answer
+    # the collector would otherwise touch (and so copy) every inherited object; a caller that
+    # froze its own objects (the server) keeps them frozen
+    frozen_here = gc.get_freeze_count() == 0
+    if frozen_here:
+        gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            # imap keeps the input order and reads ahead only as the workers take chunks
+            for records in pool.imap(_answer_chunk, _chunks(rows, CHUNK_ROWS)):
+                yield from records
+    finally:
+        _ANSWER = None
+        if frozen_here:
+            gc.unfreeze()
 
 
 @dataclass(slots=True)
@@ -78,7 +147,36 @@ def row_query(row: InputRow, lists: list[str] | None = None) -> Query:
         identifiers=dict(row.identifiers),
         lists=lists,
         id=row.id if row.id is not None else str(row.line),
+        birth_date=_first(row.extra, BIRTH_DATE_COLUMNS),
+        nationality=_first(row.extra, NATIONALITY_COLUMNS),
     )
+
+
+#: Optional qualifier columns of a batch file (the first one present is used).
+BIRTH_DATE_COLUMNS = ("birth_date", "date_of_birth", "dob", "birth_year", "year_of_birth")
+NATIONALITY_COLUMNS = ("nationality", "citizenship")
+
+
+def _first(extra: dict[str, str], keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        value = extra.get(key)
+        if value is not None and str(value).strip():
+            return str(value).strip()
+    return None
+
+
+def screen_answer(
+    screener: Screener, threshold: float | None, limit: int, lists: list[str] | None
+) -> Callable[[InputRow], dict[str, Any]]:
+    """The answer to one input row of a screening batch (its error when it could not be read)."""
+
+    def answer(row: InputRow) -> dict[str, Any]:
+        query = row_query(row, lists)
+        if row.error:
+            return ScreenResult(query, error=row.error).to_dict()
+        return screener.screen(query, threshold=threshold, limit=limit).to_dict()
+
+    return answer
 
 
 def screen_file(
@@ -93,30 +191,26 @@ def screen_file(
     lists: list[str] | None = None,
     progress: Any = None,
     encoding: str | None = None,
+    workers: int = 1,
 ) -> BatchSummary:
     """Screen every row of a CSV/XLSX/Parquet/JSONL file into a JSONL/CSV/XLSX file, in input order.
 
     A bad row (no name, binary junk, a malformed identifier) is written with its ``error`` and the
     run goes on: the output has one result per input row. ``progress(stage, done, total)`` is called
-    as rows are screened.
+    as rows are screened. ``workers`` > 1 screens in that many processes sharing the index.
     """
-
-    def answer(row: Any) -> dict[str, Any]:
-        query = row_query(row, lists)
-        if row.error:
-            return ScreenResult(query, error=row.error).to_dict()
-        return screener.screen(query, threshold=threshold, limit=limit).to_dict()
 
     counts = process_file(
         input_path,
         output_path,
-        answer,
+        screen_answer(screener, threshold, limit, lists),
         name_column=name_column,
         id_column=id_column,
         progress=progress,
         stage="screening",
         every=200,
         encoding=encoding,
+        workers=workers,
     )
     return BatchSummary(counts["rows"], counts["errors"], counts["matched"], str(output_path))
 

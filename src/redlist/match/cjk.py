@@ -481,3 +481,25 @@ def han_similarity(a: str, b: str) -> float:
         return 0.0
     # squared: one character of a short Han name is a whole syllable, not a typo
     return round(Levenshtein.normalized_similarity(x, y) ** 2, 4)
+
+
+@lru_cache(maxsize=16384)
+def personal_name(text: str, kind: str = "any") -> tuple[str, str] | None:
+    """(surname, given name) in pinyin of a Han personal name of two to four characters, else None.
+
+    An untyped name counts as personal only when no brand or business word is in it (华为 is a
+    brand, 李娜 a person); an organisation's name never does.
+    """
+    if kind not in ("person", "any") or not has_han(text):
+        return None
+    prepared = _prepare(text)
+    han = _person_text(prepared)
+    if han is None or not 2 <= len(han) <= 4:
+        return None
+    if kind == "any" and not all(s.kind == "han" for s in segment(prepared, prepared=True)):
+        return None
+    readings = _person_forms(han)
+    if not readings:
+        return None
+    surname, _, given = readings[0].partition(" ")
+    return (surname, given) if surname and given else None

@@ -180,6 +180,9 @@ class Finding:
     first_seen: str | None = None
     scope: dict[str, Any] | None = None  # the listing's purpose limit (purposes, text, citation)
     scope_status: str | None = None  # one of SCOPE_STATUSES when the scope shaped the effect
+    # where listed_on came from when the list prints no date of its own ("84 FR 54002, date from
+    # the Federal Register index")
+    listed_on_basis: str | None = None
 
 
 @dataclass
@@ -574,9 +577,12 @@ def _finding(
         verification=regime.verification,
         scope=listing.scope.to_dict() if listing.scope else None,
     )
+    if finding.listed_on and finding.listed_on == listing.listed_on:
+        finding.listed_on_basis = listing.listed_on_basis
     subject = f"{span.name or span.entity_id} is on the {list_title}"
     if finding.listed_on:
-        since = f" since {finding.listed_on}"
+        basis = f" ({finding.listed_on_basis})" if finding.listed_on_basis else ""
+        since = f" since {finding.listed_on}{basis}"
     elif finding.first_seen:
         since = (
             f" (first seen in the data on {finding.first_seen}; the listing's own date is not published, so "

@@ -104,7 +104,8 @@ def build(
                     lst.listed_on,
                     lst.list_id,
                     "listed",
-                    f"Listed on the {title}{where}",
+                    f"Listed on the {title}{where}"
+                    + (f" ({lst.listed_on_basis})" if lst.listed_on_basis else ""),
                     cite,
                     lst.source_url,
                     None,

@@ -39,6 +39,7 @@ from redlist.errors import SourceError
 from redlist.model import Address, Entity, EntityType, Listing, Name, NameType, iso_date
 from redlist.sources.base import Files, ParseResult, RowError
 from redlist.sources.common import country_code, digest, local, named_entity_id, parse_date, parse_xml
+from redlist.sources.fr_pages import listing_date
 from redlist.util import NUMBER_WORDS
 
 SOURCE = "us_bis_el"
@@ -457,13 +458,15 @@ def _record(supplement: _Supplement, country: str, values: dict[str, _Cell]) -> 
         remarks.append("footnotes: " + ", ".join(notes))
 
     citations = fr_citations(values["federal_register"].text)
-    dates = [d for _, d in citations if d]
+    # the entry's date is that of its earliest citation (the rule that added it), when provable
+    dated = listing_date([values["federal_register"].text])
     requirement = values.get("license_requirement")
     policy = values.get("license_policy")
     listing = Listing(
         list_id=supplement.list_id,
         federal_register=[c for c, _ in citations],
-        listed_on=min(dates) if dates else None,
+        listed_on=dated.date if dated else None,
+        listed_on_basis=dated.label if dated else None,
         license_requirement=(requirement.text or None) if requirement else None,
         license_policy=(policy.text or None) if policy else None,
         source_url=supplement.url,

@@ -57,6 +57,7 @@ from redlist.sources.common import (
     parse_date,
     sized_rows,
 )
+from redlist.sources.fr_pages import listing_date
 from redlist.util import gc_paused
 
 SOURCE = "us_trade_csl"
@@ -575,11 +576,25 @@ def _entity(row: _Row) -> Entity:
         remarks=f["remarks"],
     )
     _apply_ids(entity, listing, row.ids)
+    if listing.listed_on is None and list_id in FR_DATED_LISTS:
+        _date_from_citations(listing, f["federal_register_notice"])
     entity.listings = [listing]
     codes = {a.country_code for a in entity.addresses if a.country_code}
     codes.update(c for c in map(_code, row.nationalities + row.citizenships) if c)
     entity.countries = sorted(codes)
     return entity
+
+
+#: BIS lists whose CSL rows often lack a start_date but cite the rules that listed them.
+FR_DATED_LISTS = frozenset({"us_bis_el", "us_bis_meu", "us_bis_uvl"})
+
+
+def _date_from_citations(listing: Listing, text: str | None) -> None:
+    """Date an undated BIS entry by its earliest Federal Register citation, when provable."""
+    dated = listing_date([text])
+    if dated is not None:
+        listing.listed_on = dated.date
+        listing.listed_on_basis = dated.label
 
 
 def _code(value: str) -> str | None:

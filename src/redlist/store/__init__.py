@@ -1,4 +1,4 @@
-"""SQLite persistence: snapshots, the raw archive, records and change events."""
+"""Persistence (SQLite or PostgreSQL): snapshots, the raw archive, records and change events."""
 
 from redlist.store.archive import RawArchive
 from redlist.store.db import Store, record_json

@@ -1,80 +1,66 @@
-"""The embedded SQLite store: snapshots, their records (deduplicated by content) and change events.
+"""The store: snapshots, their records (deduplicated by content) and change events.
 
-One file, ``redlist.sqlite`` in the home directory (or the path the settings give). Record bodies are stored once per distinct
-content (``records``, keyed by the sha256 of their canonical JSON); each snapshot maps its record
-keys to those hashes (``snapshot_records``). A snapshot and its events are written in a single
-transaction, so a failed update leaves the store exactly as it was.
+By default one SQLite file, ``redlist.sqlite`` in the home directory (or the path the settings
+give); with ``database_url = "postgresql://..."`` a PostgreSQL database (see docs/postgresql.md).
+The tables are declared in :mod:`redlist.store.schema` and migrated by Alembic when the store is
+opened. Record bodies are stored once per distinct content (``records``, keyed by the sha256 of
+their canonical JSON); each snapshot maps its record keys to those hashes (``snapshot_records``).
+A snapshot and its events are written in a single transaction, under the store's write lock, so a
+failed update leaves the store exactly as it was and two updates never interleave.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection, Engine, Row, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+
+import redlist.store.engine as backend
 from redlist.errors import StoreError
 from redlist.model import Change, ChangeEvent, Entity, RawFile, Snapshot
 from redlist.store.archive import RawArchive
+from redlist.store.schema import HEAD, events, records, snapshot_records, snapshots, update_log
 
-SCHEMA_VERSION = 1
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS snapshots (
-    id INTEGER PRIMARY KEY,
-    source TEXT NOT NULL,
-    as_of TEXT NOT NULL,
-    fetched_at TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    parser_version TEXT NOT NULL,
-    format TEXT,
-    record_count INTEGER NOT NULL,
-    origin TEXT,
-    files TEXT NOT NULL,
-    warnings TEXT NOT NULL DEFAULT '[]',
-    status TEXT NOT NULL DEFAULT 'ok',
-    note TEXT
-);
-CREATE INDEX IF NOT EXISTS snapshots_source ON snapshots (source, as_of, id);
-CREATE TABLE IF NOT EXISTS records (hash TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS snapshot_records (
-    snapshot_id INTEGER NOT NULL REFERENCES snapshots (id) ON DELETE CASCADE,
-    key TEXT NOT NULL,
-    entity_id TEXT NOT NULL,
-    record_hash TEXT NOT NULL,
-    PRIMARY KEY (snapshot_id, key)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS snapshot_records_entity ON snapshot_records (entity_id);
-CREATE TABLE IF NOT EXISTS events (
-    id INTEGER PRIMARY KEY,
-    snapshot_id INTEGER NOT NULL REFERENCES snapshots (id) ON DELETE CASCADE,
-    previous_snapshot_id INTEGER REFERENCES snapshots (id) ON DELETE CASCADE,
-    date TEXT NOT NULL,
-    previous_date TEXT,
-    source TEXT NOT NULL,
-    list TEXT NOT NULL,
-    source_id TEXT NOT NULL,
-    entity_id TEXT NOT NULL,
-    change TEXT NOT NULL,
-    name TEXT NOT NULL,
-    fields TEXT NOT NULL DEFAULT '[]'
-);
-CREATE INDEX IF NOT EXISTS events_date ON events (date, source);
-CREATE INDEX IF NOT EXISTS events_entity ON events (entity_id);
-CREATE INDEX IF NOT EXISTS events_snapshot ON events (snapshot_id);
-CREATE TABLE IF NOT EXISTS update_log (
-    id INTEGER PRIMARY KEY,
-    source TEXT NOT NULL,
-    at TEXT NOT NULL,
-    status TEXT NOT NULL,
-    message TEXT NOT NULL
-);
-"""
+# Statements built once: building a select costs more than running it on SQLite.
+_S = snapshots.c
+_BY_ID = select(snapshots).where(_S.id == bindparam("id"))
+_LAST_LOADED = select(snapshots).where(_S.source == bindparam("source")).order_by(_S.id.desc()).limit(1)
+_LATEST = (
+    select(snapshots).where(_S.source == bindparam("source")).order_by(_S.as_of.desc(), _S.id.desc()).limit(1)
+)
+_BEFORE = (
+    select(snapshots)
+    .where(_S.source == bindparam("source"), _S.as_of <= bindparam("as_of"))
+    .order_by(_S.as_of.desc(), _S.id.desc())
+    .limit(1)
+)
+_AFTER = (
+    select(snapshots)
+    .where(_S.source == bindparam("source"), _S.as_of > bindparam("as_of"))
+    .order_by(_S.as_of, _S.id)
+    .limit(1)
+)
+_SAME = (
+    select(snapshots)
+    .where(_S.source == bindparam("source"), _S.sha256 == bindparam("sha256"), _S.as_of == bindparam("as_of"))
+    .limit(1)
+)
+_VERSIONS = (
+    select(snapshot_records.c.snapshot_id, records.c.data)
+    .join(records, records.c.hash == snapshot_records.c.record_hash)
+    .where(snapshot_records.c.entity_id == bindparam("entity_id"))
+)
+_SNAPSHOTS_IN = select(snapshots).where(_S.id.in_(bindparam("ids", expanding=True)))
+_COUNT = select(func.count()).select_from(snapshots).where(_S.source == bindparam("source"))
 
 
 def record_json(entity: Entity) -> tuple[str, str]:
@@ -84,49 +70,101 @@ def record_json(entity: Entity) -> tuple[str, str]:
 
 
 class Store:
-    """Persistence for snapshots, records and events. Use :meth:`open`."""
+    """Persistence for snapshots, records and events. Use :meth:`open`.
 
-    def __init__(self, conn: sqlite3.Connection, home: Path) -> None:
-        self.conn = conn
+    Other modules keep their own tables in the same database: they declare them on
+    :data:`redlist.store.schema.metadata`, read through :meth:`connect` and write through
+    :meth:`transaction` with SQLAlchemy Core statements (see docs/architecture.md).
+    """
+
+    def __init__(self, engine: Engine, home: Path) -> None:
+        self.engine = engine
         self.home = home
         self.archive = RawArchive(home / "raw")
+        self._local = threading.local()  # the transaction this thread has open, if any
+        self._closed = False
 
     # --- lifecycle -----------------------------------------------------------------------------
 
     @classmethod
     def open(
-        cls, home: Path, *, path: Path | None = None, create: bool = True, shared: bool = False
+        cls,
+        home: Path,
+        *,
+        path: Path | None = None,
+        url: str | None = None,
+        create: bool = True,
+        shared: bool = False,
+        migrate: bool = True,
     ) -> Store:
-        """Open (and create if needed) the store of the home directory ``home``.
+        """Open (and create or migrate if needed) the store of the home directory ``home``.
 
-        ``path`` is the SQLite file (default ``home/redlist.sqlite``); raw publications are
-        archived under ``home/raw``. ``shared``: the connection may be used from several threads
-        (the API's read-only use; SQLite serialises the calls).
+        ``url`` is the database (``sqlite:///PATH`` or ``postgresql://user@host/db``); without
+        it, the SQLite file ``path`` (default ``home/redlist.sqlite``). Raw publications are
+        archived under ``home/raw`` whatever the database. ``create=False``: a missing SQLite file
+        is an error. ``shared`` is accepted for callers that share the store between threads:
+        every thread reads through its own pooled connection anyway. ``migrate=False`` leaves the
+        schema as it is (for `redlist db upgrade`, which reports what it did).
         """
+        del shared
         home = Path(home)
-        path = path or home / "redlist.sqlite"
-        if not create and not path.exists():
-            raise StoreError(f"no data yet in {home}: run `redlist update` first")
+        where = backend.database_url(home, path=path, url=url)
+        if where.drivername == "sqlite":
+            file = Path(where.database or "")
+            if not create and not file.exists():
+                raise StoreError(f"no data yet in {home}: run `redlist update` first")
+            try:
+                home.mkdir(parents=True, exist_ok=True)
+                file.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot open the store at {file}: {exc}") from exc
+        store = cls(backend.make_engine(where), home)
         try:
-            home.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=not shared)
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot open the store at {path}: {exc}") from exc
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.executescript(_SCHEMA)
-        columns = {row[1] for row in conn.execute("PRAGMA table_info(snapshots)")}
-        if "note" not in columns:  # a store made before snapshots kept a note
-            conn.execute("ALTER TABLE snapshots ADD COLUMN note TEXT")
-        conn.execute(
-            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-        )
-        return cls(conn, home)
+            if migrate:
+                store.migrate()
+            else:
+                store.revision()  # reach the database now: a wrong URL fails here, clearly
+        except SQLAlchemyError as exc:
+            store.close()
+            raise backend.connect_error(where, exc) from None
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    @property
+    def backend(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    def describe(self) -> str:
+        """Where the data is, password hidden (for messages and `redlist db`)."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def revision(self) -> str | None:
+        """The schema revision of the database (None: empty, or made before migrations)."""
+        with self.connect() as conn:
+            return backend.revision(conn)
+
+    def migrate(self, *, waiting: Callable[[], None] | None = None) -> tuple[str | None, str]:
+        """Bring the database's schema to the revision this redlist expects; returns (before, after).
+
+        Done under the write lock, so processes opening one database at once migrate it once.
+        """
+        with self.connect() as conn:
+            before = backend.revision(conn)
+        if before == HEAD:
+            return before, HEAD
+        with self.transaction(waiting=waiting) as conn:
+            before = backend.revision(conn)
+            if before != HEAD:
+                backend.upgrade(conn)
+        return before, HEAD
 
     def close(self) -> None:
-        self.conn.close()
+        """Close the store's connections; using it afterwards is an error."""
+        self._closed = True
+        self.engine.dispose()
 
     def __enter__(self) -> Store:
         return self
@@ -135,86 +173,95 @@ class Store:
         self.close()
 
     @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A connection to read with: the open transaction's when this thread is writing (so it
+        sees its own writes), else a pooled one."""
+        current = getattr(self._local, "conn", None)
+        if current is not None:
+            yield current
+            return
+        with self._connection() as conn:
+            yield conn
+
+    def _connection(self) -> Connection:
+        if self._closed:
+            raise StoreError("the store is closed")
+        return self.engine.connect()
+
+    @contextmanager
     def transaction(
         self, *, waiting: Callable[[], None] | None = None, wait: float = 600.0
-    ) -> Iterator[sqlite3.Connection]:
+    ) -> Iterator[Connection]:
         """All-or-nothing: commit on success, roll back on any exception.
 
-        The write lock is taken first (``BEGIN IMMEDIATE``), so what the block reads is not changed
-        by another writer before it writes. When another process holds the lock, ``waiting()`` is
-        called once and the lock is awaited up to ``wait`` seconds, then a clear error is raised.
+        The write lock is taken first, so what the block reads is not changed by another writer
+        before it writes. When another process holds the lock, ``waiting()`` is called once and the
+        lock is awaited up to ``wait`` seconds, then a clear error is raised. A transaction opened
+        inside another one (same thread) joins it.
         """
-        self.conn.execute("PRAGMA busy_timeout = 200")
-        try:
+        current = getattr(self._local, "conn", None)
+        if current is not None:
+            yield current
+            return
+        with self._connection() as conn:
+            backend.lock(conn, waiting=waiting, wait=wait)
+            self._local.conn = conn
             try:
-                self.conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise
-                if waiting is not None:
-                    waiting()
-                self.conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
-                try:
-                    self.conn.execute("BEGIN IMMEDIATE")
-                except sqlite3.OperationalError as again:
-                    raise StoreError(
-                        f"the store is locked by another update for over {wait:.0f} s ({again}); try again"
-                    ) from again
-        finally:
-            self.conn.execute("PRAGMA busy_timeout = 30000")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+                yield conn
+            except BaseException:
+                self._local.conn = None
+                conn.rollback()
+                raise
+            self._local.conn = None
+            conn.commit()
+
+    def _write(self) -> Any:
+        """A short write outside the update lock (SQLite and PostgreSQL serialise it themselves)."""
+        current = getattr(self._local, "conn", None)
+        if current is not None:
+            return _Joined(current)
+        if self._closed:
+            raise StoreError("the store is closed")
+        return self.engine.begin()
 
     def last_loaded(self, source: str) -> Snapshot | None:
         """The snapshot of a source loaded most recently (whatever its as-of date)."""
-        row = self.conn.execute(
-            "SELECT * FROM snapshots WHERE source = ? ORDER BY id DESC LIMIT 1", (source,)
-        ).fetchone()
+        return self._one(_LAST_LOADED, source=source)
+
+    def _one(self, stmt: Any, **params: Any) -> Snapshot | None:
+        with self.connect() as conn:
+            row = conn.execute(stmt, params).first()
         return _snapshot(row) if row else None
 
     # --- snapshots -----------------------------------------------------------------------------
 
     def snapshots(self, source: str | None = None) -> list[Snapshot]:
-        """Snapshots in publication order (as-of date, then load order)."""
-        sql = "SELECT * FROM snapshots"
-        args: tuple[Any, ...] = ()
+        """Snapshots in publication order (source, as-of date, then load order)."""
+        stmt = select(snapshots)
         if source:
-            sql += " WHERE source = ?"
-            args = (source,)
-        rows = self.conn.execute(sql + " ORDER BY source, as_of, id", args).fetchall()
+            stmt = stmt.where(snapshots.c.source == source)
+        with self.connect() as conn:
+            rows = conn.execute(stmt.order_by(snapshots.c.source, snapshots.c.as_of, snapshots.c.id)).all()
         return [_snapshot(r) for r in rows]
 
     def snapshot(self, snapshot_id: int) -> Snapshot:
-        row = self.conn.execute("SELECT * FROM snapshots WHERE id = ?", (snapshot_id,)).fetchone()
-        if row is None:
+        found = self._one(_BY_ID, id=snapshot_id)
+        if found is None:
             raise StoreError(f"no snapshot with id {snapshot_id}")
-        return _snapshot(row)
+        return found
 
     def latest(self, source: str) -> Snapshot | None:
         """The newest publication of a source (by as-of date)."""
-        row = self.conn.execute(
-            "SELECT * FROM snapshots WHERE source = ? ORDER BY as_of DESC, id DESC LIMIT 1", (source,)
-        ).fetchone()
-        return _snapshot(row) if row else None
+        return self._one(_LATEST, source=source)
 
     def neighbours(self, source: str, as_of: str) -> tuple[Snapshot | None, Snapshot | None]:
         """The snapshots just before and just after a new one dated ``as_of`` would sit.
 
         A new snapshot goes after existing snapshots of the same date (it is the newer load).
         """
-        before = self.conn.execute(
-            "SELECT * FROM snapshots WHERE source = ? AND as_of <= ? ORDER BY as_of DESC, id DESC LIMIT 1",
-            (source, as_of),
-        ).fetchone()
-        after = self.conn.execute(
-            "SELECT * FROM snapshots WHERE source = ? AND as_of > ? ORDER BY as_of, id LIMIT 1",
-            (source, as_of),
-        ).fetchone()
-        return (_snapshot(before) if before else None, _snapshot(after) if after else None)
+        before = self._one(_BEFORE, source=source, as_of=as_of)
+        after = self._one(_AFTER, source=source, as_of=as_of)
+        return before, after
 
     def neighbours_of(self, snapshot: Snapshot) -> tuple[Snapshot | None, Snapshot | None]:
         """The snapshots of the same source just before and just after a stored one."""
@@ -225,52 +272,52 @@ class Store:
 
     def find_same(self, source: str, sha256: str, as_of: str) -> Snapshot | None:
         """An existing snapshot of the same bytes and date (loading it again changes nothing)."""
-        row = self.conn.execute(
-            "SELECT * FROM snapshots WHERE source = ? AND sha256 = ? AND as_of = ? LIMIT 1",
-            (source, sha256, as_of),
-        ).fetchone()
-        return _snapshot(row) if row else None
+        return self._one(_SAME, source=source, sha256=sha256, as_of=as_of)
 
     # --- records -------------------------------------------------------------------------------
 
     def record_index(self, snapshot_id: int) -> dict[str, tuple[str, str]]:
         """``{key: (record_hash, entity_id)}`` of a snapshot."""
-        rows = self.conn.execute(
-            "SELECT key, record_hash, entity_id FROM snapshot_records WHERE snapshot_id = ?", (snapshot_id,)
-        )
-        return {r[0]: (r[1], r[2]) for r in rows}
+        sr = snapshot_records.c
+        with self.connect() as conn:
+            rows = conn.execute(
+                select(sr.key, sr.record_hash, sr.entity_id).where(sr.snapshot_id == snapshot_id)
+            )
+            return {r[0]: (r[1], r[2]) for r in rows}
 
     def record_bodies(self, hashes: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Record dicts by hash."""
         out: dict[str, dict[str, Any]] = {}
         batch = list(hashes)
-        for i in range(0, len(batch), 500):
-            chunk = batch[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for h, data in self.conn.execute(
-                f"SELECT hash, data FROM records WHERE hash IN ({marks})", chunk
-            ):
-                out[h] = json.loads(data)
+        with self.connect() as conn:
+            for i in range(0, len(batch), 500):
+                chunk = batch[i : i + 500]
+                for h, data in conn.execute(
+                    select(records.c.hash, records.c.data).where(records.c.hash.in_(chunk))
+                ):
+                    out[h] = json.loads(data)
         return out
 
     def entities(self, snapshot_id: int) -> Iterator[Entity]:
         """The records of one snapshot, in key order."""
-        rows = self.conn.execute(
-            "SELECT r.data FROM snapshot_records s JOIN records r ON r.hash = s.record_hash "
-            "WHERE s.snapshot_id = ? ORDER BY s.key",
-            (snapshot_id,),
+        sr = snapshot_records.c
+        stmt = (
+            select(records.c.data)
+            .join(snapshot_records, records.c.hash == sr.record_hash)
+            .where(sr.snapshot_id == snapshot_id)
+            .order_by(sr.key)
         )
-        for (data,) in rows:
-            yield Entity.from_dict(json.loads(data))
+        with self.connect() as conn:
+            for (data,) in conn.execution_options(yield_per=2000).execute(stmt):
+                yield Entity.from_dict(json.loads(data))
 
     def records_of(self, entity_id: str) -> list[tuple[Snapshot, Entity]]:
         """Every stored version of an entity across sources and snapshots, oldest first."""
-        rows = self.conn.execute(
-            "SELECT s.snapshot_id, r.data FROM snapshot_records s JOIN records r ON r.hash = s.record_hash "
-            "WHERE s.entity_id = ?",
-            (entity_id,),
-        ).fetchall()
-        snaps = {s.id: s for s in self.snapshots()} if rows else {}
+        with self.connect() as conn:
+            rows = conn.execute(_VERSIONS, {"entity_id": entity_id}).all()
+            ids = sorted({sid for sid, _ in rows})
+            found = conn.execute(_SNAPSHOTS_IN, {"ids": ids}).all() if ids else []
+        snaps = {r.id: _snapshot(r) for r in found}
         out = [(snaps[sid], Entity.from_dict(json.loads(data))) for sid, data in rows]
         out.sort(key=lambda pair: (pair[0].as_of, pair[0].id or 0))
         return out
@@ -281,106 +328,120 @@ class Store:
 
     # --- writing -------------------------------------------------------------------------------
 
-    def insert_snapshot(self, conn: sqlite3.Connection, snapshot: Snapshot, records: list[Entity]) -> int:
+    def insert_snapshot(self, conn: Connection, snapshot: Snapshot, records: list[Entity]) -> int:
         """Insert a snapshot and its records inside an open transaction; returns its id."""
-        cur = conn.execute(
-            "INSERT INTO snapshots (source, as_of, fetched_at, sha256, parser_version, format, record_count,"
-            " origin, files, warnings, status, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                snapshot.source,
-                snapshot.as_of,
-                snapshot.fetched_at,
-                snapshot.sha256,
-                snapshot.parser_version,
-                snapshot.format,
-                snapshot.record_count,
-                snapshot.origin,
-                json.dumps([_rawfile_dict(f) for f in snapshot.files]),
-                json.dumps(snapshot.warnings),
-                snapshot.status,
-                snapshot.note,
-            ),
+        result = conn.execute(
+            insert(snapshots).returning(snapshots.c.id),
+            {
+                "source": snapshot.source,
+                "as_of": snapshot.as_of,
+                "fetched_at": snapshot.fetched_at,
+                "sha256": snapshot.sha256,
+                "parser_version": snapshot.parser_version,
+                "format": snapshot.format,
+                "record_count": snapshot.record_count,
+                "origin": snapshot.origin,
+                "files": json.dumps([_rawfile_dict(f) for f in snapshot.files]),
+                "warnings": json.dumps(snapshot.warnings),
+                "status": snapshot.status,
+                "note": snapshot.note,
+            },
         )
-        snapshot_id = int(cur.lastrowid or 0)
+        snapshot_id = int(result.scalar_one())
         self._insert_records(conn, snapshot_id, records)
         snapshot.id = snapshot_id
         return snapshot_id
 
-    def _insert_records(self, conn: sqlite3.Connection, snapshot_id: int, records: list[Entity]) -> None:
-        bodies: list[tuple[str, str]] = []
-        links: list[tuple[int, str, str, str]] = []
-        for entity in records:
+    def _insert_records(self, conn: Connection, snapshot_id: int, entities: list[Entity]) -> None:
+        bodies: dict[str, str] = {}
+        links: list[dict[str, Any]] = []
+        for entity in entities:
             digest, text = record_json(entity)
-            bodies.append((digest, text))
-            links.append((snapshot_id, entity.key, entity.entity_id, digest))
-        conn.executemany("INSERT OR IGNORE INTO records (hash, data) VALUES (?, ?)", bodies)
-        conn.executemany(
-            "INSERT INTO snapshot_records (snapshot_id, key, entity_id, record_hash) VALUES (?,?,?,?)", links
-        )
+            bodies[digest] = text
+            links.append(
+                {
+                    "snapshot_id": snapshot_id,
+                    "key": entity.key,
+                    "entity_id": entity.entity_id,
+                    "record_hash": digest,
+                }
+            )
+        if bodies:
+            insert_ignore(conn, records, [{"hash": h, "data": d} for h, d in bodies.items()])
+        if links:
+            conn.execute(insert(snapshot_records), links)
 
-    def replace_records(self, conn: sqlite3.Connection, snapshot: Snapshot, records: list[Entity]) -> None:
+    def replace_records(self, conn: Connection, snapshot: Snapshot, records: list[Entity]) -> None:
         """Swap a snapshot's records (re-parse) inside an open transaction; drops its events."""
         sid = snapshot.id or 0
-        conn.execute("DELETE FROM events WHERE snapshot_id = ? OR previous_snapshot_id = ?", (sid, sid))
-        conn.execute("DELETE FROM snapshot_records WHERE snapshot_id = ?", (sid,))
         conn.execute(
-            "UPDATE snapshots SET parser_version = ?, record_count = ?, format = ?, warnings = ? WHERE id = ?",
-            (
-                snapshot.parser_version,
-                snapshot.record_count,
-                snapshot.format,
-                json.dumps(snapshot.warnings),
-                sid,
-            ),
+            delete(events).where(or_(events.c.snapshot_id == sid, events.c.previous_snapshot_id == sid))
+        )
+        conn.execute(delete(snapshot_records).where(snapshot_records.c.snapshot_id == sid))
+        conn.execute(
+            update(snapshots)
+            .where(snapshots.c.id == sid)
+            .values(
+                parser_version=snapshot.parser_version,
+                record_count=snapshot.record_count,
+                format=snapshot.format,
+                warnings=json.dumps(snapshot.warnings),
+            )
         )
         self._insert_records(conn, sid, records)
 
-    def delete_events_between(self, conn: sqlite3.Connection, previous_id: int, snapshot_id: int) -> None:
+    def delete_events_between(self, conn: Connection, previous_id: int, snapshot_id: int) -> None:
         conn.execute(
-            "DELETE FROM events WHERE previous_snapshot_id = ? AND snapshot_id = ?",
-            (previous_id, snapshot_id),
+            delete(events).where(
+                events.c.previous_snapshot_id == previous_id, events.c.snapshot_id == snapshot_id
+            )
         )
 
     def insert_events(
-        self, conn: sqlite3.Connection, snapshot_id: int, previous_id: int | None, events: list[ChangeEvent]
+        self, conn: Connection, snapshot_id: int, previous_id: int | None, changes: list[ChangeEvent]
     ) -> None:
-        conn.executemany(
-            "INSERT INTO events (snapshot_id, previous_snapshot_id, date, previous_date, source, list, source_id,"
-            " entity_id, change, name, fields) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        if not changes:
+            return
+        conn.execute(
+            insert(events),
             [
-                (
-                    snapshot_id,
-                    previous_id,
-                    e.date,
-                    e.previous_date,
-                    e.source,
-                    e.list,
-                    e.source_id,
-                    e.entity_id,
-                    e.change.value,
-                    e.name,
-                    json.dumps(e.fields),
-                )
-                for e in events
+                {
+                    "snapshot_id": snapshot_id,
+                    "previous_snapshot_id": previous_id,
+                    "date": e.date,
+                    "previous_date": e.previous_date,
+                    "source": e.source,
+                    "list": e.list,
+                    "source_id": e.source_id,
+                    "entity_id": e.entity_id,
+                    "change": e.change.value,
+                    "name": e.name,
+                    "fields": json.dumps(e.fields),
+                }
+                for e in changes
             ],
         )
 
     def log_update(self, source: str, status: str, message: str) -> None:
         """Remember the outcome of an update attempt (failures included) for `redlist sources`."""
         at = datetime.now(UTC).isoformat(timespec="seconds")
-        self.conn.execute(
-            "INSERT INTO update_log (source, at, status, message) VALUES (?,?,?,?)",
-            (source, at, status, message),
-        )
+        with self._write() as conn:
+            conn.execute(insert(update_log).values(source=source, at=at, status=status, message=message))
 
     def last_attempt(self, source: str) -> dict[str, str] | None:
-        row = self.conn.execute(
-            "SELECT at, status, message FROM update_log WHERE source = ? ORDER BY id DESC LIMIT 1", (source,)
-        ).fetchone()
-        return dict(row) if row else None
+        log = update_log.c
+        with self.connect() as conn:
+            row = conn.execute(
+                select(log.at, log.status, log.message)
+                .where(log.source == source)
+                .order_by(log.id.desc())
+                .limit(1)
+            ).first()
+        return dict(row._mapping) if row else None
 
     def snapshot_count(self, source: str) -> int:
-        return self.conn.execute("SELECT count(*) FROM snapshots WHERE source = ?", (source,)).fetchone()[0]
+        with self.connect() as conn:
+            return int(conn.execute(_COUNT, {"source": source}).scalar_one())
 
     # --- events --------------------------------------------------------------------------------
 
@@ -395,41 +456,81 @@ class Store:
         change: str | None = None,
     ) -> list[ChangeEvent]:
         """Change events, oldest first, filtered by source, date range (inclusive), entity, list."""
-        where, args = [], []
+        c = events.c
+        stmt = select(events)
         for column, value, op in (
-            ("source", source, "="),
-            ("date", since, ">="),
-            ("date", until, "<="),
-            ("entity_id", entity_id, "="),
-            ("list", list_id, "="),
-            ("change", change, "="),
+            (c.source, source, "="),
+            (c.date, since, ">="),
+            (c.date, until, "<="),
+            (c.entity_id, entity_id, "="),
+            (c.list, list_id, "="),
+            (c.change, change, "="),
         ):
             if value:
-                where.append(f"{column} {op} ?")
-                args.append(value)
-        sql = "SELECT * FROM events" + (" WHERE " + " AND ".join(where) if where else "")
-        rows = self.conn.execute(sql + " ORDER BY date, source, change, source_id", args)
+                stmt = stmt.where(
+                    column >= value if op == ">=" else column <= value if op == "<=" else column == value
+                )
+        stmt = stmt.order_by(c.date, c.source, c.change, c.source_id)
+        with self.connect() as conn:
+            rows = conn.execute(stmt).all()
         return [
             ChangeEvent(
-                date=r["date"],
-                source=r["source"],
-                list=r["list"],
-                source_id=r["source_id"],
-                entity_id=r["entity_id"],
-                change=Change(r["change"]),
-                name=r["name"],
-                fields=json.loads(r["fields"]),
-                previous_date=r["previous_date"],
+                date=r.date,
+                source=r.source,
+                list=r.list,
+                source_id=r.source_id,
+                entity_id=r.entity_id,
+                change=Change(r.change),
+                name=r.name,
+                fields=json.loads(r.fields),
+                previous_date=r.previous_date,
             )
             for r in rows
         ]
+
+    def events_after(self, last: int) -> list[dict[str, Any]]:
+        """The change events stored after event ``last`` (by id, the order they were stored in):
+        what a watchlist re-check has not seen yet. ``fields`` is the stored JSON text."""
+        c = events.c
+        stmt = (
+            select(c.id, c.date, c.list, c.entity_id, c.change, c.name, c.fields)
+            .where(c.id > last)
+            .order_by(c.id)
+        )
+        with self.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(stmt)]
+
+    def max_event_id(self) -> int:
+        """The id of the newest change event (0: none yet)."""
+        with self.connect() as conn:
+            return int(conn.execute(select(func.max(events.c.id))).scalar() or 0)
+
+
+class _Joined:
+    """The open transaction, used as ``with ... as conn`` without ending it."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> Connection:
+        return self.conn
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def insert_ignore(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert rows, skipping those whose primary key is already there (both backends)."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(dialect.insert(table).on_conflict_do_nothing(), rows)
 
 
 def _rawfile_dict(f: RawFile) -> dict[str, Any]:
     return {"name": f.name, "sha256": f.sha256, "size": f.size, "url": f.url}
 
 
-def _snapshot(row: sqlite3.Row) -> Snapshot:
+def _snapshot(r: Row[Any]) -> Snapshot:
+    row = r._mapping
     return Snapshot(
         id=row["id"],
         source=row["source"],

@@ -21,7 +21,7 @@ class PinnedStore(Store):
 
     def __init__(self, store: Store, pins: Mapping[str, tuple[int, str]]) -> None:  # noqa: D107
         """``pins`` maps a source id to (snapshot id, SHA-256) as the receipt names them."""
-        super().__init__(store.conn, store.home)
+        super().__init__(store.engine, store.home)
         self._store = store
         self._pins = {source: snapshot for source, (snapshot, _) in pins.items()}
         for source, (snapshot_id, sha256) in pins.items():

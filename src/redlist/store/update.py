@@ -2,7 +2,7 @@
 
 An update of one source is all-or-nothing. The raw bytes are archived first (content-addressed,
 harmless if unused); then the snapshot, its records and its change events are written in one
-SQLite transaction, and only after every check passed:
+database transaction, and only after every check passed:
 
 - the file parsed, and any bad rows are proven harmless by the file's own record count;
 - the records the file declares (an XML ``Record_Count``, the CSL's ``total``) are all there;
@@ -19,11 +19,12 @@ at once cannot write a history from a stale view: the second waits, saying so.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import Connection
 
 from redlist import sources
 from redlist.errors import RedlistError, ShrinkageError, SourceError
@@ -242,7 +243,7 @@ def _parse(spec: SourceSpec, files: dict[str, bytes]) -> tuple[Format, dict[str,
 
 def _link_history(
     store: Store,
-    conn: sqlite3.Connection,
+    conn: Connection,
     previous: Snapshot | None,
     snapshot: Snapshot,
     following: Snapshot | None,

@@ -229,15 +229,10 @@ class Monitor:
     # --- events ---------------------------------------------------------------------------------------
 
     def events_after(self, last: int) -> list[dict[str, Any]]:
-        rows = self.ws.conn.execute(
-            "SELECT id, date, list, entity_id, change, name, fields FROM events WHERE id > :last ORDER BY id",
-            {"last": last},
-        ).fetchall()
-        return [dict(r) for r in rows]
+        return self.ws.store.events_after(last)
 
     def max_event_id(self) -> int:
-        row = self.ws.conn.execute("SELECT max(id) AS m FROM events").fetchone()
-        return int(row["m"] or 0)
+        return self.ws.store.max_event_id()
 
     # --- alerts ---------------------------------------------------------------------------------------
 

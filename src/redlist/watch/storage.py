@@ -1,9 +1,12 @@
 """Watchlists, watched rows, alerts, decisions, exclusions, webhook deliveries and the audit trail,
 kept in the store's database next to the lists.
 
-The SQL is deliberately plain (``CREATE TABLE IF NOT EXISTS``, named ``:parameters``, no
-``INSERT OR ...``, no autoincrement: ids are made here), so that it runs unchanged through
-SQLAlchemy's ``text()`` on PostgreSQL as on SQLite. JSON is kept as text.
+The tables are declared below on the store's shared metadata and created by the store's Alembic
+migrations, on SQLite and PostgreSQL alike. Reads go through ``store.connect()`` and writes through
+``store.transaction()`` (one writer at a time across processes; a write inside
+:meth:`WatchStore.transaction` joins it), with portable SQL: SQLAlchemy's ``text()`` with named
+``:parameters``, no backend-only statements, no autoincrement (ids are made here). JSON is kept
+as text.
 """
 
 from __future__ import annotations
@@ -14,90 +17,110 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from redlist.store import Store
+from sqlalchemy import Column, Index, Integer, Table, Text, text
 
-SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS watchlists (
-        name TEXT PRIMARY KEY,
-        kind TEXT NOT NULL,
-        activity TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        webhook_url TEXT,
-        webhook_secret TEXT
-    )""",
-    """CREATE TABLE IF NOT EXISTS watch_rows (
-        watchlist TEXT NOT NULL,
-        row_id TEXT NOT NULL,
-        name TEXT,
-        type TEXT,
-        country TEXT,
-        birth_date TEXT,
-        identifiers TEXT NOT NULL,
-        quantity TEXT,
-        extra TEXT NOT NULL,
-        PRIMARY KEY (watchlist, row_id)
-    )""",
-    """CREATE TABLE IF NOT EXISTS watch_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS alerts (
-        id TEXT PRIMARY KEY,
-        watchlist TEXT NOT NULL,
-        row_id TEXT NOT NULL,
-        party_id TEXT NOT NULL,
-        entity_id TEXT NOT NULL,
-        status TEXT NOT NULL,
-        decision TEXT,
-        evidence_hash TEXT NOT NULL,
-        evidence TEXT NOT NULL,
-        changes TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL,
-        raised INTEGER NOT NULL
-    )""",
-    """CREATE INDEX IF NOT EXISTS alerts_watchlist ON alerts (watchlist, row_id)""",
-    """CREATE INDEX IF NOT EXISTS alerts_entity ON alerts (entity_id)""",
-    """CREATE TABLE IF NOT EXISTS alert_decisions (
-        alert_id TEXT NOT NULL,
-        seq INTEGER NOT NULL,
-        at TEXT NOT NULL,
-        who TEXT NOT NULL,
-        decision TEXT NOT NULL,
-        reason TEXT NOT NULL,
-        evidence_hash TEXT NOT NULL,
-        PRIMARY KEY (alert_id, seq)
-    )""",
-    """CREATE TABLE IF NOT EXISTS watch_exclusions (
-        watchlist TEXT NOT NULL,
-        row_id TEXT NOT NULL,
-        party_id TEXT NOT NULL,
-        alert_id TEXT NOT NULL,
-        reason TEXT NOT NULL,
-        who TEXT NOT NULL,
-        at TEXT NOT NULL,
-        PRIMARY KEY (watchlist, row_id, party_id)
-    )""",
-    """CREATE TABLE IF NOT EXISTS webhook_deliveries (
-        id TEXT PRIMARY KEY,
-        watchlist TEXT NOT NULL,
-        alert_id TEXT NOT NULL,
-        url TEXT NOT NULL,
-        attempt INTEGER NOT NULL,
-        at TEXT NOT NULL,
-        status_code INTEGER,
-        error TEXT,
-        body_sha256 TEXT NOT NULL
-    )""",
-    """CREATE TABLE IF NOT EXISTS audit_log (
-        seq INTEGER PRIMARY KEY,
-        at TEXT NOT NULL,
-        who TEXT NOT NULL,
-        action TEXT NOT NULL,
-        generation TEXT NOT NULL,
-        input TEXT NOT NULL,
-        answer TEXT NOT NULL,
-        prev_hash TEXT NOT NULL,
-        hash TEXT NOT NULL
-    )""",
+from redlist.store import Store
+from redlist.store.schema import Key, metadata
+
+# The watch tables, declared on the store's shared metadata and created by the store's migration
+# 0002 (redlist/store/migrations/versions). ``Key``: text compared or sorted, byte by byte on both
+# backends. No autoincrement: ids and sequence numbers are made here.
+watchlists_table = Table(
+    "watchlists",
+    metadata,
+    Column("name", Key, primary_key=True),
+    Column("kind", Key, nullable=False),
+    Column("activity", Text, nullable=False),
+    Column("created_at", Key, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("webhook_url", Text),
+    Column("webhook_secret", Text),
+)
+watch_rows = Table(
+    "watch_rows",
+    metadata,
+    Column("watchlist", Key, primary_key=True),
+    Column("row_id", Key, primary_key=True),
+    Column("name", Text),
+    Column("type", Text),
+    Column("country", Text),
+    Column("birth_date", Text),
+    Column("identifiers", Text, nullable=False),
+    Column("quantity", Text),
+    Column("extra", Text, nullable=False),
+)
+watch_state = Table(
+    "watch_state",
+    metadata,
+    Column("key", Key, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+alerts_table = Table(
+    "alerts",
+    metadata,
+    Column("id", Key, primary_key=True),
+    Column("watchlist", Key, nullable=False),
+    Column("row_id", Key, nullable=False),
+    Column("party_id", Key, nullable=False),
+    Column("entity_id", Key, nullable=False),
+    Column("status", Key, nullable=False),
+    Column("decision", Key),
+    Column("evidence_hash", Key, nullable=False),
+    Column("evidence", Text, nullable=False),
+    Column("changes", Text, nullable=False),
+    Column("created_at", Key, nullable=False),
+    Column("updated_at", Key, nullable=False),
+    Column("raised", Integer, nullable=False),
+    Index("alerts_watchlist", "watchlist", "row_id"),
+    Index("alerts_entity", "entity_id"),
+)
+alert_decisions = Table(
+    "alert_decisions",
+    metadata,
+    Column("alert_id", Key, primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", Key, nullable=False),
+    Column("who", Text, nullable=False),
+    Column("decision", Key, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("evidence_hash", Key, nullable=False),
+)
+watch_exclusions = Table(
+    "watch_exclusions",
+    metadata,
+    Column("watchlist", Key, primary_key=True),
+    Column("row_id", Key, primary_key=True),
+    Column("party_id", Key, primary_key=True),
+    Column("alert_id", Key, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("who", Text, nullable=False),
+    Column("at", Key, nullable=False),
+)
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", Key, primary_key=True),
+    Column("watchlist", Key, nullable=False),
+    Column("alert_id", Key, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("at", Key, nullable=False),
+    Column("status_code", Integer),
+    Column("error", Text),
+    Column("body_sha256", Key, nullable=False),
+)
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", Key, nullable=False),
+    Column("who", Text, nullable=False),
+    Column("action", Key, nullable=False),
+    Column("generation", Text, nullable=False),
+    Column("input", Text, nullable=False),
+    Column("answer", Text, nullable=False),
+    Column("prev_hash", Key, nullable=False),
+    Column("hash", Key, nullable=False),
 )
 
 
@@ -112,25 +135,33 @@ def dumps(value: Any) -> str:
 
 
 class WatchStore:
-    """The watch tables on a :class:`~redlist.store.Store`'s connection (created on first use)."""
+    """The watch tables of a :class:`~redlist.store.Store` (created by the store's migrations)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.conn = store.conn
-        for statement in SCHEMA:
-            self.conn.execute(statement)
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:
+        """All-or-nothing under the store's write lock; the writes made inside join it."""
         with self.store.transaction() as conn:
             yield conn
 
     def _all(self, sql: str, args: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.conn.execute(sql, args or {}).fetchall()]
+        with self.store.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(text(sql), args or {})]
 
     def _one(self, sql: str, args: dict[str, Any] | None = None) -> dict[str, Any] | None:
-        row = self.conn.execute(sql, args or {}).fetchone()
-        return dict(row) if row is not None else None
+        with self.store.connect() as conn:
+            row = conn.execute(text(sql), args or {}).first()
+        return dict(row._mapping) if row is not None else None
+
+    def _write(self, sql: str, args: dict[str, Any] | list[dict[str, Any]] | None = None) -> int:
+        """Run one statement (many rows when ``args`` is a list) in a transaction, or the open one;
+        returns the rows it touched."""
+        if isinstance(args, list) and not args:
+            return 0
+        with self.store.transaction() as conn:
+            return int(conn.execute(text(sql), args if args is not None else {}).rowcount)
 
     # --- state --------------------------------------------------------------------------------
 
@@ -140,8 +171,9 @@ class WatchStore:
 
     def set_state(self, key: str, value: str) -> None:
         args = {"key": key, "value": value}
-        if self.conn.execute("UPDATE watch_state SET value = :value WHERE key = :key", args).rowcount == 0:
-            self.conn.execute("INSERT INTO watch_state (key, value) VALUES (:key, :value)", args)
+        with self.transaction():  # read and write under the lock: no other writer inserts between
+            if self._write("UPDATE watch_state SET value = :value WHERE key = :key", args) == 0:
+                self._write("INSERT INTO watch_state (key, value) VALUES (:key, :value)", args)
 
     # --- watchlists -----------------------------------------------------------------------------
 
@@ -162,18 +194,18 @@ class WatchStore:
         old = self.watchlist(name)
         version = (old["version"] + 1) if old else 1
         if old:
-            self.conn.execute(
+            self._write(
                 "UPDATE watchlists SET kind = :kind, activity = :activity, version = :version WHERE name = :name",
                 {"name": name, "kind": kind, "activity": activity, "version": version},
             )
-            self.conn.execute("DELETE FROM watch_rows WHERE watchlist = :name", {"name": name})
+            self._write("DELETE FROM watch_rows WHERE watchlist = :name", {"name": name})
         else:
-            self.conn.execute(
+            self._write(
                 "INSERT INTO watchlists (name, kind, activity, created_at, version) "
                 "VALUES (:name, :kind, :activity, :at, :version)",
                 {"name": name, "kind": kind, "activity": activity, "at": now(), "version": version},
             )
-        self.conn.executemany(
+        self._write(
             "INSERT INTO watch_rows (watchlist, row_id, name, type, country, birth_date, identifiers, "
             "quantity, extra) VALUES (:watchlist, :row_id, :name, :type, :country, :birth_date, "
             ":identifiers, :quantity, :extra)",
@@ -192,11 +224,11 @@ class WatchStore:
     def remove_watchlist(self, name: str) -> None:
         self._bump_rows()
         for table in ("watch_rows", "watch_exclusions", "alerts"):
-            self.conn.execute(f"DELETE FROM {table} WHERE watchlist = :name", {"name": name})  # noqa: S608
-        self.conn.execute("DELETE FROM watchlists WHERE name = :name", {"name": name})
+            self._write(f"DELETE FROM {table} WHERE watchlist = :name", {"name": name})  # noqa: S608
+        self._write("DELETE FROM watchlists WHERE name = :name", {"name": name})
 
     def set_webhook(self, name: str, url: str | None, secret: str | None) -> None:
-        self.conn.execute(
+        self._write(
             "UPDATE watchlists SET webhook_url = :url, webhook_secret = :secret WHERE name = :name",
             {"name": name, "url": url, "secret": secret},
         )
@@ -270,7 +302,7 @@ class WatchStore:
             "raised": alert["raised"],
         }
         if new:
-            self.conn.execute(
+            self._write(
                 "INSERT INTO alerts (id, watchlist, row_id, party_id, entity_id, status, decision, evidence_hash, "
                 "evidence, changes, created_at, updated_at, raised) VALUES (:id, :watchlist, :row_id, :party_id, "
                 ":entity_id, :status, :decision, :evidence_hash, :evidence, :changes, :created_at, :updated_at, "
@@ -278,7 +310,7 @@ class WatchStore:
                 args,
             )
         else:
-            self.conn.execute(
+            self._write(
                 "UPDATE alerts SET entity_id = :entity_id, status = :status, decision = :decision, "
                 "evidence_hash = :evidence_hash, evidence = :evidence, changes = :changes, "
                 "updated_at = :updated_at, raised = :raised WHERE id = :id",
@@ -300,7 +332,7 @@ class WatchStore:
             "reason": reason,
             "evidence_hash": evidence_hash,
         }
-        self.conn.execute(
+        self._write(
             "INSERT INTO alert_decisions (alert_id, seq, at, who, decision, reason, evidence_hash) "
             "VALUES (:alert_id, :seq, :at, :who, :decision, :reason, :evidence_hash)",
             row,
@@ -312,19 +344,19 @@ class WatchStore:
 
     def exclude(self, alert: dict[str, Any], reason: str, who: str) -> None:
         key = {"watchlist": alert["watchlist"], "row_id": alert["row_id"], "party_id": alert["party_id"]}
-        self.conn.execute(
+        self._write(
             "DELETE FROM watch_exclusions WHERE watchlist = :watchlist AND row_id = :row_id "
             "AND party_id = :party_id",
             key,
         )
-        self.conn.execute(
+        self._write(
             "INSERT INTO watch_exclusions (watchlist, row_id, party_id, alert_id, reason, who, at) "
             "VALUES (:watchlist, :row_id, :party_id, :alert_id, :reason, :who, :at)",
             {**key, "alert_id": alert["id"], "reason": reason, "who": who, "at": now()},
         )
 
     def unexclude(self, alert: dict[str, Any]) -> None:
-        self.conn.execute(
+        self._write(
             "DELETE FROM watch_exclusions WHERE watchlist = :watchlist AND row_id = :row_id "
             "AND party_id = :party_id",
             {"watchlist": alert["watchlist"], "row_id": alert["row_id"], "party_id": alert["party_id"]},
@@ -341,7 +373,7 @@ class WatchStore:
     # --- webhook deliveries ---------------------------------------------------------------------
 
     def log_delivery(self, row: dict[str, Any]) -> None:
-        self.conn.execute(
+        self._write(
             "INSERT INTO webhook_deliveries (id, watchlist, alert_id, url, attempt, at, status_code, error, "
             "body_sha256) VALUES (:id, :watchlist, :alert_id, :url, :attempt, :at, :status_code, :error, "
             ":body_sha256)",
@@ -362,7 +394,7 @@ class WatchStore:
         return self._one("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
 
     def audit_insert(self, row: dict[str, Any]) -> None:
-        self.conn.execute(
+        self._write(
             "INSERT INTO audit_log (seq, at, who, action, generation, input, answer, prev_hash, hash) "
             "VALUES (:seq, :at, :who, :action, :generation, :input, :answer, :prev_hash, :hash)",
             row,

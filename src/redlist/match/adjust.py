@@ -1,0 +1,74 @@
+"""Adjustments of a name score for what the name is: an alias, a common name, a Chinese personal name.
+
+The scorer (:mod:`redlist.match.score`) compares the words of two names; the screener then weighs
+what kind of names met:
+
+- OFAC weak a.k.a.s and one-word aliases count less: alone, they never make a full-score match;
+- a listed person's name met only half or less, and only by common names (words many listed people
+  bear, counted over the list's own person names: an IDF-style weight), counts less;
+- a Chinese personal name is held to its syllables (:mod:`redlist.match.chinese_names`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from redlist.match.chinese_names import han_name_keys, pinyin_name_keys, same_name, spelt_in
+from redlist.match.normalize import NameForm
+from redlist.model import NameType
+
+WEAK_ALIAS_FACTOR = 0.8  # OFAC: weak a.k.a.s are not to be screened alone
+#: A one-word alias ("GARCIA", "HAJJI", "AVIC") alone is never a full-score match: by kind.
+ONE_WORD_ALIAS_FACTOR = {"person": 0.8}
+ONE_WORD_ALIAS_OTHER = 0.9
+
+#: A person's list name covered at most this much by the query is a partial match ...
+PARTIAL = 0.5
+#: ... and when every word met is common, it counts this much.
+COMMON_PARTIAL_FACTOR = 0.85
+#: A word held by at least this share of the list's person names is a common name.
+COMMON_SHARE = 0.001
+
+
+def common_words(names: Iterable[NameForm]) -> frozenset[str]:
+    """Words held by at least ``COMMON_SHARE`` of the given names (document frequency)."""
+    counts: dict[str, int] = {}
+    total = 0
+    for name in names:
+        total += 1
+        for token in set(name.tokens):
+            counts[token] = counts.get(token, 0) + 1
+    least = max(2, COMMON_SHARE * total)
+    return frozenset(t for t, c in counts.items() if c >= least)
+
+
+def alias_factor(name_type: str, candidate: NameForm, kind: str) -> float:
+    """Weak aliases and one-word aliases count less: alone, they never make a full-score match."""
+    factor = WEAK_ALIAS_FACTOR if name_type == NameType.WEAK else 1.0
+    if len(candidate.tokens) == 1 and name_type != NameType.PRIMARY:
+        factor *= ONE_WORD_ALIAS_FACTOR.get(kind, ONE_WORD_ALIAS_OTHER)
+    return factor
+
+
+def same_chinese_name(
+    han_parts: tuple[str, str] | None, query: NameForm, candidate: NameForm, kind: str
+) -> bool:
+    """False when a Chinese personal name meets a list name that is not its syllables in an allowed order.
+
+    A Han-script personal name is held to its pinyin surname and given name (either way round)
+    against a person's names, and must be spelt out in an organisation's name (华为 in "Huawei
+    Technologies"); a pinyin personal name is held so against list names that are pinyin personal
+    names themselves. Other pairs are left to the scorer (True).
+    """
+    # a list entry of no known type counts as a person when its name is a pinyin personal name
+    personal = kind == "person" or (kind == "any" and pinyin_name_keys(candidate.tokens) is not None)
+    if han_parts is not None:
+        if personal:
+            return same_name(han_name_keys(*han_parts), candidate.tokens)
+        return spelt_in("".join(han_parts), candidate.tokens)
+    if not personal or query.via != "name":
+        return True
+    keys = pinyin_name_keys(query.tokens)
+    if keys is None or pinyin_name_keys(candidate.tokens) is None:
+        return True
+    return same_name(keys, candidate.tokens)

@@ -1,0 +1,94 @@
+"""Batch screening in several processes and on Dask answers exactly as one process: same rows, same
+order, same errors for the rows that cannot be screened."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import redlist
+from redlist.cli import app
+from redlist.errors import RedlistError
+
+from conftest import FIXTURES, cover_every_list
+
+_NAMES = [
+    "Northwind Shipping Lines",
+    "NORTHWND SHIPPING",
+    "Banco Ejemplo del Caribe",
+    "Example Trading Company Limited",
+    "Exampel Trading Co",
+    "华为技术有限公司",
+    "Summit Dental LLC",
+    "Maria Garcia Lopez",
+    "",  # no name: an error row
+    "---",  # no letters: an error row
+]
+
+
+@pytest.fixture
+def batch(home: Path, tmp_path: Path) -> tuple[redlist.Redlist, Path]:
+    """A home with the OFAC and CSL fixtures, and a 700-row input (several chunks)."""
+    r = redlist.open(home)
+    [result] = r.update(["us_ofac_sdn"], origin=str(FIXTURES / "cli" / "sdn_a"), as_of="2024-01-02")
+    assert result.ok, result.message
+    cover_every_list(r, "2024-01-02")
+    rng = random.Random(5)
+    source = tmp_path / "in.csv"
+    with source.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["id", "name", "type", "isin"])
+        for i in range(700):
+            isin = "US0378331006" if i % 97 == 0 else ("US0378331007" if i % 101 == 0 else "")
+            out.writerow([f"row-{i}", rng.choice(_NAMES), rng.choice(["", "company", "person"]), isin])
+    return r, source
+
+
+def _lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_workers_answer_as_one_process(batch, tmp_path: Path) -> None:
+    r, source = batch
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    summary = r.screen_file(source, one)
+    assert summary.rows == 700 and summary.errors > 0 and summary.matched > 0
+    assert r.screen_file(source, two, workers=2).to_dict() == {**summary.to_dict(), "output": str(two)}
+    assert two.read_bytes() == one.read_bytes()
+    records = _lines(two)
+    assert [x["id"] for x in records] == [f"row-{i}" for i in range(700)]
+    assert all(x["error"] for x in records if not x["query"]["name"] and not x["query"].get("identifiers"))
+
+
+def test_workers_through_the_command_line(batch, tmp_path: Path) -> None:
+    r, source = batch
+    expected, got = tmp_path / "expected.jsonl", tmp_path / "got.jsonl"
+    r.screen_file(source, expected)
+    args = ["--home", str(r.settings.home), "screen", "--input", str(source), "--output", str(got)]
+    result = CliRunner().invoke(app, [*args, "--workers", "0", "--allow-errors"])
+    assert result.exit_code == 0, result.output
+    assert got.read_bytes() == expected.read_bytes()
+    wrong = CliRunner().invoke(app, [*args, "--engine", "spark"])
+    assert wrong.exit_code == 2 and "unknown engine" in wrong.output
+
+
+def test_dask_answers_as_one_process(batch, tmp_path: Path) -> None:
+    pytest.importorskip("distributed", reason="the dask extra is not installed")
+    r, source = batch
+    one, dask = tmp_path / "one.jsonl", tmp_path / "dask.jsonl"
+    summary = r.screen_file(source, one)
+    got = r.screen_file(source, dask, engine="dask", workers=2)
+    assert (got.rows, got.errors, got.matched) == (summary.rows, summary.errors, summary.matched)
+    assert dask.read_bytes() == one.read_bytes()
+
+
+def test_dask_names_an_unreachable_scheduler(batch, tmp_path: Path) -> None:
+    pytest.importorskip("distributed", reason="the dask extra is not installed")
+    r, source = batch
+    with pytest.raises(RedlistError, match="cannot reach the Dask scheduler"):
+        r.screen_file(source, tmp_path / "x.jsonl", engine="dask", scheduler="tcp://127.0.0.1:9")
