@@ -8,7 +8,6 @@ import hashlib
 import hmac
 import io
 import json
-import sqlite3
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
@@ -30,8 +29,9 @@ CUSTOMERS = (
 
 
 @pytest.fixture
-def r(tmp_path: Path) -> redlist.Redlist:
-    r = redlist.open(tmp_path / "home")
+def r(tmp_path: Path, store_url: str | None) -> redlist.Redlist:
+    """A home with the first SDN fixture and a screened watchlist, on each backend (SQLite, PostgreSQL)."""
+    r = redlist.open(tmp_path / "home", database_url=store_url)
     [loaded] = r.update(["us_ofac_sdn"], origin=str(FIXTURES / "cli" / "sdn_a"), as_of="2024-01-02")
     assert loaded.ok
     (tmp_path / "customers.csv").write_text(CUSTOMERS, encoding="utf-8")
@@ -41,6 +41,19 @@ def r(tmp_path: Path) -> redlist.Redlist:
 
 def _by_row(r: redlist.Redlist) -> dict[str, dict]:
     return {a["row_id"]: a for a in r.alerts()}
+
+
+def _sql(r: redlist.Redlist, statement: str, **params: object) -> list[tuple]:
+    """Run SQL on the store's database behind redlist's back (a tamperer with database access)."""
+    from sqlalchemy import text
+
+    from redlist.store import Store
+
+    settings = r.settings
+    opened = Store.open(settings.home, path=settings.database_path, url=settings.store_url)
+    with opened as store, store.transaction() as conn:
+        result = conn.execute(text(statement), params)
+        return [tuple(row) for row in result] if result.returns_rows else []
 
 
 def test_a_watchlist_is_screened_when_added(r: redlist.Redlist) -> None:
@@ -107,19 +120,37 @@ def test_audit_detects_a_changed_row(r: redlist.Redlist) -> None:
     rows = r.audit_rows()
     assert rows[0]["who"] == "tester" and rows[-1]["who"] == "ana"
     assert json.loads(rows[-1]["generation"])["data_key"]
-    db = sqlite3.connect(r.settings.home / "redlist.sqlite")
-    [(who,)] = db.execute("SELECT who FROM audit_log WHERE seq = 2").fetchall()
-    db.execute("UPDATE audit_log SET who = 'mallory' WHERE seq = 2")
-    db.commit()
+    [(who,)] = _sql(r, "SELECT who FROM audit_log WHERE seq = 2")
+    _sql(r, "UPDATE audit_log SET who = 'mallory' WHERE seq = 2")
     verdict = r.audit_verify()
     assert verdict["ok"] is False and verdict["first_bad"] == 2 and "changed" in verdict["problem"]
-    db.execute("UPDATE audit_log SET who = ? WHERE seq = 2", (who,))
-    db.commit()
+    _sql(r, "UPDATE audit_log SET who = :who WHERE seq = 2", who=who)
     assert r.audit_verify()["ok"]
-    db.execute("DELETE FROM audit_log WHERE seq = 1")
-    db.commit()
-    db.close()
+    _sql(r, "DELETE FROM audit_log WHERE seq = 1")
     assert r.audit_verify()["problem"] == "row 2 is the first: rows are missing from the start"
+
+
+def test_the_audit_chain_is_the_same_on_sqlite_and_postgresql(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pg_url: str
+) -> None:
+    """The same rows written at the same instant chain to the same hashes on both backends (the
+    text read back is the text hashed: no collation, type or encoding drift), and verify."""
+    from redlist.store import Store
+    from redlist.watch import audit
+    from redlist.watch.storage import WatchStore
+
+    monkeypatch.setattr(audit, "now", lambda: "2024-01-02T03:04:05.000006+00:00")
+    chains = []
+    for backend, url in (("sqlite", None), ("postgresql", pg_url)):
+        with Store.open(tmp_path / backend, url=url) as store:
+            ws = WatchStore(store)
+            for n, who in enumerate(("ana", "Zoë", "bo")):
+                given = {"name": f"Société Générale {n}", "type": "Company", "ids": {"isin": "FR0000130809"}}
+                audit.append(ws, "screen", who, {"data_key": "k1", "snapshots": [1, 2]}, given, {"hits": [n]})
+            rows = ws.audit_rows()
+        assert audit.verify(rows) == {"ok": True, "rows": 3, "first_bad": None, "problem": None}
+        chains.append([(row["seq"], row["who"], row["input"], row["hash"]) for row in rows])
+    assert chains[0] == chains[1]
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
@@ -228,8 +259,10 @@ def test_a_rule_changing_state_alerts_a_party_with_a_listed_owner(tmp_path: Path
     assert changed["changes"][-1]["text"] == "status changed: export: allowed -> restricted"
 
 
-def test_a_watchlist_replaced_after_removal_gets_a_fresh_watch_index(tmp_path: Path) -> None:
-    r = redlist.open(tmp_path / "home")
+def test_a_watchlist_replaced_after_removal_gets_a_fresh_watch_index(
+    tmp_path: Path, store_url: str | None
+) -> None:
+    r = redlist.open(tmp_path / "home", database_url=store_url)
     r.update(["us_ofac_sdn"], origin=str(FIXTURES / "cli" / "sdn_a"), as_of="2024-01-02")
     (tmp_path / "a.csv").write_text("id,name\nq1,Quorble Zyxwv Bakery\n", encoding="utf-8")
     r.watch_add("v", tmp_path / "a.csv", today="2024-01-02")
