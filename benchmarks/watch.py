@@ -1,6 +1,10 @@
 """Watchlist re-checks after a day's list change: the reverse search against a full re-screen.
 
-Usage: python benchmarks/watch.py [--rows 10000 100000]
+Usage: python benchmarks/watch.py [--rows 10000 100000] [--database-url URL | --postgres]
+
+``--database-url``: the store in that database instead of the home's SQLite file (an empty one:
+one size per run); ``--postgres``: a throwaway PostgreSQL server started as the tests start it
+(tests/pg.py: Debian's initdb and pg_ctl, fsync off), a fresh database for each size.
 
 For each size: a fresh home with the real SDN snapshot of 2024-02-28 (REDLIST_TEST_DATA, default
 ../shared/data), a watchlist of N rows (synthetic people and company names from a fixed
@@ -26,6 +30,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import redlist
 from redlist.store import Store
@@ -136,16 +141,16 @@ def watch_file(path: Path, rows: int, listed: list[str], seed: int = 17) -> None
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def measure(rows: int, base: Path, listed: list[str]) -> dict[str, float | int | str]:
+def measure(rows: int, base: Path, listed: list[str], url: str | None = None) -> dict[str, float | int | str]:
     home = base / f"home-{rows}"
-    r = redlist.open(home)
+    r = redlist.open(home, database_url=url)
     [first] = r.update(["us_ofac_sdn"], origin=str(SDN / "2024-02-28"), as_of="2024-02-28")
     assert first.ok, first.message
     watch_file(base / f"watch-{rows}.csv", rows, listed)
     started = time.perf_counter()
     r.watch_add("bench", base / f"watch-{rows}.csv")
     added = time.perf_counter() - started
-    with Store.open(home) as store:
+    with Store.open(home, url=url) as store:
         ws = WatchStore(store)
         before = ws.state("last_event_id")
         folder = r.settings.cache_dir
@@ -163,7 +168,7 @@ def measure(rows: int, base: Path, listed: list[str]) -> dict[str, float | int |
         _ = gen.screener, gen.checker, gen.by_id
     timings: dict[str, float | int | str] = {"add (first full screen)": added, "watch index build": build}
     for label in ("reverse", "reverse again"):
-        with Store.open(home) as store:
+        with Store.open(home, url=url) as store:
             WatchStore(store).set_state("last_event_id", before or "0")
         report = r.watch_run(notify=False)
         timings[label] = report.seconds
@@ -189,9 +194,35 @@ def measure(rows: int, base: Path, listed: list[str]) -> dict[str, float | int |
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--database-url", help="postgresql://... of an empty database (one size per run)")
+    where.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL server")
     args = parser.parse_args()
     if not SDN.exists():
         sys.exit(f"real data not found under {DATA} (set REDLIST_TEST_DATA)")
+    if args.database_url and len(args.rows) > 1:
+        sys.exit("--database-url: one size per run (each size needs an empty database)")
+    server = _throwaway_server() if args.postgres else None
+    try:
+        _run(args.rows, args.database_url, server)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def _throwaway_server() -> Any:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from pg import PostgresServer, pg_bin
+
+    bindir = pg_bin()
+    if bindir is None:
+        sys.exit("no PostgreSQL server binaries (initdb): pass --database-url or install postgresql")
+    server = PostgresServer(bindir)
+    server.start()
+    return server
+
+
+def _run(sizes: list[int], url: str | None, server: Any) -> None:
     with Store.open(Path(tempfile.mkdtemp()) / "names") as store:
         from redlist.store.update import update
 
@@ -200,10 +231,14 @@ def main() -> None:
         assert snap is not None and snap.id is not None
         listed = sorted({e.name for e in store.entities(snap.id)})
     with tempfile.TemporaryDirectory() as folder:
-        for rows in args.rows:
-            figures = measure(rows, Path(folder), listed)
+        for rows in sizes:
+            where = server.database() if server is not None else url
+            figures = measure(rows, Path(folder), listed, where)
             load = os.getloadavg()
-            print(f"\n{rows:,} watched rows (load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})")
+            backend = "SQLite" if where is None else "PostgreSQL"
+            print(
+                f"\n{rows:,} watched rows, {backend} (load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})"
+            )
             for label, value in figures.items():
                 shown = (
                     f"{value:.2f} s"
