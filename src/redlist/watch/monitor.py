@@ -122,6 +122,10 @@ class Monitor:
         self._rows: dict[str, dict[str, Any]] | None = None
         self._excluded = ws.exclusions()
         self._status_cache: dict[tuple[str, str, str], dict[str, Any]] = {}
+        #: The alerts as read at the start of a full run (None: looked up one by one), kept up to
+        #: date by :meth:`_store`: a full run looks up an alert per match, one query each otherwise
+        #: (a server round trip on PostgreSQL).
+        self._known: dict[str, dict[str, Any]] | None = None
 
     # --- rows ---------------------------------------------------------------------------------------
 
@@ -142,12 +146,16 @@ class Monitor:
         """Screen every row of the watchlists (all by default) against the lists as they are now."""
         started = time.perf_counter()
         report = RunReport("full", self.today.isoformat())
-        for row in self.rows.values():
-            if watchlists is not None and row["watchlist"] not in watchlists:
-                continue
-            report.rows_screened += 1
-            for match in self._forward(row):
-                self._raise(row, match, {"kind": "match", "text": "matches on a full re-screen"}, report)
+        self._known = {a["id"]: a for a in self.ws.alerts()}
+        try:
+            for row in self.rows.values():
+                if watchlists is not None and row["watchlist"] not in watchlists:
+                    continue
+                report.rows_screened += 1
+                for match in self._forward(row):
+                    self._raise(row, match, {"kind": "match", "text": "matches on a full re-screen"}, report)
+        finally:
+            self._known = None
         self._date_pass(report, watchlists)
         if watchlists is None or self.ws.state("last_event_id") is None:
             # a run of some watchlists only must not skip the others' pending changes
@@ -246,7 +254,7 @@ class Monitor:
             report.suppressed += 1
             return
         aid = alert_id(row["watchlist"], row["row_id"], party_id)
-        existing = self.ws.alert(aid)
+        existing = self._known.get(aid) if self._known is not None else self.ws.alert(aid)
         matched = {
             "matched_name": match.matched_name,
             "score": match.score,
@@ -300,6 +308,7 @@ class Monitor:
                 "raised": 1,
             }
             self.ws.save_alert(alert, new=True)
+            self._remember(alert)
             report.raised.append(alert)
             return
         if existing["evidence_hash"] == digest:
@@ -315,6 +324,11 @@ class Monitor:
             if existing["status"] == "open":
                 report.raised.append(alert)
         self.ws.save_alert(alert, new=False)
+        self._remember(alert)
+
+    def _remember(self, alert: dict[str, Any]) -> None:
+        if self._known is not None:
+            self._known[alert["id"]] = alert
 
     def _date_pass(
         self, report: RunReport, watchlists: list[str] | None, touched: set[str] | None = None
