@@ -2,7 +2,7 @@
 API stand on the facade only, there are no import cycles and no imports hidden in strings.
 
     sources -> store -> (match, curated) -> parties -> regimes -> screen -> check -> batch / render
-    -> facade -> api -> cli
+    -> watch -> facade -> api -> cli
 """
 
 from __future__ import annotations
@@ -37,10 +37,11 @@ LAYERS: dict[str, int] = {
     "redlist.indexfile": 9,  # the screener saved to / opened from its memory-mapped file
     "redlist.batch": 10,
     "redlist.render": 10,
-    "redlist.service": 11,
-    "redlist.api": 12,
-    "redlist.cli": 13,  # `redlist serve` starts the API's server
-    "redlist.__main__": 14,  # python -m redlist
+    "redlist.watch": 11,  # monitoring: re-screens watchlists with screen/check, reads batch files
+    "redlist.service": 12,
+    "redlist.api": 13,
+    "redlist.cli": 14,  # `redlist serve` starts the API's server
+    "redlist.__main__": 15,  # python -m redlist
 }
 
 #: What the CLI and the API may import: the facade, the model, the errors, the settings and the

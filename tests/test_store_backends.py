@@ -31,6 +31,7 @@ from redlist.store import Store
 from redlist.store.engine import MIGRATIONS
 from redlist.store.schema import HEAD, metadata
 from redlist.store.update import load, update
+from redlist.watch import storage as watch_storage  # noqa: F401 - declares the watch tables on the metadata
 
 from conftest import FIXTURES
 from toy_source import TOY, toy_file

@@ -162,9 +162,11 @@ def update(
     """Download or load publications and store them as new snapshots (all-or-nothing per source)."""
     as_of = _date_option(as_of, "--as-of")
     with _errors(), _progress(enabled=not as_json) as progress:
-        results = _redlist().update(
+        redlist = _redlist()
+        results = redlist.update(
             sources or [], origin=origin, as_of=as_of, allow_shrink=allow_shrink, progress=progress
         )
+    watched = redlist.last_watch_report
     if as_json:
         _print_json([r.to_dict() for r in results])
     else:
@@ -186,10 +188,18 @@ def update(
         for r in results:
             for warning in r.warnings:
                 err.print(f"[yellow]warning:[/] {r.source}: {esc(warning)}", highlight=False)
+        if watched is not None:
+            out.print(
+                f"watchlists re-checked: {watched.rows_screened} rows screened against "
+                f"{watched.changed_entries} changed entries, {len(watched.raised)} alerts raised",
+                highlight=False,
+            )
     for r in results:
         if not r.ok:
             err.print(f"[bold red]error:[/] {esc(r.message)}", highlight=False)
-    if any(not r.ok for r in results):
+    if redlist.watch_error:
+        err.print(f"[bold red]error:[/] {esc(redlist.watch_error)}", highlight=False)
+    if any(not r.ok for r in results) or redlist.watch_error:
         raise typer.Exit(1)
 
 
@@ -498,6 +508,7 @@ def screen(
         on = _date_option(on, "--on")
         with err.status("loading the lists"):
             result = redlist.screen(query, threshold=threshold, limit=limit, on=on)
+        _record(redlist, "screen", {**query.to_dict(), "on": on}, result)
     if as_json:
         _print_json(result.to_dict())
         return
@@ -666,6 +677,7 @@ def check(
                 purpose=purpose,
                 replay=receipt,
             )
+        _record(redlist, "check", result.query, result)
     if as_json:
         _print_json(result.to_dict())
     else:
@@ -673,6 +685,18 @@ def check(
     code = check_exit_code(result)
     if code:
         raise typer.Exit(code)
+
+
+def _record(redlist: Redlist, action: str, given: dict[str, Any], result: Any) -> None:
+    """Put the answer in the audit trail (the ``audit`` setting); a home that cannot be written
+    to does not stop the answer, it is said on stderr."""
+    from redlist.service import check_summary, screen_summary
+
+    summary = screen_summary(result) if action == "screen" else check_summary(result)
+    try:
+        redlist.record(action, given, summary, receipt=result.data, wait=True)
+    except RedlistError as exc:
+        err.print(f"[yellow]warning:[/] not recorded in the audit trail: {esc(exc)}", highlight=False)
 
 
 def _read_json_file(path: Path, option: str) -> Any:
@@ -1007,19 +1031,278 @@ def export(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")
     ] = None,
+    delta: Annotated[
+        bool,
+        typer.Option("--delta", help="What changed instead (OpenSanctions delta format: ADD/MOD/DEL lines)."),
+    ] = False,
+    since: Annotated[
+        str | None, typer.Option("--since", help="With --delta: changes published on or after this date.")
+    ] = None,
 ) -> None:
-    """Export the current entries of every list (merged across sources)."""
+    """Export the current entries of every list (merged across sources), or with --delta what changed."""
+    since = _date_option(since, "--since")
+    if since and not delta:
+        raise typer.BadParameter("--since goes with --delta", param_hint="--since")
     if format not in ("ftm", "json"):
         raise typer.BadParameter("format must be ftm or json", param_hint="--format")
     with _errors(), err.status("exporting the current lists"):
         handle = output.open("w", encoding="utf-8") if output else sys.stdout
         try:
-            count = _redlist().export(handle, format)
+            count = _redlist().delta(handle, since=since) if delta else _redlist().export(handle, format)
         finally:
             if output:
                 handle.close()
     if output:
-        err.print(f"wrote {count} {format} records to {esc(output)}")
+        err.print(f"wrote {count} {'delta' if delta else format} records to {esc(output)}")
+
+
+# --- watchlists, alerts, audit -----------------------------------------------------------------------
+
+watch_app = typer.Typer(
+    help="Watchlists and portfolios, re-checked after every update.", no_args_is_help=True
+)
+app.add_typer(watch_app, name="watch")
+
+
+@watch_app.command("add")
+def watch_add(
+    name: Annotated[str, typer.Argument(help="The watchlist's name.")],
+    input: Annotated[Path, typer.Option("--input", "-i", help="CSV/XLSX/Parquet/JSONL, batch columns.")],
+    portfolio: Annotated[
+        bool, typer.Option("--portfolio", help="Holdings by ISIN (columns isin, quantity; name optional).")
+    ] = False,
+    activity: Annotated[
+        str | None,
+        typer.Option(help="What is asked for each party (default transact; several comma-separated)."),
+    ] = None,
+    encoding: Annotated[str | None, typer.Option(help="The CSV's encoding when not UTF-8.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Create a watchlist (or replace its rows) and screen it once in full."""
+    with _errors():
+        result = _redlist().watch_add(
+            name, input, kind="portfolio" if portfolio else "parties", activity=activity, encoding=encoding
+        )
+    if as_json:
+        _print_json(result)
+        return
+    run = result["run"]
+    out.print(
+        f"watchlist {esc(name)}: {result['rows']} rows ({result['kind']}); "
+        f"{len(run['raised'])} alerts raised (see `redlist alerts`)",
+        highlight=False,
+    )
+
+
+@watch_app.command("list")
+def watch_list(as_json: JsonFlag = False) -> None:
+    """The watchlists with their row and open alert counts."""
+    with _errors():
+        rows = _redlist().watchlists()
+    if as_json:
+        _print_json(rows)
+        return
+    table = _table("name", "kind", "activity", "rows", "open alerts", "webhook")
+    for w in rows:
+        table.add_row(
+            esc(w["name"]),
+            w["kind"],
+            w["activity"],
+            str(w["row_count"]),
+            str(w["open_alerts"]),
+            "yes" if w["webhook"] else "",
+        )
+    out.print(table)
+
+
+@watch_app.command("show")
+def watch_show(name: Annotated[str, typer.Argument()], as_json: JsonFlag = False) -> None:
+    """A watchlist's rows and alerts."""
+    with _errors():
+        found = _redlist().watchlist(name)
+    if as_json:
+        _print_json(found)
+        return
+    out.print(f"{esc(found['name'])}: {found['kind']}, asks {found['activity']}", highlight=False)
+    table = _table("row", "name", "identifiers", "quantity")
+    for row in found["rows"]:
+        ids = ", ".join(f"{k}:{v}" for k, v in row["identifiers"].items())
+        table.add_row(esc(row["row_id"]), esc(row["name"] or ""), esc(ids), esc(row["quantity"] or ""))
+    out.print(table)
+    _print_alerts(found["alerts"])
+
+
+@watch_app.command("remove")
+def watch_remove(name: Annotated[str, typer.Argument()]) -> None:
+    """Delete a watchlist with its alerts (the audit trail keeps its history)."""
+    with _errors():
+        _redlist().watch_remove(name)
+    out.print(f"removed watchlist {esc(name)}", highlight=False)
+
+
+@watch_app.command("run")
+def watch_run(
+    full: Annotated[bool, typer.Option("--full", help="Re-screen every row, not only what changed.")] = False,
+    on: Annotated[str | None, typer.Option("--on", help="Run as on this date (default today).")] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the webhook requests instead of sending them.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Re-check the watchlists against what changed since the last run (or everything, --full)."""
+    on = _date_option(on, "--on")
+    with _errors():
+        r = _redlist()
+        report = r.watch_run(full=full, today=on, notify=not dry_run)
+        previews = r.webhook_previews(report) if dry_run else []
+    if as_json:
+        _print_json({**report.to_dict(), **({"webhooks": previews} if dry_run else {})})
+        return
+    d = report.to_dict()
+    out.print(
+        f"{d['mode']} run on {d['on']}: {d['changed_entries']} changed and {d['removed_entries']} removed "
+        f"entries, {d['rows_screened']} rows screened, {len(d['raised'])} alerts raised, "
+        f"{d['suppressed']} excluded as false positives ({d['seconds']} s)",
+        highlight=False,
+    )
+    for preview in previews:
+        _print_json(preview)
+
+
+@watch_app.command("webhook")
+def watch_webhook(
+    name: Annotated[str, typer.Argument()],
+    url: Annotated[str | None, typer.Option("--url", help="https URL to POST alerts to.")] = None,
+    secret: Annotated[str | None, typer.Option("--secret", help="The HMAC-SHA256 signing secret.")] = None,
+    remove: Annotated[bool, typer.Option("--remove", help="Stop sending.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print what the open alerts would send.")
+    ] = False,
+) -> None:
+    """Configure a watchlist's webhook, or show what it would send (--dry-run)."""
+    with _errors():
+        r = _redlist()
+        if dry_run:
+            for preview in r.webhook_preview(name):
+                _print_json(preview)
+            return
+        if not remove and not url:
+            raise InvalidInput("give --url and --secret, --remove or --dry-run")
+        r.watch_webhook(name, None if remove else url, secret)
+    out.print(f"{esc(name)}: webhook {'removed' if remove else 'set'}", highlight=False)
+
+
+def _print_alerts(alerts: list[dict[str, Any]]) -> None:
+    table = _table("id", "status", "watchlist", "row", "party", "verdict", "what changed")
+    for a in alerts:
+        ev = a["evidence"]
+        status = ", ".join(f"{k} {v}" for k, v in ev.get("status", {}).items())
+        change = a["changes"][-1]["text"] if a["changes"] else ""
+        table.add_row(
+            a["id"],
+            a["status"],
+            esc(a["watchlist"]),
+            esc(a["row_id"]),
+            esc(f"{ev.get('party_name')} ({a['party_id']})"),
+            esc(status),
+            esc(change),
+        )
+    out.print(table)
+
+
+alerts_app = typer.Typer(help="Alerts raised by the watchlists, and analysts' decisions.")
+app.add_typer(alerts_app, name="alerts")
+
+
+@alerts_app.callback(invoke_without_command=True)
+def alerts_list(
+    ctx: typer.Context,
+    open_only: Annotated[bool, typer.Option("--open", help="Only those waiting for a decision.")] = False,
+    watchlist: Annotated[str | None, typer.Option("--watchlist", help="Only this watchlist's.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """The alerts (id, status, the watched row, the party, its verdict and what changed)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with _errors():
+        rows = _redlist().alerts(open_only=open_only, watchlist=watchlist)
+    if as_json:
+        _print_json(rows)
+        return
+    _print_alerts(rows)
+
+
+@alerts_app.command("decide")
+def alerts_decide(
+    alert_id: Annotated[str, typer.Argument(help="The alert's id (see `redlist alerts`).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit trail).")],
+    true_match: Annotated[bool, typer.Option("--true-match")] = False,
+    false_positive: Annotated[
+        bool, typer.Option("--false-positive", help="Not this party: excluded for this row from now on.")
+    ] = False,
+    escalate: Annotated[bool, typer.Option("--escalate")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Decide an alert: --true-match, --false-positive or --escalate, with --reason."""
+    chosen = [
+        d
+        for d, on in (("true_match", true_match), ("false_positive", false_positive), ("escalate", escalate))
+        if on
+    ]
+    if len(chosen) != 1:
+        raise typer.BadParameter("give exactly one of --true-match, --false-positive, --escalate")
+    with _errors():
+        alert = _redlist().decide(alert_id, chosen[0], reason)
+    if as_json:
+        _print_json(alert)
+        return
+    out.print(f"{alert['id']}: {alert['decision']} ({alert['status']})", highlight=False)
+
+
+audit_app = typer.Typer(help="The audit trail (append-only, hash-chained).", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    file: Annotated[
+        Path | None, typer.Option("--file", help="Verify an export (JSON lines or CSV) instead.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Check the hash chain; exit 1 when a row was changed, removed or reordered."""
+    with _errors():
+        text = file.read_text(encoding="utf-8") if file else None
+        result = _redlist().audit_verify(text)
+    if as_json:
+        _print_json(result)
+    elif result["ok"]:
+        out.print(f"audit trail intact: {result['rows']} rows")
+    else:
+        err.print(f"[bold red]audit trail broken[/] at row {result['first_bad']}: {esc(result['problem'])}")
+    if not result["ok"]:
+        raise typer.Exit(1)
+
+
+@audit_app.command("export")
+def audit_export(
+    since: Annotated[str | None, typer.Option("--since", help="Rows written on or after this date.")] = None,
+    format: Annotated[str, typer.Option("--format", help="jsonl or csv.")] = "jsonl",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default stdout).")] = None,
+) -> None:
+    """Export the audit trail (every field, so the export verifies on its own)."""
+    since = _date_option(since, "--since")
+    if format not in ("jsonl", "csv"):
+        raise typer.BadParameter("format must be jsonl or csv", param_hint="--format")
+    with _errors():
+        handle = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+        try:
+            count = _redlist().audit_export(handle, since=since, format=format)
+        finally:
+            if output:
+                handle.close()
+    if output:
+        err.print(f"wrote {count} audit rows to {esc(output)}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -61,6 +61,12 @@ from redlist.store.current import current_entities, merge
 from redlist.store.inventory import source_status
 from redlist.store.pinned import PinnedStore
 from redlist.util import gc_paused
+from redlist.watch import alerts as watch_alerts
+from redlist.watch import audit as watch_audit
+from redlist.watch import webhooks as watch_webhooks
+from redlist.watch.monitor import Monitor, RunReport
+from redlist.watch.rows import read_watch_file
+from redlist.watch.storage import WatchStore
 
 # Imported when used (start-up time: a one-name answer needs neither the batch readers and
 # writers nor the download code, which pulls in httpx): see __getattr__ below.
@@ -322,6 +328,9 @@ class Redlist:
         self._lock = threading.Lock()
         self._checked = time.monotonic()
         self._building = False
+        self.last_watch_report: RunReport | None = None  # of the watchlists' re-check after an update
+        self.watch_error: str | None = None  # why that re-check failed
+        self._auditor = watch_audit.AuditWriter(lambda: self._open_store(shared=False))
 
     # --- generations -----------------------------------------------------------------------------
 
@@ -443,6 +452,7 @@ class Redlist:
         }
 
     def close(self) -> None:
+        self._auditor.flush()
         self.refresh()
 
     def __enter__(self) -> Redlist:
@@ -821,6 +831,51 @@ class Redlist:
             handle.write(json.dumps(entity.to_dict(), ensure_ascii=False) + "\n")
         return len(entities)
 
+    # --- the delta feed ------------------------------------------------------------------------------
+
+    def delta_versions(self) -> list[dict[str, Any]]:
+        """The versions of the delta feed, oldest first: one per publication date that changed
+        something, with how many entries it added, amended and removed."""
+        counts: dict[str, dict[str, int]] = {}
+        with self.generation() as gen:
+            for event in gen.store.events():
+                day = counts.setdefault(event.date, {"added": 0, "amended": 0, "removed": 0})
+                day[str(event.change)] = day.get(str(event.change), 0) + 1
+        return [{"version": d, **c} for d, c in sorted(counts.items())]
+
+    def delta(self, handle: IO[str], *, since: str | date | None = None, version: str | None = None) -> int:
+        """Write what changed in the OpenSanctions delta format: JSON lines of ``{"op": "ADD" |
+        "MOD" | "DEL", "entity": <FtM entity>}``, from ``since`` (a date, inclusive) or for one
+        ``version`` (a date from :meth:`delta_versions`). An entry's FtM party entity is written
+        (a DEL carries its last published version). Returns the number of lines."""
+        import json
+
+        from redlist.render.ftm import to_ftm
+
+        first = parse_date(since, "since").isoformat() if since else None
+        if version is not None:
+            first = parse_date(version, "version").isoformat()
+        last = first if version is not None else None
+        ops = {"added": "ADD", "amended": "MOD", "removed": "DEL"}
+        count = 0
+        with self.generation() as gen:
+            for event in gen.store.events(since=first, until=last):
+                entity = gen.by_id.get(event.entity_id)
+                if entity is None:
+                    versions = gen.store.records_of(event.entity_id)
+                    entity = versions[-1][1] if versions else None
+                body = to_ftm(entity) if entity is not None else {"id": f"redlist-{event.entity_id}"}
+                line = {"op": ops[str(event.change)], "entity": body, "version": event.date}
+                handle.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+                count += 1
+        return count
+
+    def changed_since(self, since: str | date) -> set[str]:
+        """The ids of entries added or amended on or after ``since`` (yente's ``changed_since``)."""
+        day = parse_date(since, "changed_since").isoformat()
+        with self.generation() as gen:
+            return {e.entity_id for e in gen.store.events(since=day) if str(e.change) != "removed"}
+
     # --- parties -------------------------------------------------------------------------------------
 
     def party(self, name_or_id: str) -> tuple[Party | None, CheckResult]:
@@ -891,7 +946,26 @@ class Redlist:
         if any(r.status == "stored" for r in results):
             self.refresh()
             self._write_indexes(progress)
+            self.after_update(progress)
         return results
+
+    def after_update(self, progress: Progress | None = None) -> RunReport | None:
+        """Re-check every watchlist against what the update changed (nothing when none is kept)."""
+        self.watch_error = None
+        if not self.watchlists():
+            return None
+        if progress:
+            progress("watchlists: re-checking what changed", 0, None)
+        try:
+            report = self.watch_run()
+        except Exception as exc:  # noqa: BLE001 - the update is stored; the re-check is said to have failed
+            log.error("the watchlists' re-check failed", exc_info=exc)
+            self.watch_error = f"the watchlists were not re-checked ({exc}); run `redlist watch run`"
+            return None
+        if progress:
+            progress("watchlists: re-checking what changed", 1, 1)
+        self.last_watch_report = report
+        return report
 
     def _write_indexes(self, progress: Progress | None = None) -> None:
         """Build the indexes of the new data and write their files now (update time), so that the
@@ -947,6 +1021,331 @@ class Redlist:
         if results:
             self.refresh()
         return results
+
+    # --- watchlists, alerts, the audit trail -------------------------------------------------------
+
+    @contextmanager
+    def _watch_store(self) -> Iterator[WatchStore]:
+        with self._open_store(shared=False) as store:
+            yield WatchStore(store)
+
+    @staticmethod
+    def default_user() -> str:
+        """Who acts when no API key names the caller: the OS user."""
+        import getpass
+
+        try:
+            return getpass.getuser()
+        except Exception:  # noqa: BLE001 - no user name in this environment
+            return "unknown"
+
+    def audit(self, action: str, given: Any, answer: Any, *, who: str | None = None) -> dict[str, Any]:
+        """Append one row to the audit trail now (the data generation is the current one)."""
+        self._auditor.flush()  # rows submitted earlier come first
+        with self.generation() as gen:
+            generation = {"data_key": gen.key, "sources": gen.receipt.get("sources", [])}
+        with self._watch_store() as ws:
+            return watch_audit.append(ws, action, who or self.default_user(), generation, given, answer)
+
+    def record(
+        self,
+        action: str,
+        given: Any,
+        answer: Any,
+        *,
+        who: str | None = None,
+        receipt: Mapping[str, Any] | None = None,
+        wait: bool = False,
+    ) -> None:
+        """Put a screening or a check in the audit trail (when the ``audit`` setting is on), from a
+        background writer: ``wait`` until it is written (the CLI), or not (the API). ``receipt`` is
+        the answer's ``data`` (the snapshots it answered from)."""
+        if not self.settings.audit:
+            return
+        generation: dict[str, Any]
+        if receipt is not None:
+            generation = {"data_key": None, "sources": list(receipt.get("sources", []))}
+        else:
+            with self.generation() as gen:
+                generation = {"data_key": gen.key, "sources": gen.receipt.get("sources", [])}
+        self._auditor.submit(action, who or self.default_user(), generation, given, answer)
+        if wait:
+            self._auditor.flush()
+
+    def watch_add(
+        self,
+        name: str,
+        input_path: str | Path,
+        *,
+        kind: str = "parties",
+        activity: str | None = None,
+        encoding: str | None = None,
+        who: str | None = None,
+        today: str | date | None = None,
+    ) -> dict[str, Any]:
+        """Create (or replace the rows of) a watchlist from a CSV/XLSX/Parquet/JSONL file and screen
+        it once in full, which raises its first alerts. ``kind`` is ``parties`` (customers,
+        counterparties, suppliers: the ``activity`` asked, default transact, several comma
+        separated) or ``portfolio`` (rows by ISIN, with quantity: buy, sell and divest-by)."""
+        name = _watch_name(name)
+        rows = read_watch_file(input_path, kind, encoding=encoding)
+        activities = activity or ("invest,divest" if kind == "portfolio" else "transact")
+        for a in activities.split(","):
+            parse_activity(a)
+        with self._watch_store() as ws:
+            with ws.transaction():
+                ws.put_watchlist(name, kind, activities, rows)
+            report = self._monitor(ws, today).run_full([name])
+        self.audit(
+            "watch.add", {"watchlist": name, "rows": len(rows), "kind": kind}, report.to_dict(), who=who
+        )
+        self._audit_raised(report, who)
+        self._notify(report)
+        return {
+            "watchlist": name,
+            "rows": len(rows),
+            "kind": kind,
+            "activity": activities,
+            "run": report.to_dict(),
+        }
+
+    def watch_add_rows(
+        self,
+        name: str,
+        rows: list[dict[str, Any]],
+        *,
+        kind: str = "parties",
+        activity: str | None = None,
+        who: str | None = None,
+        today: str | date | None = None,
+    ) -> dict[str, Any]:
+        """:meth:`watch_add` from row objects (the API's JSON body: the file's columns as keys)."""
+        import json
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "rows.jsonl"
+            lines = (json.dumps({"name": None, **r}, ensure_ascii=False) + "\n" for r in rows)
+            path.write_text("".join(lines), encoding="utf-8")
+            try:
+                return self.watch_add(name, path, kind=kind, activity=activity, who=who, today=today)
+            except InvalidInput as exc:
+                raise InvalidInput(str(exc).replace(str(path), "rows")) from None
+
+    def watchlists(self) -> list[dict[str, Any]]:
+        """Every watchlist with its row and open alert counts (webhook secrets left out)."""
+        with self._watch_store() as ws:
+            return [_public_watchlist(w) for w in ws.watchlists()]
+
+    def watchlist(self, name: str) -> dict[str, Any]:
+        """One watchlist: its settings, rows and alerts."""
+        with self._watch_store() as ws:
+            found = ws.watchlist(name)
+            if found is None:
+                raise InvalidInput(f"no watchlist {name!r} (see `redlist watch list`)")
+            return {
+                **_public_watchlist(found),
+                "rows": ws.rows(name),
+                "alerts": ws.alerts(watchlist=name),
+            }
+
+    def watch_remove(self, name: str, *, who: str | None = None) -> None:
+        """Delete a watchlist with its rows, alerts and exclusions (the audit trail keeps its history)."""
+        with self._watch_store() as ws:
+            if ws.watchlist(name) is None:
+                raise InvalidInput(f"no watchlist {name!r} (see `redlist watch list`)")
+            with ws.transaction():
+                ws.remove_watchlist(name)
+        self.audit("watch.remove", {"watchlist": name}, {"removed": True}, who=who)
+
+    def watch_webhook(self, name: str, url: str | None, secret: str | None = None) -> dict[str, Any]:
+        """Set (or clear, with ``url=None``) the webhook of a watchlist."""
+        if url is not None:
+            watch_webhooks.check_url(url)
+            if not secret:
+                raise InvalidInput("a webhook needs a secret (to sign what is sent)")
+        with self._watch_store() as ws:
+            if ws.watchlist(name) is None:
+                raise InvalidInput(f"no watchlist {name!r} (see `redlist watch list`)")
+            ws.set_webhook(name, url, secret)
+            return _public_watchlist(ws.watchlist(name) or {})
+
+    def watch_run(
+        self,
+        *,
+        full: bool = False,
+        today: str | date | None = None,
+        who: str | None = None,
+        notify: bool = True,
+    ) -> RunReport:
+        """Re-check the watchlists: against what changed since the last run (reverse search), or
+        every row against the lists (``full``); date-driven alerts are raised either way."""
+        with self._watch_store() as ws:
+            monitor = self._monitor(ws, today)
+            report = monitor.run_full() if full else monitor.run_changes()
+        self.audit("watch.run", {"full": full, "on": report.on}, report.to_dict(), who=who)
+        self._audit_raised(report, who)
+        if notify:
+            self._notify(report)
+        return report
+
+    def _audit_raised(self, report: RunReport, who: str | None) -> None:
+        """One audit row per raised alert, written together (one transaction for a run's alerts)."""
+        if not report.raised:
+            return
+        with self.generation() as gen:
+            generation = {"data_key": gen.key, "sources": gen.receipt.get("sources", [])}
+        for alert in report.raised:
+            self._auditor.submit(
+                "alert.raised",
+                who or self.default_user(),
+                generation,
+                {"alert": alert["id"]},
+                _alert_summary(alert),
+            )
+        self._auditor.flush()
+
+    def _monitor(self, ws: WatchStore, today: str | date | None) -> Monitor:
+        day = parse_date(today, "today") if today is not None else date.today()
+        gen = self._current()
+        folder = self.settings.cache_dir if self.settings.cache else None
+        return Monitor(ws, gen, today=day, cache_dir=folder)
+
+    def _notify(self, report: RunReport, *, dry_run: bool = False) -> list[dict[str, Any]]:
+        out = []
+        down: set[str] = set()  # receivers that failed every attempt in this run: tried once more each
+        with self._watch_store() as ws:
+            lists = {w["name"]: w for w in ws.watchlists()}
+            for alert in report.raised:
+                wl = lists.get(alert["watchlist"])
+                if not wl or not wl.get("webhook_url"):
+                    continue
+                if dry_run:
+                    out.append(watch_webhooks.preview(wl, alert))
+                    continue
+                timing = dict(self._webhook_timing)
+                if wl["webhook_url"] in down:
+                    timing["attempts"] = 1
+                sent = watch_webhooks.deliver(ws, wl, alert, **timing)
+                if not sent["delivered"]:
+                    down.add(wl["webhook_url"])
+                out.append(sent)
+        return out
+
+    def webhook_previews(self, report: RunReport) -> list[dict[str, Any]]:
+        """What the alerts a run raised would send to their watchlists' webhooks (nothing is sent)."""
+        return self._notify(report, dry_run=True)
+
+    #: Retry timing of webhook deliveries (tests shorten it).
+    _webhook_timing: dict[str, Any] = {}
+
+    def webhook_preview(self, name: str) -> list[dict[str, Any]]:
+        """What would be sent for the watchlist's open alerts (``--dry-run``): nothing is sent."""
+        with self._watch_store() as ws:
+            wl = ws.watchlist(name)
+            if wl is None:
+                raise InvalidInput(f"no watchlist {name!r} (see `redlist watch list`)")
+            if not wl.get("webhook_url"):
+                raise InvalidInput(f"watchlist {name!r} has no webhook (see `redlist watch webhook`)")
+            return [watch_webhooks.preview(wl, a) for a in ws.alerts(watchlist=name, status="open")]
+
+    def webhook_deliveries(self, name: str | None = None) -> list[dict[str, Any]]:
+        """The delivery log (every attempt)."""
+        with self._watch_store() as ws:
+            return ws.deliveries(name)
+
+    def alerts(self, *, open_only: bool = False, watchlist: str | None = None) -> list[dict[str, Any]]:
+        """Alerts, oldest change first (``open_only``: those waiting for a decision)."""
+        with self._watch_store() as ws:
+            return ws.alerts(watchlist=watchlist, status="open" if open_only else None)
+
+    def alert(self, alert_id: str) -> dict[str, Any]:
+        """One alert with its decisions."""
+        with self._watch_store() as ws:
+            found = ws.alert(alert_id)
+            if found is None:
+                raise InvalidInput(f"no alert {alert_id!r} (see `redlist alerts`)")
+            found["decisions"] = ws.decisions(alert_id)
+            return found
+
+    def decide(self, alert_id: str, decision: str, reason: str, *, who: str | None = None) -> dict[str, Any]:
+        """Record an analyst's decision (true_match, false_positive or escalate) with its reason."""
+        who = who or self.default_user()
+        with self._watch_store() as ws:
+            alert = watch_alerts.decide(ws, alert_id, decision, reason, who)
+        self.audit(
+            "alert.decision",
+            {"alert": alert_id, "decision": alert["decision"], "reason": reason},
+            {"status": alert["status"], "evidence_hash": alert["evidence_hash"]},
+            who=who,
+        )
+        return alert
+
+    def audit_rows(self, since: str | date | None = None) -> list[dict[str, Any]]:
+        """The audit trail's rows (from ``since``, a date), oldest first."""
+        self._auditor.flush()
+        day = parse_date(since, "since").isoformat() if since else None
+        with self._watch_store() as ws:
+            return ws.audit_rows(day)
+
+    def audit_verify(self, text: str | None = None) -> dict[str, Any]:
+        """Verify the hash chain of the stored trail, or of an export's text."""
+        if text is not None:  # an export may start mid-chain (--since)
+            return watch_audit.verify(watch_audit.read_export(text), complete=False)
+        return watch_audit.verify(self.audit_rows())
+
+    def audit_export(self, handle: IO[str], *, since: str | date | None = None, format: str = "jsonl") -> int:
+        """Write the trail (from ``since``) as JSON lines or CSV; returns how many rows."""
+        return watch_audit.export(self.audit_rows(since), handle, format)
+
+
+def _watch_name(name: str) -> str:
+    clean = name.strip()
+    if not clean or len(clean) > 100 or any(c in clean for c in "\x00\x1f/"):
+        raise InvalidInput(f"watchlist name {name!r}: 1 to 100 characters, no '/'")
+    return clean
+
+
+def _public_watchlist(w: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in w.items() if k != "webhook_secret"}
+    out["webhook"] = bool(w.get("webhook_url"))
+    return out
+
+
+def screen_summary(result: ScreenResult) -> dict[str, Any]:
+    """What the audit trail keeps of a screening answer: each match's entry, score and lists."""
+    out: dict[str, Any] = {
+        "matches": [
+            {"entity_id": m.entity_id, "score": m.score, "lists": [x.get("list") for x in m.lists]}
+            for m in result.matches
+        ]
+    }
+    if result.error:
+        out["error"] = result.error
+    return out
+
+
+def check_summary(result: CheckResult) -> dict[str, Any]:
+    """What the audit trail keeps of a status answer: the verdict, the party and each finding's
+    list and state."""
+    return {
+        "verdict": result.verdict,
+        "party": (result.party or {}).get("id"),
+        "findings": [{"list": f.get("list"), "state": f.get("state")} for f in result.findings],
+        "error": result.error,
+    }
+
+
+def _alert_summary(alert: dict[str, Any]) -> dict[str, Any]:
+    ev = alert["evidence"]
+    return {
+        "watchlist": alert["watchlist"],
+        "row_id": alert["row_id"],
+        "party_id": alert["party_id"],
+        "status": ev.get("status"),
+        "change": alert["changes"][-1]["text"] if alert["changes"] else None,
+        "evidence_hash": alert["evidence_hash"],
+    }
 
 
 def open(home: str | Path | None = None, **settings: Any) -> Redlist:  # noqa: A001 - redlist.open()

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
         "postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE (needs redlist[postgres]).",
     )
     cache: bool = Field(True, description="Keep built indexes in <home>/cache between runs.")
+    audit: bool = Field(
+        True, description="Record every screening and status check of the CLI and the API in the audit trail."
+    )
     log_level: Literal["debug", "info", "warning", "error", "critical"] = "info"
 
     # the HTTP API

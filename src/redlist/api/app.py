@@ -26,7 +26,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from redlist import __version__
-from redlist.api import docs, reconcile, routes, web, yente
+from redlist.api import docs, reconcile, routes, watch, web, yente
 from redlist.api.guard import RequestGuard, SecurityHeaders, install_redaction
 from redlist.api.middleware import UiKeyCookie, add_error_handlers
 from redlist.service import Redlist, Settings
@@ -73,6 +73,7 @@ def create_app(
     install_redaction()
     add_error_handlers(app)
     app.include_router(routes.router)
+    app.include_router(watch.router)
     app.include_router(yente.router)
     app.include_router(reconcile.router)
     app.include_router(web.router)

@@ -62,3 +62,10 @@ def require_key(request: Request) -> None:
 
 Auth = Annotated[None, Depends(require_key)]
 Facade = Annotated[Redlist, Depends(facade)]
+
+
+def actor(request: Request) -> str:
+    """Who is asking, for the audit trail: ``api-key:<name>``, or ``api`` without API keys."""
+    secret = getattr(request.state, "api_key", None)
+    key = facade(request).keys.verify(secret) if secret else None
+    return f"api-key:{key.name}" if key is not None else "api"

@@ -255,6 +255,36 @@ def changes_page(
     )
 
 
+@router.get("/ui/alerts", response_class=HTMLResponse)
+def alerts_page(
+    request: Request, redlist: Facade, _: Auth, status: str = "open", message: str = ""
+) -> HTMLResponse:
+    """The alerts queue: what each alert rests on, and a decision form per alert."""
+    status = status if status in ("open", "all") else "open"
+    alerts = redlist.alerts(open_only=status == "open")
+    return render(request, "alerts.html", alerts=alerts, show=status, message=message[:200], error=None)
+
+
+@router.post("/ui/alerts/{alert_id}/decision", response_model=None)
+def alert_decision(
+    request: Request,
+    alert_id: str,
+    redlist: Facade,
+    _: Auth,
+    decision: str = Form(...),
+    reason: str = Form(...),
+) -> Response:
+    """Record a decision from the queue's form, then back to the queue."""
+    from redlist.api.watch import who
+
+    try:
+        redlist.decide(alert_id, decision, reason, who=who(request, redlist))
+    except RedlistError as exc:
+        alerts = redlist.alerts(open_only=True)
+        return render(request, "alerts.html", 422, alerts=alerts, show="open", message="", error=str(exc))
+    return RedirectResponse(f"/ui/alerts?message=decided+{alert_id}", status_code=303)
+
+
 @router.get("/ui/check", response_class=HTMLResponse)
 def check_page(
     request: Request,

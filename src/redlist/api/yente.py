@@ -265,9 +265,16 @@ def match(
     exclude_schema: Annotated[list[str] | None, Query()] = None,
     exclude_entity_ids: Annotated[list[str] | None, Query()] = None,
     topics: Annotated[list[str] | None, Query()] = None,
+    changed_since: Annotated[
+        str | None, Query(description="Only entities changed on or after this date.")
+    ] = None,
 ) -> dict[str, Any]:
-    """Match example entities (yente's /match): per query key, scored entities, best first."""
+    """Match example entities (yente's /match): per query key, scored entities, best first.
+    ``exclude_entity_ids`` takes entry ids with or without the ``redlist-`` prefix of the FtM ids;
+    ``changed_since`` keeps entries added or amended on or after that date (yente's filter)."""
     lists = dataset_lists(dataset, include_dataset, exclude_dataset)
+    excluded = {x.removeprefix("redlist-") for x in exclude_entity_ids or []}
+    changed = redlist.changed_since(changed_since) if changed_since else None
     if len(body.queries) > redlist.settings.max_batch:
         raise ApiError(
             422, f"queries: {len(body.queries):,} in one batch; the limit is {redlist.settings.max_batch:,}"
@@ -281,7 +288,9 @@ def match(
         parties_seen: set[str] = set()
         for m in matches:
             entity = redlist.listed(m.entity_id)
-            if entity is None or m.entity_id in (exclude_entity_ids or []):
+            if entity is None or m.entity_id in excluded:
+                continue
+            if changed is not None and m.entity_id not in changed:
                 continue
             party = redlist.party_of(m.entity_id)
             if party is not None:

@@ -488,6 +488,23 @@ class Store:
             for r in rows
         ]
 
+    def events_after(self, last: int) -> list[dict[str, Any]]:
+        """The change events stored after event ``last`` (by id, the order they were stored in):
+        what a watchlist re-check has not seen yet. ``fields`` is the stored JSON text."""
+        c = events.c
+        stmt = (
+            select(c.id, c.date, c.list, c.entity_id, c.change, c.name, c.fields)
+            .where(c.id > last)
+            .order_by(c.id)
+        )
+        with self.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(stmt)]
+
+    def max_event_id(self) -> int:
+        """The id of the newest change event (0: none yet)."""
+        with self.connect() as conn:
+            return int(conn.execute(select(func.max(events.c.id))).scalar() or 0)
+
 
 class _Joined:
     """The open transaction, used as ``with ... as conn`` without ending it."""

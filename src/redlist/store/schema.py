@@ -17,7 +17,7 @@ from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, Table, Text
 from sqlalchemy.dialects import postgresql
 
 #: The Alembic revision the code expects (the newest file under migrations/versions).
-HEAD = "0001"
+HEAD = "0002"
 
 #: Text compared and sorted byte by byte on both backends: SQLite's default collation is binary,
 #: PostgreSQL's follows the server's locale unless told (it would sort "us_b" before "usa").
