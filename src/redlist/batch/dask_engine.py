@@ -20,9 +20,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from redlist.batch.read import InputRow, count_rows, read_rows
-from redlist.batch.run import BatchSummary, _chunks, _record, screen_answer
-from redlist.batch.write import open_writer
+from redlist.batch.read import InputRow
+from redlist.batch.run import BatchSummary, _chunks, _record, screen_answer, write_answers
 from redlist.errors import RedlistError
 from redlist.screen import Screener
 
@@ -88,29 +87,25 @@ def screen_file(
     partition_rows: int = PARTITION_ROWS,
 ) -> BatchSummary:
     """Screen every row of a batch file on Dask workers; the output as :func:`redlist.batch.run.screen_file`'s."""
-    if str(output_path) != "-" and Path(output_path).resolve() == Path(input_path).resolve():
-        raise RedlistError(f"--output {output_path} is the input file; writing would overwrite it")
-    total = count_rows(input_path) if progress else None
-    rows = read_rows(input_path, name_column=name_column, id_column=id_column, encoding=encoding)
-    summary = BatchSummary(output=str(output_path))
     client = _client(scheduler, workers)
     try:
-        with open_writer(output_path) as writer:
-            for record in _run(client, str(index_path), rows, threshold, limit, lists, partition_rows):
-                writer.write(record)
-                summary.rows += 1
-                summary.errors += bool(record.get("error"))
-                summary.matched += bool(record.get("matches"))
-                if progress and summary.rows % partition_rows == 0:
-                    progress("screening", summary.rows, total)
+        counts = write_answers(
+            input_path,
+            output_path,
+            lambda rows: _run(client, str(index_path), rows, threshold, limit, lists, partition_rows),
+            name_column=name_column,
+            id_column=id_column,
+            progress=progress,
+            stage="screening",
+            every=partition_rows,
+            encoding=encoding,
+        )
     finally:
         cluster = client.cluster if not scheduler else None
         client.close()
         if cluster is not None:
             cluster.close()
-    if progress:
-        progress("screening", summary.rows, total)
-    return summary
+    return BatchSummary(counts["rows"], counts["errors"], counts["matched"], str(output_path))
 
 
 def _run(

@@ -44,13 +44,43 @@ def process_file(
     run goes on, and ``progress(stage, done, total)`` is called as it goes. ``workers`` > 1 answers
     the rows in that many processes forked from this one (see :func:`answer_rows`).
     """
+    return write_answers(
+        input_path,
+        output_path,
+        lambda rows: answer_rows(rows, answer, workers),
+        name_column=name_column,
+        id_column=id_column,
+        progress=progress,
+        stage=stage,
+        every=every,
+        shape=shape,
+        encoding=encoding,
+    )
+
+
+def write_answers(
+    input_path: str | Path,
+    output_path: str | Path,
+    answers_of: Callable[[Iterator[InputRow]], Iterable[dict[str, Any]]],
+    *,
+    name_column: str = "name",
+    id_column: str = "id",
+    progress: Callable[[str, int, int | None], None] | None = None,
+    stage: str = "rows",
+    every: int = 100,
+    shape: Shape = SCREEN_SHAPE,
+    encoding: str | None = None,
+) -> dict[str, int]:
+    """Write the records ``answers_of(rows)`` yields, one per input row in input order, counting
+    rows, errors and rows with matches: the loop of :func:`process_file`, for engines that answer
+    the rows elsewhere (Dask workers)."""
     if str(output_path) != "-" and Path(output_path).resolve() == Path(input_path).resolve():
         raise RedlistError(f"--output {output_path} is the input file; writing would overwrite it")
     total = count_rows(input_path) if progress else None
     counts = {"rows": 0, "errors": 0, "matched": 0}
     with open_writer(output_path, shape=shape) as writer:
         rows = read_rows(input_path, name_column=name_column, id_column=id_column, encoding=encoding)
-        for record in answer_rows(rows, answer, workers):
+        for record in answers_of(rows):
             writer.write(record)
             counts["rows"] += 1
             counts["errors"] += bool(record.get("error"))
