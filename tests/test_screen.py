@@ -170,3 +170,33 @@ def test_common_names_meeting_half_a_name_or_less_count_less() -> None:
     # rare names meeting half of a name still alert ("Joaquin Guzman")
     [m] = screener.screen(Query("Joaquin Guzman")).matches
     assert m.entity_id == "p-3"
+
+
+def test_organisations_meeting_only_on_generic_words_count_less() -> None:
+    org = EntityType.ORGANIZATION
+    screener = Screener(
+        [
+            _entity("o-1", org, ["JIANGSU CATOFISH GENERAL ELECTRIC CO LTD"], ["us_ofac_sdn"]),
+            _entity("o-2", org, ["SHANGHAI GENERAL ELECTRIC MOTOR WORKS"], ["us_ofac_sdn"]),
+            _entity("o-3", org, ["ENGINEERING MATERIALS AND EQUIPMENT CO"], ["us_ofac_sdn"]),
+            _entity("o-4", org, ["ENGINEERING MATERIALS AND EQUIPMENT WORKS"], ["us_ofac_sdn"]),
+        ]
+    )
+    # "general" and "electric" are borne by two listed organisations: met alone, they are not an alert
+    [m] = [
+        m
+        for m in screener.screen(Query("General Electric Company"), threshold=0.0).matches
+        if m.entity_id == "o-1"
+    ]
+    assert m.score < MATCH_THRESHOLD
+    assert "only words common in listed organisations' names met" in m.explanation["summary"]
+    # the distinctive word met: an alert as before
+    [m] = screener.screen(Query("Catofish General Electric")).matches
+    assert m.entity_id == "o-1" and "common" not in m.explanation["summary"]
+    # an unmet word one typo from the other name's ("ans" for "and") is a typo, not another company
+    [m] = [
+        m
+        for m in screener.screen(Query("Engineering Materials ans Equipment Co.")).matches
+        if m.entity_id == "o-3"
+    ]
+    assert "common" not in m.explanation["summary"]

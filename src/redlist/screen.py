@@ -20,7 +20,16 @@ from typing import Any
 
 from redlist.errors import RedlistError
 from redlist.identifiers import is_valid, normalize
-from redlist.match.adjust import COMMON_PARTIAL_FACTOR, PARTIAL, alias_factor, common_words, same_chinese_name
+from redlist.match.adjust import (
+    COMMON_PARTIAL_FACTOR,
+    GENERIC_ONLY_FACTOR,
+    ORG_COMMON_SHARE,
+    PARTIAL,
+    alias_factor,
+    common_words,
+    generic_only,
+    same_chinese_name,
+)
 from redlist.match.chinese_names import (
     OTHER_NAME_CAP,
     OTHER_PINYIN_FACTOR,
@@ -353,6 +362,13 @@ class Screener:
                     if factor < 1.0:
                         score *= factor
                         notes += ("only common names met, half of the list name or less",)
+                elif (
+                    entity_kind != "person"
+                    and score >= floor
+                    and generic_only(comparison, self._generic_org_words())
+                ):
+                    score *= GENERIC_ONLY_FACTOR
+                    notes += ("only words common in listed organisations' names met",)
                 if score > scored.get(e, (0.0,))[0]:
                     scored[e] = (score, comparison, n, notes)
         for e, (score, comparison, n, notes) in scored.items():
@@ -412,6 +428,16 @@ class Screener:
         if all(q in common for q, _, _ in comparison.pairs):
             return COMMON_PARTIAL_FACTOR
         return 1.0
+
+    def _generic_org_words(self) -> frozenset[str]:
+        """Words common in the listed organisations' names (document frequency), counted on first use."""
+        common = self.__dict__.get("_common_org_words")
+        if common is None:
+            common = self._common_org_words = common_words(
+                (f for n, f in enumerate(self.index.names) if self._kinds[self._name_entity[n]] != "person"),
+                ORG_COMMON_SHARE,
+            )
+        return common
 
     def _qualifiers(self, e: int, query: Query, score: float) -> tuple[float, list[Any]]:
         """A person's name score after the query's date of birth and nationality are weighed."""

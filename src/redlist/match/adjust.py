@@ -6,6 +6,8 @@ what kind of names met:
 - OFAC weak a.k.a.s and one-word aliases count less: alone, they never make a full-score match;
 - a listed person's name met only half or less, and only by common names (words many listed people
   bear, counted over the list's own person names: an IDF-style weight), counts less;
+- an organisation's name met only on words common in the listed organisations' names ("general",
+  "electronics", "holding"), while a distinctive word of either name goes unmet, counts less;
 - a Chinese personal name is held to its syllables (:mod:`redlist.match.chinese_names`).
 """
 
@@ -13,8 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rapidfuzz.distance import Levenshtein
+
 from redlist.match.chinese_names import han_name_keys, pinyin_name_keys, same_name, spelt_in
 from redlist.match.normalize import NameForm
+from redlist.match.score import Comparison
 from redlist.model import NameType
 
 WEAK_ALIAS_FACTOR = 0.8  # OFAC: weak a.k.a.s are not to be screened alone
@@ -28,18 +33,42 @@ PARTIAL = 0.5
 COMMON_PARTIAL_FACTOR = 0.85
 #: A word held by at least this share of the list's person names is a common name.
 COMMON_SHARE = 0.001
+#: A word held by at least this share of the list's organisation names is a generic word there.
+ORG_COMMON_SHARE = 0.001
+#: An organisation's name met only on generic words, with a distinctive word unmet, counts this much.
+GENERIC_ONLY_FACTOR = 0.85
 
 
-def common_words(names: Iterable[NameForm]) -> frozenset[str]:
-    """Words held by at least ``COMMON_SHARE`` of the given names (document frequency)."""
+def common_words(names: Iterable[NameForm], share: float = COMMON_SHARE) -> frozenset[str]:
+    """Words held by at least ``share`` of the given names (document frequency)."""
     counts: dict[str, int] = {}
     total = 0
     for name in names:
         total += 1
         for token in set(name.tokens):
             counts[token] = counts.get(token, 0) + 1
-    least = max(2, COMMON_SHARE * total)
+    least = max(2, share * total)
     return frozenset(t for t, c in counts.items() if c >= least)
+
+
+def generic_only(comparison: Comparison, common: frozenset[str]) -> bool:
+    """True when two organisation names met only on common words and one has an unmet uncommon word.
+
+    "General Electric Company" against "JIANGSU CATOFISH GENERAL ELECTRIC CO LTD": both words met
+    are borne by many listed organisations; "Jiangsu Catofish" is what names the listed one.
+    """
+    if not comparison.pairs or any(c not in common for _, c, _ in comparison.pairs):
+        return False
+    met_q = {q for q, _, _ in comparison.pairs}
+    met_c = {c for _, c, _ in comparison.pairs}
+    loose_q = [t for t in comparison.query.tokens if t not in met_q]
+    loose_c = [t for t in comparison.candidate.tokens if t not in met_c]
+    return _distinctive(loose_q, loose_c, common) or _distinctive(loose_c, loose_q, common)
+
+
+def _distinctive(loose: list[str], other: list[str], common: frozenset[str]) -> bool:
+    """An unmet word that is not common and not one typo from an unmet word of the other name ("ans"/"and")."""
+    return any(t not in common and all(Levenshtein.distance(t, u) > 1 for u in other) for t in loose)
 
 
 def alias_factor(name_type: str, candidate: NameForm, kind: str) -> float:
