@@ -119,7 +119,7 @@ def load(path: Path) -> Screener:
     screener._id_index = _IdIndex(pack, "id_index")  # type: ignore[assignment]
     screener._countries = _Countries(screener.entities)  # type: ignore[assignment]
     # counted at save time: counting again would decode every person name form (0.7 s)
-    screener._common_person_words = frozenset(  # type: ignore[attr-defined]
+    screener._common_person_words = frozenset(
         Strings(pack["common_person_words"], pack["common_person_words.offsets"])
     )
     screener.pack = pack  # type: ignore[attr-defined]  # keeps the mapping open with the screener
