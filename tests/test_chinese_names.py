@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from redlist.match.chinese_names import pinyin_name_keys, same_name, spelt_in, split_pinyin
+from redlist.match.chinese_names import (
+    _syllables,
+    derive_syllables,
+    pinyin_name_keys,
+    same_name,
+    spelt_in,
+    split_pinyin,
+)
 from redlist.match.cjk import personal_name
 from redlist.model import Entity, EntityType, Listing, Name
 from redlist.screen import MATCH_THRESHOLD, Query, Screener
@@ -15,6 +22,12 @@ def test_split_pinyin() -> None:
     assert split_pinyin("zhang") == ("zhang",)
     assert split_pinyin("lopez") is None
     assert split_pinyin("ab1") is None
+
+
+def test_syllable_file_is_pypinyins_syllables() -> None:
+    # the kept list is exactly what pypinyin's table gives (rewrite the file when pypinyin changes)
+    assert _syllables() == derive_syllables()
+    assert {"zhang", "xiao", "lu", "nu"} <= _syllables() and "ng" not in _syllables()
 
 
 def test_pinyin_name_keys() -> None:

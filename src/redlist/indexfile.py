@@ -41,7 +41,7 @@ from redlist.model import Entity
 from redlist.screen import Screener, _countries
 
 #: Changes whenever the layout or the meaning of a saved index changes: older files are rebuilt.
-FORMAT = 1
+FORMAT = 2  # 2: the common person names table
 SUFFIX = ".rlx"
 _FIELDS = [f.name for f in dataclasses.fields(NameForm)]
 _ID_SEP = "\x1f"
@@ -83,6 +83,9 @@ def save(screener: Screener, path: Path) -> None:
     arrays.update(strmap_arrays("token_ids", {t: (i,) for t, i in index.token_ids.items()}))
     arrays.update(strmap_arrays("by_delete", index._by_delete))
     arrays.update(strmap_arrays("by_skeleton", index._by_skeleton))
+    arrays["common_person_words"], arrays["common_person_words.offsets"] = blob(
+        t.encode("utf-8", "surrogatepass") for t in sorted(screener.common_person_words())
+    )
     arrays.update(strmap_arrays("id_index", {_ID_SEP.join(k): v for k, v in screener._id_index.items()}))
     meta = {"format": FORMAT, "name_types": name_types, "kinds": kinds, "types": types}
     write_pack(path, arrays, meta)
@@ -115,6 +118,10 @@ def load(path: Path) -> Screener:
     screener._types = _decode_codes(pack["types"], meta["types"])
     screener._id_index = _IdIndex(pack, "id_index")  # type: ignore[assignment]
     screener._countries = _Countries(screener.entities)  # type: ignore[assignment]
+    # counted at save time: counting again would decode every person name form (0.7 s)
+    screener._common_person_words = frozenset(
+        Strings(pack["common_person_words"], pack["common_person_words.offsets"])
+    )
     screener.pack = pack  # type: ignore[attr-defined]  # keeps the mapping open with the screener
     return screener
 

@@ -417,17 +417,26 @@ class Screener:
         """A factor for a person's name met only partly, and only by common names.
 
         "Miguel Morales" against "Luis Miguel MARTINEZ MORALES": two of four words, both borne by
-        many listed people. Which names are common is counted over the list's own person names
-        (the share of them holding the word, an IDF-style weight), on first use.
+        many listed people.
         """
-        common = self.__dict__.get("_common_person_words")
+        common = self.common_person_words()
+        if all(q in common for q, _, _ in comparison.pairs):
+            return COMMON_PARTIAL_FACTOR
+        return 1.0
+
+    def common_person_words(self) -> frozenset[str]:
+        """The common names: words many listed people bear, counted over the list's own person names
+        (the share of them holding the word, an IDF-style weight).
+
+        Counted on first use; an index file stores the table, so an opened index does not decode
+        every person name form to count it again (:mod:`redlist.indexfile`).
+        """
+        common: frozenset[str] | None = self.__dict__.get("_common_person_words")
         if common is None:
             common = self._common_person_words = common_words(
                 f for n, f in enumerate(self.index.names) if self._kinds[self._name_entity[n]] == "person"
             )
-        if all(q in common for q, _, _ in comparison.pairs):
-            return COMMON_PARTIAL_FACTOR
-        return 1.0
+        return common
 
     def _generic_org_words(self) -> frozenset[str]:
         """Words common in the listed organisations' names (document frequency), counted on first use."""

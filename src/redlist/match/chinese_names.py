@@ -39,7 +39,18 @@ def _surnames() -> frozenset[str]:
 
 @cache
 def _syllables() -> frozenset[str]:
-    """Every plain pinyin syllable (pypinyin's readings without tones; ü as u)."""
+    """Every plain pinyin syllable (``data/pinyin_syllables.csv``; see :func:`derive_syllables`)."""
+    from redlist.match.normalize import _rows
+
+    return frozenset(r["syllable"] for r in _rows("pinyin_syllables.csv"))
+
+
+def derive_syllables() -> frozenset[str]:
+    """Every plain pinyin syllable from pypinyin's readings without tones (ü as u).
+
+    Importing pypinyin's table takes about half a second, so the result is kept in
+    ``data/pinyin_syllables.csv`` (a test checks the two agree).
+    """
     from pypinyin.pinyin_dict import pinyin_dict
 
     from redlist.match.cjk import _plain  # the same folding as the Han -> pinyin forms

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 
-from normality import ascii_text
-
 from redlist.util import NUMBER_WORDS
 
 #: How the kinds of party a query can ask for map onto how their names are compared.
@@ -152,6 +150,8 @@ def fold(text: str) -> str:
         words.append(raw)
     text = " ".join(words)
     if not text.isascii():
+        from normality import ascii_text  # ICU's tables: loaded only when a name needs them
+
         text = (ascii_text(text) or "").replace("'", "")  # ICU writes the soft sign as '
 
     tokens = [part for t in _SPLIT.split(text.lower()) if t and t != "_" for part in _unleet(t)]
