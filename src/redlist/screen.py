@@ -37,7 +37,7 @@ from redlist.match.chinese_names import (
 from redlist.match.cjk import han_similarity, personal_name
 from redlist.match.explain import name_features, name_summary
 from redlist.match.index import NameIndex
-from redlist.match.normalize import NameForm, forms, has_han
+from redlist.match.normalize import NameForm, forms, has_han, pinyin_forms
 from redlist.match.qualifiers import (
     MAX_RAISE,
     apply_qualifiers,
@@ -326,7 +326,10 @@ class Screener:
             floor = threshold - (_COUNTRY_MATCH if query.country else 0.00005)
         # an untyped query is read as a person's name for person entries and as an organisation's
         # for the rest ("LAST, First" turned round, legal forms set apart), like the list names
-        by_kind = {k: forms(name, k) for k in ((kind,) if kind != "any" else ("person", "organization"))}
+        by_kind = {
+            k: forms(name, k) + pinyin_forms(name, k)  # a name typed in pinyin, read as Chinese too
+            for k in ((kind,) if kind != "any" else ("person", "organization"))
+        }
         company = by_kind.get("organization")
         if kind == "any" and company and any(f.legal_forms for f in company):
             kind, by_kind = "organization", {"organization": company}  # "... Co., Ltd." names a company

@@ -34,7 +34,10 @@ def name_summary(c: Comparison, name_type: str) -> str:
     """One sentence: which query form met which list name, and how closely."""
     exact = sum(1 for _, _, s in c.pairs if s == 1.0)
     fuzzy = [f"{q}~{t}" for q, t, s in c.pairs if s < 1.0]
-    parts = [f"'{c.query.core}'{_VIA.get(c.query.via, '')} met {name_type} name '{c.candidate.text}'"]
+    via = _VIA.get(c.query.via, "")
+    if c.query.via == "pinyin reading":  # the form's text says which pinyin was read as which word
+        via = f" (pinyin read as Chinese: {c.query.text})"
+    parts = [f"'{c.query.core}'{via} met {name_type} name '{c.candidate.text}'"]
     if c.method == "whole string":
         parts.append("as a whole string (words joined or split)")
     else:
