@@ -8,7 +8,7 @@ from importlib import resources
 import pytest
 
 from redlist.match import cjk
-from redlist.match.normalize import pinyin_forms
+from redlist.match.pinyin_reading import pinyin_forms, read_pinyin
 from redlist.model import Entity, EntityType, Listing, Name, NameType
 from redlist.screen import MATCH_THRESHOLD, Query, Screener
 
@@ -46,13 +46,13 @@ def test_word_pinyin_table_is_derived_from_pypinyin():
     ],
 )
 def test_pinyin_company_names_are_translated(query: str, expected: str) -> None:
-    reading = cjk.read_pinyin(query, "organization")
+    reading = read_pinyin(query, "organization")
     assert reading is not None
     assert reading.forms[0] == expected
 
 
 def test_reading_says_what_was_read_as_what():
-    reading = cjk.read_pinyin("Haikang Weishi Jishu")
+    reading = read_pinyin("Haikang Weishi Jishu")
     assert reading is not None
     assert reading.read == (("hai kang wei shi", "hikvision"), ("ji shu", "technology"))
 
@@ -72,22 +72,22 @@ def test_reading_says_what_was_read_as_what():
     ],
 )
 def test_names_that_are_not_read(query: str) -> None:
-    assert cjk.read_pinyin(query) is None
+    assert read_pinyin(query) is None
 
 
 def test_a_person_is_never_read_as_a_company():
-    assert cjk.read_pinyin("Zhongguo Yidong", "person") is None
+    assert read_pinyin("Zhongguo Yidong", "person") is None
     assert pinyin_forms("Haikang Weishi", "person") == []
 
 
 def test_one_syllable_words_are_not_read():
     # 厂 (chang, factory) and 市 (shi, city) alone: "Chang" is a surname, "Shi" too
-    assert cjk.read_pinyin("Chang") is None
-    assert cjk.read_pinyin("Liu Shi") is None
+    assert read_pinyin("Chang") is None
+    assert read_pinyin("Liu Shi") is None
 
 
 def test_personal_looking_name_with_an_organisation_word_is_read():
-    reading = cjk.read_pinyin("Zhongxing Gongsi")
+    reading = read_pinyin("Zhongxing Gongsi")
     assert reading is not None
     assert reading.forms[0] == "zte company"
 

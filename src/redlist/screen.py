@@ -37,7 +37,8 @@ from redlist.match.chinese_names import (
 from redlist.match.cjk import han_similarity, personal_name
 from redlist.match.explain import name_features, name_summary
 from redlist.match.index import NameIndex
-from redlist.match.normalize import NameForm, forms, has_han, pinyin_forms
+from redlist.match.normalize import NameForm, forms, has_han
+from redlist.match.pinyin_reading import pinyin_forms
 from redlist.match.qualifiers import (
     MAX_RAISE,
     apply_qualifiers,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -314,24 +314,6 @@ def identity_tokens(text: str, kind: str = "any") -> tuple[tuple[str, ...], froz
         return tuple(tokens), frozenset()
     tokens, legal = _legal_split(tokens)
     return tuple(tokens), frozenset(legal)
-
-
-def pinyin_forms(text: str, kind: str = "any") -> list[NameForm]:
-    """Extra forms of a query typed in pinyin: the Chinese words it spells, translated.
-
-    "Haikang Weishi Shuzi Jishu" → "hikvision digital technology" (see :func:`redlist.match.cjk.read_pinyin`).
-    The form's ``text`` says what was read as what, for the explanation. ``[]`` for other names.
-    """
-    if kind == "person" or has_han(text):
-        return []
-    from redlist.match import cjk
-
-    reading = cjk.read_pinyin(text[:_MAX_NAME], kind)
-    if reading is None:
-        return []
-    note = ", ".join(f"{pinyin} = {english}" for pinyin, english in reading.read)
-    out = [replace(form(latin, kind, via="pinyin reading"), text=note) for latin in reading.forms]
-    return [f for f in out if f.tokens]
 
 
 def forms(text: str, kind: str = "any") -> list[NameForm]:

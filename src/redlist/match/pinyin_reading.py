@@ -1,0 +1,255 @@
+"""Chinese company names typed in pinyin, read as the Chinese words they spell, then translated.
+
+"Hangzhou Haikang Weishi Shuzi Jishu Gufen Youxian Gongsi" is the Han name 杭州海康威视数字技术
+股份有限公司 written in pinyin; the lists print "Hangzhou Hikvision Digital Technology Co., Ltd.".
+A query that reads entirely as pinyin (with or without spaces, tone marks or tone digits) is
+segmented, longest word first, against the pinyin of the brand and vocabulary words of
+:mod:`redlist.match.cjk` (``data/zh_word_pinyin.csv``, derived from pypinyin by
+:func:`redlist.match.cjk.derive_word_pinyin` and checked by a test) and translated word by word
+like the Han name: haikang weishi → Hikvision, jishu → technology, youxian gongsi → company limited.
+
+Homophones make pinyin weaker evidence than Han characters, so:
+
+- one-syllable words (厂 chang, 市 shi) are never read: "Chang" and "Shi" are surnames;
+- a query that looks like a Chinese personal name ("Zhong Xing", "Li Keji": two to four syllables
+  with a common surname first or last) is read only when it holds an organisation or legal-form
+  word (gongsi, daxue) or when every syllable is read ("Zhongguo Yidong", "Hai Kang Wei Shi");
+- a person's name (``kind="person"``) is never read;
+- the reading is an extra query form (``via="pinyin reading"``), never a replacement, and its
+  ``text`` says what was read as what, for the match explanation.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+from functools import cache, lru_cache
+from typing import NamedTuple
+
+from redlist.match.chinese_names import _syllables, pinyin_name_keys, split_pinyin
+from redlist.match.cjk import WORD_PINYIN, _brand_rows, _latin_words, _read_csv, _vocab_rows, has_han
+from redlist.match.normalize import NameForm, form
+
+__all__ = ["PinyinReading", "read_pinyin", "pinyin_forms"]
+
+#: Vocabulary categories that make a personal-looking pinyin name an organisation's name.
+_ORG_CATEGORIES = frozenset({"legal", "org"})
+_TONED_WORD_RE = re.compile(r"(?:[a-z]+[1-5]?)+")
+_MAX_NAME = 500  # characters, as redlist.match.normalize
+
+
+class _Reading(NamedTuple):
+    """A word that pinyin letters may stand for."""
+
+    en: tuple[str, ...]
+    syllables: tuple[str, ...]
+    category: str  # the vocabulary category, or "brand"
+
+
+@cache
+def _pinyin_lexicon() -> tuple[dict[str, _Reading], int]:
+    """Joined pinyin ("haikangweishi") -> the word it reads as; and the longest key's length.
+
+    A brand wins over a vocabulary word of the same pinyin, and among vocabulary words the first
+    row of the file (the commoner business word) wins.
+    """
+    syllables = {row["zh"]: tuple(row["pinyin"].split()) for row in _read_csv("redlist.match", WORD_PINYIN)}
+    table: dict[str, _Reading] = {}
+
+    def add(zh: str, en: tuple[str, ...], category: str, override: bool) -> None:
+        syl = syllables.get(zh, ())
+        if len(syl) < 2 or not all(syl) or not en:  # one syllable is too ambiguous to read
+            return
+        key = "".join(syl)
+        if override or key not in table:
+            table[key] = _Reading(en, syl, category)
+
+    for zh, en, category in _vocab_rows():
+        add(zh, en, category, override=False)
+    for zh, en in _brand_rows():
+        add(zh, en, "brand", override=True)
+    return table, max((len(k) for k in table), default=0)
+
+
+def _pinyin_word_parts(text: str) -> list[str] | None:
+    """The query's words as plain lowercase pinyin letters, or None if some word is not pinyin.
+
+    Tone marks are dropped (ǎ → a, ü → u), tone digits and apostrophes cut syllables
+    ("zhong1guo2", "xi'an"), and ``v`` is read as ü (lv → lu), as pinyin keyboards type it.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    parts: list[str] = []
+    for word in re.split(r"[^a-z0-9]+", plain):
+        if not word:
+            continue
+        if word.isdigit():  # a number in the name (奇虎360 "Qihu 360") stays as it is
+            parts.append(word)
+            continue
+        if not _TONED_WORD_RE.fullmatch(word):
+            return None
+        for piece in re.split(r"[1-5]", word.replace("v", "u")):
+            if piece:
+                if split_pinyin(piece) is None:
+                    return None
+                parts.append(piece)
+    return parts or None
+
+
+def _cuts(word: str) -> set[int]:
+    """Offsets inside a pinyin word where a syllable may end, with the rest still pinyin."""
+    known, n = _syllables(), len(word)
+    forward = [False] * (n + 1)
+    backward = [False] * (n + 1)
+    forward[0] = backward[n] = True
+    for i in range(n):
+        if forward[i]:
+            for j in range(i + 1, min(n, i + 6) + 1):
+                forward[j] = forward[j] or word[i:j] in known
+    for i in range(n - 1, -1, -1):
+        backward[i] = any(backward[j] and word[i:j] in known for j in range(i + 1, min(n, i + 6) + 1))
+    return {i for i in range(n + 1) if forward[i] and backward[i]}
+
+
+class PinyinReading(NamedTuple):
+    """A pinyin query read as Chinese words: its translated forms and what was read as what."""
+
+    forms: tuple[str, ...]
+    read: tuple[tuple[str, str], ...]  # (pinyin as typed, English), one per word read
+
+
+def _read_pinyin(parts: list[str]) -> tuple[list[tuple[str, _Reading | None]], bool]:
+    """Segment the pinyin letters greedily, longest word first, as the Han path does.
+
+    Returns the pieces ((letters, reading) for a word read, (letters, None) for a leftover piece
+    of one typed word) and whether every typed word was one syllable (then leftover syllables
+    are joined into one word, 华为 "hua wei" → huawei).
+    """
+    lexicon, longest = _pinyin_lexicon()
+    text = "".join(parts)
+    ends: set[int] = set()  # offsets where a typed word ends
+    valid: set[int] = set()  # offsets where a syllable may end
+    offset = 0
+    for part in parts:
+        valid.update(offset + c for c in _cuts(part))
+        offset += len(part)
+        ends.add(offset)
+    starts = ends | {0}
+    pieces: list[tuple[str, _Reading | None]] = []
+    i, n = 0, len(text)
+    while i < n:
+        hit = None
+        for size in range(min(longest, n - i), 1, -1):
+            reading = lexicon.get(text[i : i + size])
+            if reading is None or i + size not in valid:
+                continue
+            inner = {i + sum(len(s) for s in reading.syllables[:k]) for k in range(1, len(reading.syllables))}
+            if all(e in inner for e in ends if i < e < i + size):  # typed words end between syllables
+                hit = (text[i : i + size], reading)
+                break
+        if hit is not None:
+            pieces.append(hit)
+            i += len(hit[0])
+            continue
+        # a leftover syllable: the longest that leaves pinyin behind, not crossing a typed word
+        stop = min(e for e in ends if e > i)
+        j = max(k for k in valid if i < k <= min(stop, i + 6))
+        if pieces and pieces[-1][1] is None and i not in starts:
+            pieces[-1] = (pieces[-1][0] + text[i:j], None)
+        else:
+            pieces.append((text[i:j], None))
+        i = j
+    single = all(len(split_pinyin(p) or ()) == 1 for p in parts)
+    return pieces, single
+
+
+def _render_reading(pieces: list[tuple[str, _Reading | None]], single: bool, alt: bool) -> str:
+    words: list[str] = []
+    joined = False  # the previous word is a leftover one-syllable word to join onto
+    for letters, reading in pieces:
+        if reading is None:
+            if single and joined:
+                words[-1] += letters
+            else:
+                words.append(letters)
+            joined = single
+            continue
+        joined = False
+        en = reading.en
+        words.append(en[1] if alt and len(en) > 1 else en[0])
+    return " ".join(words)
+
+
+@lru_cache(maxsize=16384)
+def read_pinyin(text: str, kind: str = "any") -> PinyinReading | None:
+    """A Latin-letter name that reads entirely as pinyin, translated like the Han name it spells.
+
+    "Hangzhou Haikang Weishi Shuzi Jishu Gufen Youxian Gongsi" → "hangzhou hikvision digital
+    technology company limited". None when the name is not all pinyin, when no word of two or more
+    syllables is read, for a person (``kind="person"``), and for a name that looks like a Chinese
+    personal name ("Zhong Xing", two to four syllables with a common surname first or last) unless
+    an organisation or legal-form word is read in it ("Zhongxing Gongsi") or every syllable is read,
+    in two or more words ("Zhongguo Yidong") or one of four syllables ("Hai Kang Wei Shi").
+    """
+    if kind == "person" or not text or not text.isascii() and not _has_tone_mark(text):
+        return None
+    parts = _pinyin_word_parts(text)
+    if parts is None or all(p.isdigit() for p in parts):
+        return None
+    pieces: list[tuple[str, _Reading | None]] = []
+    single = True
+    chunk: list[str] = []
+    for part in [*parts, ""]:  # numbers cut the name into runs of pinyin, read one by one
+        if part and not part.isdigit():
+            chunk.append(part)
+            continue
+        if chunk:
+            read_chunk, single_chunk = _read_pinyin(chunk)
+            pieces.extend(read_chunk)
+            single = single and single_chunk
+            chunk = []
+        if part:
+            pieces.append((part, None))
+    parts = [p for p in parts if not p.isdigit()]
+    read = [(letters, reading) for letters, reading in pieces if reading is not None]
+    if not read:
+        return None
+    # "Zhong Xing" is a man (钟兴) before it is ZTE: a personal-looking name is read only with an
+    # organisation word in it, or when it is all business words ("Zhongguo Yidong", China Mobile)
+    # or one word of four syllables (海康威视 "Hai Kang Wei Shi"; given names are one or two)
+    whole = len(read) == len(pieces) and (len(read) >= 2 or len(read[0][1].syllables) >= 4)
+    if pinyin_name_keys(tuple(parts)) is not None and not (
+        whole or any(r.category in _ORG_CATEGORIES for _, r in read)
+    ):
+        return None
+    forms = [_render_reading(pieces, single, alt=False)]
+    if any(len(r.en) > 1 for _, r in read):
+        forms.append(_render_reading(pieces, single, alt=True))
+    typed = " ".join(_latin_words(text))
+    out = tuple(f for f in dict.fromkeys(forms) if f and f != typed)
+    if not out:
+        return None
+    spelled = tuple((" ".join(r.syllables), r.en[0]) for _, r in read)
+    return PinyinReading(out, spelled)
+
+
+def _has_tone_mark(text: str) -> bool:
+    """Whether a non-ASCII name is Latin letters with pinyin tone marks (Hǎikāng Wēishì)."""
+    return all(c.isascii() or unicodedata.normalize("NFKD", c)[0].isascii() for c in text)
+
+
+def pinyin_forms(text: str, kind: str = "any") -> list[NameForm]:
+    """Extra forms of a query typed in pinyin: the Chinese words it spells, translated.
+
+    "Haikang Weishi Shuzi Jishu" → "hikvision digital technology" (see :func:`read_pinyin`).
+    The form's ``text`` says what was read as what, for the explanation. ``[]`` for other names.
+    """
+    if kind == "person" or has_han(text):
+        return []
+    reading = read_pinyin(text[:_MAX_NAME], kind)
+    if reading is None:
+        return []
+    note = ", ".join(f"{pinyin} = {english}" for pinyin, english in reading.read)
+    out = [replace(form(latin, kind, via="pinyin reading"), text=note) for latin in reading.forms]
+    return [f for f in out if f.tokens]
