@@ -150,3 +150,47 @@ def test_pinyin_personal_name_meets_the_person_not_the_company(screener: Screene
     result = screener.screen(Query("Zhong Xing"))
     ids = [m.entity_id for m in result.matches if m.score >= MATCH_THRESHOLD]
     assert ids == ["el-4"]
+
+
+# --- company-name structure, shared by Han and pinyin names ----------------------------------
+
+
+def test_province_prefix_is_optional_before_a_trade_name():
+    # 浙江 (province) + 大华 (trade name) + 技术 + 股份有限公司: English names drop the province
+    assert "dahua technology company limited" in cjk.latin_forms("浙江大华技术股份有限公司")
+    reading = read_pinyin("Zhejiang Dahua Jishu Gufen Youxian Gongsi")
+    assert reading is not None and "dahua technology company limited" in reading.forms
+
+
+def test_city_and_institution_names_keep_their_place():
+    # a city stays (Shenzhen DJI); a university has no trade name to stand alone
+    assert "hongjin logistics company limited" not in cjk.latin_forms("深圳市宏锦物流有限公司")
+    assert all(f.startswith(("sichuan", "si chuan")) for f in cjk.latin_forms("四川大学"))
+
+
+def test_brand_with_its_legal_form_alone():
+    forms = cjk.latin_forms("中芯国际集成电路制造有限公司")
+    assert "smic company limited" in forms
+    assert "semiconductor manufacturing international limited" in forms
+
+
+def test_each_alternative_rendering_is_tried_on_its_own():
+    # 北京 beijing|peking, 理工大学 university of science and technology|institute of technology
+    assert "beijing institute of technology" in cjk.latin_forms("北京理工大学")
+    assert "beijing institute of technology" in read_pinyin("Beijing Ligong Daxue").forms
+    # a third rendering is reached too: 终端 terminals|terminal|device
+    assert "huawei device company limited" in cjk.latin_forms("华为终端有限公司")
+
+
+def test_ordinals_are_translated():
+    forms = cjk.latin_forms("中国航天科工集团第二研究院")
+    assert "china aerospace science and industry group second academy" in forms
+
+
+def test_structure_variants():
+    brand, place, trade = ("brand", ""), ("vocab", "province"), ("han", "")
+    industry, legal = ("vocab", "industry"), ("vocab", "legal")
+    assert cjk.structure_variants([place, trade, industry, legal]) == [[1, 2, 3]]
+    assert cjk.structure_variants([place, industry, legal]) == []  # nothing names the company
+    assert cjk.structure_variants([("vocab", "city"), trade, legal]) == []
+    assert cjk.structure_variants([place, brand, industry, legal]) == [[1, 2, 3], [1, 3]]

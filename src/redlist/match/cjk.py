@@ -37,7 +37,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -398,10 +398,80 @@ def _split(seg: Segment) -> str:
     return seg.text if seg.kind == "latin" else " ".join(s for s in seg.syllables if s)
 
 
-def _org_forms(segments: list[Segment]) -> list[str]:
+#: Vocabulary categories of the province-level names a company's name may start with (浙江, 广东省,
+#: 新疆维吾尔自治区): English names drop them ("Dahua Technology"), Chinese filings add them. A city
+#: stays (Shenzhen DJI, Hangzhou Hikvision): English names keep it more often, and without it a
+#: trade name alone would meet namesakes in other cities.
+PLACE_CATEGORIES = frozenset({"province", "region"})
+#: At most this many forms with one word's alternative rendering each (北京理工大学: "beijing
+#: institute of technology", not only "peking institute of technology").
+MAX_SWAPS = 4
+
+
+@cache
+def vocabulary_categories() -> dict[str, str]:
+    """The category of every vocabulary word (legal, org, city, industry...), simplified word → category."""
+    table: dict[str, str] = {}
+    for zh, _, category in _vocab_rows():
+        table.setdefault(zh, category)
+    return table
+
+
+def structure_variants(parts: Sequence[tuple[str, str]]) -> list[list[int]]:
+    """Shorter forms of a company's name, by its structure: the positions of the parts to keep.
+
+    ``parts`` is (kind, category) per part: kind is "brand", "vocab", "han" (a leftover run: an
+    unknown trade name) or "latin"; category is the vocabulary category. A Chinese company name is
+    place + trade name + industry words + legal form (浙江 大华 技术 股份有限公司), and English
+    names often drop the place or keep only the trade name ("Dahua Technology", "SMIC"), so:
+
+    1. the leading province names, when a trade name follows them (浙江大华技术 → dahua
+       technology; 四川大学 keeps its province: no trade name follows);
+    2. a curated brand with the legal forms only (中芯国际集成电路制造有限公司 → smic company
+       limited): a brand is a known company's name, an unknown trade name alone is not kept.
+    """
+    out: list[list[int]] = []
+    n = len(parts)
+    lead = 0
+    while lead < n and parts[lead][0] == "vocab" and parts[lead][1] in PLACE_CATEGORIES:
+        lead += 1
+    if 0 < lead < n and any(kind in ("han", "brand", "latin") for kind, _ in parts[lead:]):
+        out.append(list(range(lead, n)))
+    if any(kind == "brand" for kind, _ in parts):
+        keep = [i for i, (kind, category) in enumerate(parts) if kind == "brand" or category == "legal"]
+        if len(keep) < n:
+            out.append(keep)
+    return out
+
+
+def _segment_parts(segments: Sequence[Segment]) -> list[tuple[str, str]]:
+    categories = vocabulary_categories()
+    return [(s.kind, categories.get(s.text, "") if s.kind == "vocab" else "") for s in segments]
+
+
+def _translations(segments: list[Segment]) -> list[str]:
+    """The translated forms: preferred words; all alternatives; one alternative at a time; and the
+    shorter forms of :func:`structure_variants` (preferred words, then alternatives)."""
     forms = [_render(segments, lambda s: _translated(s, alt=False))]
     if any(len(s.en) > 1 for s in segments):
         forms.append(_render(segments, lambda s: _translated(s, alt=True)))
+    # one word's alternative at a time, legal forms aside (their variants are the same legal form)
+    parts = _segment_parts(segments)
+    swaps = [(i, k) for i, s in enumerate(segments) if parts[i][1] != "legal" for k in range(1, len(s.en))]
+    if len(swaps) > 1 or any(k > 1 for _, k in swaps):
+        for i, k in swaps[:MAX_SWAPS]:
+            words = (s.en[k] if j == i else _translated(s, alt=False) for j, s in enumerate(segments))
+            forms.append(" ".join(w for w in words if w))
+    for keep in structure_variants(parts):
+        kept = [segments[i] for i in keep]
+        forms.append(_render(kept, lambda s: _translated(s, alt=False)))
+        if any(len(s.en) > 1 for s in kept):
+            forms.append(_render(kept, lambda s: _translated(s, alt=True)))
+    return forms
+
+
+def _org_forms(segments: list[Segment]) -> list[str]:
+    forms = _translations(segments)
     forms.append(_render(segments, lambda s: s.text if s.kind == "latin" else _worded(s)))
     forms.append(_render(segments, _split))
     return forms

@@ -23,12 +23,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cache, lru_cache
 from typing import NamedTuple
 
 from redlist.match.chinese_names import _syllables, pinyin_name_keys, split_pinyin
-from redlist.match.cjk import WORD_PINYIN, _brand_rows, _latin_words, _read_csv, _vocab_rows, has_han
+from redlist.match.cjk import (
+    MAX_SWAPS,
+    WORD_PINYIN,
+    _brand_rows,
+    _latin_words,
+    _read_csv,
+    _vocab_rows,
+    has_han,
+    structure_variants,
+)
 from redlist.match.normalize import NameForm, form
 
 __all__ = ["PinyinReading", "read_pinyin", "pinyin_forms"]
@@ -164,10 +174,13 @@ def _read_pinyin(parts: list[str]) -> tuple[list[tuple[str, _Reading | None]], b
     return pieces, single
 
 
-def _render_reading(pieces: list[tuple[str, _Reading | None]], single: bool, alt: bool) -> str:
+def _render_reading(
+    pieces: Sequence[tuple[str, _Reading | None]], single: bool, pick: Callable[[int, _Reading], str]
+) -> str:
+    """The pieces as words: a read word as ``pick(position, reading)``, a leftover as typed."""
     words: list[str] = []
     joined = False  # the previous word is a leftover one-syllable word to join onto
-    for letters, reading in pieces:
+    for i, (letters, reading) in enumerate(pieces):
         if reading is None:
             if single and joined:
                 words[-1] += letters
@@ -176,9 +189,47 @@ def _render_reading(pieces: list[tuple[str, _Reading | None]], single: bool, alt
             joined = single
             continue
         joined = False
-        en = reading.en
-        words.append(en[1] if alt and len(en) > 1 else en[0])
-    return " ".join(words)
+        words.append(pick(i, reading))
+    return " ".join(w for w in words if w)
+
+
+def _first(_: int, r: _Reading) -> str:
+    return r.en[0]
+
+
+def _alt(_: int, r: _Reading) -> str:
+    return r.en[1] if len(r.en) > 1 else r.en[0]
+
+
+def _swap(at: int, k: int) -> Callable[[int, _Reading], str]:
+    """Pick the k-th rendering of the word at position ``at``, the first of every other."""
+
+    def pick(i: int, r: _Reading) -> str:
+        return r.en[k] if i == at else r.en[0]
+
+    return pick
+
+
+def _translations(pieces: list[tuple[str, _Reading | None]], single: bool) -> list[str]:
+    """The same translated forms as a Han name's (:func:`redlist.match.cjk._translations`)."""
+    forms = [_render_reading(pieces, single, _first)]
+    read = [(i, r) for i, (_, r) in enumerate(pieces) if r is not None]
+    if any(len(r.en) > 1 for _, r in read):
+        forms.append(_render_reading(pieces, single, _alt))
+    swaps = [(i, k) for i, r in read if r.category != "legal" for k in range(1, len(r.en))]
+    if len(swaps) > 1 or any(k > 1 for _, k in swaps):
+        for i, k in swaps[:MAX_SWAPS]:
+            forms.append(_render_reading(pieces, single, _swap(i, k)))
+    parts = [
+        ("han", "") if r is None else ("brand", "") if r.category == "brand" else ("vocab", r.category)
+        for _, r in pieces
+    ]
+    for keep in structure_variants(parts):
+        kept = [pieces[i] for i in keep]
+        forms.append(_render_reading(kept, single, _first))
+        if any(r is not None and len(r.en) > 1 for _, r in kept):
+            forms.append(_render_reading(kept, single, _alt))
+    return forms
 
 
 @lru_cache(maxsize=16384)
@@ -223,9 +274,7 @@ def read_pinyin(text: str, kind: str = "any") -> PinyinReading | None:
         whole or any(r.category in _ORG_CATEGORIES for _, r in read)
     ):
         return None
-    forms = [_render_reading(pieces, single, alt=False)]
-    if any(len(r.en) > 1 for _, r in read):
-        forms.append(_render_reading(pieces, single, alt=True))
+    forms = _translations(pieces, single)
     typed = " ".join(_latin_words(text))
     out = tuple(f for f in dict.fromkeys(forms) if f and f != typed)
     if not out:
