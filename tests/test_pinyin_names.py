@@ -41,6 +41,7 @@ def test_word_pinyin_table_is_derived_from_pypinyin():
         ("Zhongguo Yidong", "china mobile"),
         ("Shenzhenshi Dajiang Chuangxin Keji Youxian Gongsi", "shenzhen dji technology company limited"),
         ("Qihu 360 Keji Youxian Gongsi", "qihoo 360 technology company limited"),  # numbers kept
+        ("Zhongxing Tongxun Co., Ltd.", "zte communications co ltd"),  # English legal form kept
         ("Xi'an Jiaotong Daxue", "xian jiaotong university"),  # apostrophe cuts syllables
         ("Xian Jiaotong Daxue", "xian jiaotong university"),
     ],
@@ -69,6 +70,8 @@ def test_reading_says_what_was_read_as_what():
         "Zhong Guoqiang",
         "",
         "360",
+        "Co., Ltd.",
+        "Zhong Xing Inc.",  # a legal form alone does not make a personal name a company's
     ],
 )
 def test_names_that_are_not_read(query: str) -> None:

@@ -39,7 +39,7 @@ from redlist.match.cjk import (
     has_han,
     structure_variants,
 )
-from redlist.match.normalize import NameForm, form
+from redlist.match.normalize import NameForm, _words, form
 
 __all__ = ["PinyinReading", "read_pinyin", "pinyin_forms"]
 
@@ -82,8 +82,21 @@ def _pinyin_lexicon() -> tuple[dict[str, _Reading], int]:
     return table, max((len(k) for k in table), default=0)
 
 
+@cache
+def _legal_words() -> frozenset[str]:
+    """One-word legal forms that are not pinyin (co, ltd, inc, limited): kept as typed."""
+    legal = _words().legal
+    return frozenset(k[0] for k in legal if len(k) == 1 and split_pinyin(k[0]) is None)
+
+
+def _literal(word: str) -> bool:
+    return word.isdigit() or word in _legal_words()
+
+
 def _pinyin_word_parts(text: str) -> list[str] | None:
     """The query's words as plain lowercase pinyin letters, or None if some word is not pinyin.
+
+    Numbers and one-word legal forms that are not pinyin ("Co", "Ltd") are kept as they are.
 
     Tone marks are dropped (ǎ → a, ü → u), tone digits and apostrophes cut syllables
     ("zhong1guo2", "xi'an"), and ``v`` is read as ü (lv → lu), as pinyin keyboards type it.
@@ -94,7 +107,7 @@ def _pinyin_word_parts(text: str) -> list[str] | None:
     for word in re.split(r"[^a-z0-9]+", plain):
         if not word:
             continue
-        if word.isdigit():  # a number in the name (奇虎360 "Qihu 360") stays as it is
+        if word.isdigit() or word in _legal_words():  # "Qihu 360", "Zhongxing Tongxun Co., Ltd."
             parts.append(word)
             continue
         if not _TONED_WORD_RE.fullmatch(word):
@@ -221,7 +234,13 @@ def _translations(pieces: list[tuple[str, _Reading | None]], single: bool) -> li
         for i, k in swaps[:MAX_SWAPS]:
             forms.append(_render_reading(pieces, single, _swap(i, k)))
     parts = [
-        ("han", "") if r is None else ("brand", "") if r.category == "brand" else ("vocab", r.category)
+        ("han", "")
+        if r is None
+        else ("brand", "")
+        if r.category == "brand"
+        else ("latin", "")
+        if not r.syllables and r.category != "legal"
+        else ("vocab", r.category)
         for _, r in pieces
     ]
     for keep in structure_variants(parts):
@@ -246,13 +265,13 @@ def read_pinyin(text: str, kind: str = "any") -> PinyinReading | None:
     if kind == "person" or not text or not text.isascii() and not _has_tone_mark(text):
         return None
     parts = _pinyin_word_parts(text)
-    if parts is None or all(p.isdigit() for p in parts):
+    if parts is None or all(_literal(p) for p in parts):
         return None
     pieces: list[tuple[str, _Reading | None]] = []
     single = True
     chunk: list[str] = []
-    for part in [*parts, ""]:  # numbers cut the name into runs of pinyin, read one by one
-        if part and not part.isdigit():
+    for part in [*parts, ""]:  # numbers and legal forms cut the name into runs of pinyin
+        if part and not _literal(part):
             chunk.append(part)
             continue
         if chunk:
@@ -260,16 +279,17 @@ def read_pinyin(text: str, kind: str = "any") -> PinyinReading | None:
             pieces.extend(read_chunk)
             single = single and single_chunk
             chunk = []
-        if part:
-            pieces.append((part, None))
-    parts = [p for p in parts if not p.isdigit()]
-    read = [(letters, reading) for letters, reading in pieces if reading is not None]
+        if part:  # kept as typed: a legal form as such, a number as a word of the name
+            pieces.append((part, _Reading((part,), (), "legal" if part in _legal_words() else "")))
+    parts = [p for p in parts if not _literal(p)]
+    pinyin_pieces = [(letters, r) for letters, r in pieces if r is None or r.syllables]
+    read = [(letters, r) for letters, r in pinyin_pieces if r is not None]
     if not read:
         return None
     # "Zhong Xing" is a man (钟兴) before it is ZTE: a personal-looking name is read only with an
     # organisation word in it, or when it is all business words ("Zhongguo Yidong", China Mobile)
     # or one word of four syllables (海康威视 "Hai Kang Wei Shi"; given names are one or two)
-    whole = len(read) == len(pieces) and (len(read) >= 2 or len(read[0][1].syllables) >= 4)
+    whole = len(read) == len(pinyin_pieces) and (len(read) >= 2 or len(read[0][1].syllables) >= 4)
     if pinyin_name_keys(tuple(parts)) is not None and not (
         whole or any(r.category in _ORG_CATEGORIES for _, r in read)
     ):
