@@ -38,6 +38,7 @@ def test_word_pinyin_table_is_derived_from_pypinyin():
         ("Huawei Jishu Youxian Gongsi", "huawei technology company limited"),
         ("Hua Wei Ji Shu You Xian Gong Si", "huawei technology company limited"),  # leftover joined
         ("huaweijishuyouxiangongsi", "huawei technology company limited"),
+        ("Huajishu", "hua technology"),  # the most letters read: hua + jishu, not huaji + shu
         ("Zhongguo Yidong", "china mobile"),
         ("Shenzhenshi Dajiang Chuangxin Keji Youxian Gongsi", "shenzhen dji technology company limited"),
         ("Qihu 360 Keji Youxian Gongsi", "qihoo 360 technology company limited"),  # numbers kept
@@ -71,6 +72,7 @@ def test_reading_says_what_was_read_as_what():
         "",
         "360",
         "Co., Ltd.",
+        "a" * 40 + "9",  # not pinyin, and no regular-expression blow-up
         "Zhong Xing Inc.",  # a legal form alone does not make a personal name a company's
     ],
 )

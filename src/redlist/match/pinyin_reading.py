@@ -45,7 +45,7 @@ __all__ = ["PinyinReading", "read_pinyin", "pinyin_forms"]
 
 #: Vocabulary categories that make a personal-looking pinyin name an organisation's name.
 _ORG_CATEGORIES = frozenset({"legal", "org"})
-_TONED_WORD_RE = re.compile(r"(?:[a-z]+[1-5]?)+")
+_TONED_WORD_RE = re.compile(r"[a-z][a-z1-5]*")  # letters, tone digits after syllables
 _MAX_NAME = 500  # characters, as redlist.match.normalize
 
 
@@ -143,45 +143,54 @@ class PinyinReading(NamedTuple):
 
 
 def _read_pinyin(parts: list[str]) -> tuple[list[tuple[str, _Reading | None]], bool]:
-    """Segment the pinyin letters greedily, longest word first, as the Han path does.
+    """Segment the pinyin letters into words read and leftover syllables, reading as much as can be.
 
-    Returns the pieces ((letters, reading) for a word read, (letters, None) for a leftover piece
-    of one typed word) and whether every typed word was one syllable (then leftover syllables
-    are joined into one word, 华为 "hua wei" → huawei).
+    Over the places where a syllable may end, the segmentation that reads the most letters as
+    vocabulary or brand words, in the fewest pieces, wins ("huajishu" → hua + jishu, not huaji +
+    shu); a word read may span typed words only between its own syllables ("youxian gongsi").
+    Returns the pieces ((letters, reading) for a word read, (letters, None) for leftover letters
+    of one typed word) and whether every typed word was one syllable (then leftover syllables are
+    joined into one word, 华为 "hua wei" → huawei).
     """
     lexicon, longest = _pinyin_lexicon()
+    known = _syllables()
     text = "".join(parts)
-    ends: set[int] = set()  # offsets where a typed word ends
+    ends: list[int] = []  # offsets where a typed word ends
     valid: set[int] = set()  # offsets where a syllable may end
     offset = 0
     for part in parts:
         valid.update(offset + c for c in _cuts(part))
         offset += len(part)
-        ends.add(offset)
-    starts = ends | {0}
-    pieces: list[tuple[str, _Reading | None]] = []
-    i, n = 0, len(text)
-    while i < n:
-        hit = None
-        for size in range(min(longest, n - i), 1, -1):
+        ends.append(offset)
+    n = len(text)
+    # best[i]: (letters read, -pieces) for text[i:], and the step taken: (end, reading or None)
+    best: dict[int, tuple[tuple[int, int], int, _Reading | None]] = {n: ((0, 0), n, None)}
+    for i in sorted(valid - {n}, reverse=True):
+        stop = next(e for e in ends if e > i)
+        options: list[tuple[tuple[int, int], int, _Reading | None]] = []
+        for size in range(2, min(longest, n - i) + 1):
             reading = lexicon.get(text[i : i + size])
-            if reading is None or i + size not in valid:
+            if reading is None or i + size not in best:
                 continue
-            inner = {i + sum(len(s) for s in reading.syllables[:k]) for k in range(1, len(reading.syllables))}
-            if all(e in inner for e in ends if i < e < i + size):  # typed words end between syllables
-                hit = (text[i : i + size], reading)
-                break
-        if hit is not None:
-            pieces.append(hit)
-            i += len(hit[0])
-            continue
-        # a leftover syllable: the longest that leaves pinyin behind, not crossing a typed word
-        stop = min(e for e in ends if e > i)
-        j = max(k for k in valid if i < k <= min(stop, i + 6))
-        if pieces and pieces[-1][1] is None and i not in starts:
-            pieces[-1] = (pieces[-1][0] + text[i:j], None)
+            cuts = {i + sum(len(x) for x in reading.syllables[:k]) for k in range(1, len(reading.syllables))}
+            if all(e in cuts for e in ends if i < e < i + size):  # typed words end between syllables
+                (read, count), _, _ = best[i + size]
+                options.append(((read + size, count - 1), i + size, reading))
+        for k in range(i + 1, min(stop, i + 6) + 1):
+            if k in best and text[i:k] in known:
+                (read, count), _, _ = best[k]
+                options.append(((read, count - 1), k, None))
+        if options:
+            best[i] = max(options, key=lambda o: o[0])
+    pieces: list[tuple[str, _Reading | None]] = []
+    i = 0
+    starts = {0, *ends}
+    while i < n and i in best:
+        _, j, reading = best[i]
+        if reading is None and pieces and pieces[-1][1] is None and i not in starts:
+            pieces[-1] = (pieces[-1][0] + text[i:j], None)  # leftover syllables of one typed word
         else:
-            pieces.append((text[i:j], None))
+            pieces.append((text[i:j], reading))
         i = j
     single = all(len(split_pinyin(p) or ()) == 1 for p in parts)
     return pieces, single
