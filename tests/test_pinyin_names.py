@@ -38,7 +38,7 @@ def test_word_pinyin_table_is_derived_from_pypinyin():
         ("Huawei Jishu Youxian Gongsi", "huawei technology company limited"),
         ("Hua Wei Ji Shu You Xian Gong Si", "huawei technology company limited"),  # leftover joined
         ("huaweijishuyouxiangongsi", "huawei technology company limited"),
-        ("Huajishu", "hua technology"),  # the most letters read: hua + jishu, not huaji + shu
+        ("Huajishuyouxiangongsi", "hua technology company limited"),  # hua + jishu, not huaji + shu
         ("Zhongguo Yidong", "china mobile"),
         ("Shenzhenshi Dajiang Chuangxin Keji Youxian Gongsi", "shenzhen dji technology company limited"),
         ("Qihu 360 Keji Youxian Gongsi", "qihoo 360 technology company limited"),  # numbers kept
@@ -68,10 +68,17 @@ def test_reading_says_what_was_read_as_what():
         "Zhong Xing",  # a personal name (钟兴) before it is 中兴 ZTE
         "Wang Wei",
         "Li Keji",  # surname + a business word: still a personal name
+        "Hou Gongsi",  # even with an organisation word: a name, unless all of it is read
         "Zhong Guoqiang",
         "",
         "360",
         "Co., Ltd.",
+        "HOU, Xueyuan",  # LAST, First: a person (学院 would make "Hou College")
+        "Xueyuan HOU",
+        "ZHIFULIN",  # a joined personal name, not 支付 payment + lin
+        "MIZULINA, Yelena Borisovna",  # a foreign name that spells 租赁 somewhere
+        "SHUSHANASHVILI, Lasha",  # v is ü only after l and n
+        "HAMIDI E",  # 哈密, a place alone, translates nothing
         "a" * 40 + "9",  # not pinyin, and no regular-expression blow-up
         "Zhong Xing Inc.",  # a legal form alone does not make a personal name a company's
     ],
@@ -91,7 +98,7 @@ def test_one_syllable_words_are_not_read():
     assert read_pinyin("Liu Shi") is None
 
 
-def test_personal_looking_name_with_an_organisation_word_is_read():
+def test_personal_looking_name_read_when_all_of_it_is_business_words():
     reading = read_pinyin("Zhongxing Gongsi")
     assert reading is not None
     assert reading.forms[0] == "zte company"

@@ -28,7 +28,7 @@ from dataclasses import replace
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from redlist.match.chinese_names import _syllables, pinyin_name_keys, split_pinyin
+from redlist.match.chinese_names import _surnames, _syllables, pinyin_name_keys, split_pinyin
 from redlist.match.cjk import (
     MAX_SWAPS,
     WORD_PINYIN,
@@ -43,9 +43,14 @@ from redlist.match.normalize import NameForm, _words, form
 
 __all__ = ["PinyinReading", "read_pinyin", "pinyin_forms"]
 
-#: Vocabulary categories that make a personal-looking pinyin name an organisation's name.
-_ORG_CATEGORIES = frozenset({"legal", "org"})
 _TONED_WORD_RE = re.compile(r"[a-z][a-z1-5]*")  # letters, tone digits after syllables
+_UMLAUT_V_RE = re.compile(r"(?<=[ln])v")  # lv, nv, lve, nve: ü typed as v (after l and n only)
+#: A "LAST, First" name is a person's, whatever its words; a comma before a legal form is not one.
+_PERSON_COMMA_RE = re.compile(r",\s*[^\W\d_]")
+#: The least share of the pinyin letters that must be read as words for a name to be translated:
+#: "Yuncong Keji" (keji, 4 of 11) is, "Mizulina Yelena" (zulin 租赁, 5 of 14) is not.
+_MIN_READ_SHARE = 1 / 3
+_PLACE_ONLY = frozenset({"province", "city", "region", "district", "place", "country"})
 _MAX_NAME = 500  # characters, as redlist.match.normalize
 
 
@@ -89,6 +94,21 @@ def _legal_words() -> frozenset[str]:
     return frozenset(k[0] for k in legal if len(k) == 1 and split_pinyin(k[0]) is None)
 
 
+def _personal_looking(parts: list[str]) -> bool:
+    """Whether pinyin words may be a Chinese personal name: "Zhong Xing", "Li Keji", or one word of
+    two to four syllables with a common surname first or last ("ZHIFULIN")."""
+    if len(parts) != 1:
+        return pinyin_name_keys(tuple(parts)) is not None
+    syllables = split_pinyin(parts[0]) or ()
+    return 2 <= len(syllables) <= 4 and bool({syllables[0], syllables[-1]} & _surnames())
+
+
+def _legal_tail(text: str) -> bool:
+    """Whether every word after the first comma is a legal form ("Zhongxing Tongxun, Co., Ltd.")."""
+    tail = re.split(r"[^a-z0-9]+", text.partition(",")[2].lower())
+    return all(w in _legal_words() or w in ("gongsi", "youxian") for w in tail if w)
+
+
 def _literal(word: str) -> bool:
     return word.isdigit() or word in _legal_words()
 
@@ -112,7 +132,7 @@ def _pinyin_word_parts(text: str) -> list[str] | None:
             continue
         if not _TONED_WORD_RE.fullmatch(word):
             return None
-        for piece in re.split(r"[1-5]", word.replace("v", "u")):
+        for piece in re.split(r"[1-5]", _UMLAUT_V_RE.sub("u", word)):
             if piece:
                 if split_pinyin(piece) is None:
                     return None
@@ -273,6 +293,8 @@ def read_pinyin(text: str, kind: str = "any") -> PinyinReading | None:
     """
     if kind == "person" or not text or not text.isascii() and not _has_tone_mark(text):
         return None
+    if _PERSON_COMMA_RE.search(text) and not _legal_tail(text):
+        return None  # "HOU, Xueyuan" is a person, not "Hou College"
     parts = _pinyin_word_parts(text)
     if parts is None or all(_literal(p) for p in parts):
         return None
@@ -299,10 +321,13 @@ def read_pinyin(text: str, kind: str = "any") -> PinyinReading | None:
     # organisation word in it, or when it is all business words ("Zhongguo Yidong", China Mobile)
     # or one word of four syllables (海康威视 "Hai Kang Wei Shi"; given names are one or two)
     whole = len(read) == len(pinyin_pieces) and (len(read) >= 2 or len(read[0][1].syllables) >= 4)
-    if pinyin_name_keys(tuple(parts)) is not None and not (
-        whole or any(r.category in _ORG_CATEGORIES for _, r in read)
-    ):
+    if _personal_looking(parts) and not whole:
         return None
+    letters = sum(len(p) for p in parts)
+    if sum(len(x) for x, _ in read) < _MIN_READ_SHARE * letters:
+        return None  # a word of a foreign name that happens to spell a Chinese word
+    if all(r.category in _PLACE_ONLY for _, r in read):
+        return None  # places alone translate nothing ("Hami Di" is not 哈密)
     forms = _translations(pieces, single)
     typed = " ".join(_latin_words(text))
     out = tuple(f for f in dict.fromkeys(forms) if f and f != typed)
