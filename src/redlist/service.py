@@ -97,6 +97,17 @@ __all__ = [
 
 log = logging.getLogger("redlist")
 
+#: Screened once by :meth:`Redlist.preload` so that the tables and modules each script needs
+#: (transliteration, the Chinese and other CJK tables) are loaded before the server forks.
+PRELOAD_NAMES = (
+    "Maria Lopez Garcia",
+    "Golden Star Trading LLC",
+    "Ахмед Иванов",
+    "习近平",
+    "华为技术有限公司",
+    "محمد علي",
+)
+
 
 def __getattr__(name: str) -> Any:
     """``BatchSummary`` and ``UpdateResult``, imported on first use (see the imports above)."""
@@ -431,6 +442,28 @@ class Redlist:
         except Exception as exc:
             self.error = f"loading failed: {exc}"
             raise
+
+    def preload(self) -> None:
+        """Load everything the server's requests use, before its workers are forked from this
+        process (so that they share it): the screening index, the status checker, and the tables
+        and modules the first screening in each script loads. Then close the store's connections,
+        which a forked process must not share (each worker opens its own)."""
+        with self.generation() as gen:
+            gen.warm()
+            _ = gen.checker, gen.name_index, gen.receipt, gen.screen_warning
+            for name in PRELOAD_NAMES:  # the results are not kept: only what they load is
+                gen.screener.screen(name)
+        gen.store.engine.dispose()
+
+    def after_fork(self) -> None:
+        """In a process forked from this one: drop the connections and the audit writer inherited
+        from the parent (never used across processes), so that this process opens its own."""
+        with self._lock:
+            gen = self._gen
+        if gen is not None:
+            gen.store.engine.dispose(close=False)
+        self._auditor = watch_audit.AuditWriter(lambda: self._open_store(shared=False))
+        self._checked = time.monotonic()
 
     def warm_checker(self) -> None:
         """Build the status checker and its index now (the CLI does this under a spinner)."""
