@@ -1,14 +1,16 @@
 """``redlist serve``: run the API with uvicorn.
 
-One worker: one process that loads the data in the background and answers meanwhile (``/readyz``
-says when the lists are in). Several workers: :mod:`redlist.api.prefork` loads everything once
-in a parent process and forks the workers from it, so that they share the loaded data (each
-extra worker costs what it writes itself, not another copy of the index and the tables).
+:mod:`redlist.api.prefork` loads everything once in a parent process and forks the workers
+(``settings.workers``, one or more) from it, so that they share the loaded data: each extra
+worker costs what it writes itself, not another copy of the index and the tables, and a worker
+that dies is replaced. Without ``os.fork`` (Windows) the server is one process that loads the
+data in the background and answers meanwhile (``/readyz`` says when the lists are in).
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import socket
 from typing import Any
 
@@ -41,11 +43,11 @@ def config_for(settings: Settings, app: Any) -> Any:
 
 
 def run(settings: Settings) -> None:
-    """Serve until interrupted; with ``settings.workers > 1``, in that many forked worker processes."""
+    """Serve until interrupted, from ``settings.workers`` forked worker processes."""
     import uvicorn
 
     limit_thread_pools()
-    if settings.workers <= 1:
+    if not hasattr(os, "fork"):  # Windows: one process, loading in the background
         uvicorn.Server(config_for(settings, create_app(settings))).run()
         return
     run_prefork(settings, settings.workers)
