@@ -1,0 +1,140 @@
+"""``redlist serve --workers 2``: workers forked from a loaded parent share one listening socket, a
+worker that dies is replaced, new data reaches every worker, and a stop signal stops them all."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from redlist.store import Store
+from redlist.store.update import update
+
+from conftest import FIXTURES
+
+pytestmark = pytest.mark.skipif(
+    not hasattr(os, "fork") or not Path("/proc").is_dir(), reason="needs fork and /proc"
+)
+
+# Waits below are bounds for start-up and reload (not timing assertions): they only fail a test
+# that would otherwise hang.
+START_WAIT = 120.0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _children(pid: int) -> set[int]:
+    return {int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+
+
+def _pid(base: str) -> int:
+    # a new connection for each call: the kernel hands connections to the workers in turn
+    return int(httpx.get(base + "/healthz", timeout=5).json()["pid"])
+
+
+def _until(what: str, check, wait: float = START_WAIT):  # noqa: ANN001, ANN202
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            found = check()
+        except httpx.TransportError:
+            found = None
+        if found:
+            return found
+        time.sleep(0.05)
+    pytest.fail(f"not seen in {wait:g} s: {what}")
+
+
+@pytest.fixture
+def server(store_home):
+    port = _free_port()
+    env = {**os.environ, "REDLIST_HOME": str(store_home), "REDLIST_RELOAD_INTERVAL": "0.2"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "redlist", "serve", "--port", str(port), "--no-auth", "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _until("the server answering", lambda: _pid(base))
+        yield base, proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(30)
+
+
+def _both_workers(base: str, proc: subprocess.Popen) -> set[int]:
+    workers = _children(proc.pid)
+    assert len(workers) == 2
+    seen: set[int] = set()
+
+    def all_seen() -> bool:
+        seen.add(_pid(base))
+        return seen == workers
+
+    _until("both workers answering", all_seen)
+    return workers
+
+
+def test_two_forked_workers_answer_and_a_dead_one_is_replaced(server) -> None:
+    base, proc = server
+    workers = _both_workers(base, proc)
+    for _ in range(6):  # forked after the load: every worker has the lists from its first answer
+        assert httpx.get(base + "/readyz", timeout=5).status_code == 200
+        hit = httpx.post(base + "/screen", json={"name": "Northwind Shipping Lines"}, timeout=30)
+        assert hit.status_code == 200 and hit.json()["matches"][0]["entity_id"] == "ofac-101"
+
+    dead = min(workers)
+    os.kill(dead, signal.SIGKILL)
+
+    def new_worker() -> set[int] | None:
+        now = _children(proc.pid)
+        return now if len(now) == 2 and dead not in now else None
+
+    replaced = _until("a new worker", new_worker)
+    assert replaced - workers  # a new process, the other worker untouched
+    assert workers - {dead} <= replaced
+    assert _both_workers(base, proc) == replaced
+
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(60) == 0
+    for pid in replaced:  # the workers stopped with the parent
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+
+
+def test_new_data_reaches_every_worker(server, store_home) -> None:
+    base, proc = server
+    workers = _both_workers(base, proc)
+    old_key = httpx.get(base + "/readyz", timeout=5).json()["data_key"]
+    with Store.open(store_home) as store:
+        [result] = update(store, ["us_ofac_sdn"], origin=str(FIXTURES / "cli" / "sdn_b"), as_of="2024-01-09")
+        assert result.ok, result.message
+
+    def settled() -> bool:
+        """Each worker, asked on its own connection, answers from the new data (a screening call
+        is what makes a worker look for new data, in the background)."""
+        keys = {}
+        for _ in range(20):
+            with httpx.Client(timeout=30) as c:  # one connection: one worker for the three calls
+                c.post(base + "/screen", json={"name": "Second Example LLC"})
+                keys[c.get(base + "/healthz").json()["pid"]] = c.get(base + "/readyz").json()["data_key"]
+        return set(keys) == workers and old_key not in keys.values()
+
+    _until("every worker on the new data", settled)
+    hit = httpx.post(base + "/screen", json={"name": "Second Example LLC"}, timeout=30).json()
+    assert hit["matches"] and hit["matches"][0]["entity_id"] == "ofac-7002"
+    assert _children(proc.pid) == workers  # reloaded in place, no restart
