@@ -81,13 +81,14 @@ def wait_workers(base: str, workers: int, timeout: float = 600) -> None:
     while time.monotonic() < deadline:
         try:  # a new connection each time: the kernel hands them to the workers in turn
             if httpx.get(base + "/readyz", timeout=5).status_code == 200:
-                seen.add(httpx.get(base + "/healthz", timeout=5).json()["pid"])
-                if len(seen) >= workers:
+                # a server before the pre-fork runner reports no pid: ready is all it says
+                seen.add(httpx.get(base + "/healthz", timeout=5).json().get("pid", 0))
+                if len(seen) >= workers or 0 in seen:
                     return
         except httpx.HTTPError:
             pass
         time.sleep(0.05)
-    raise SystemExit("the server did not become ready")
+    raise TimeoutError(f"not every worker answered within {timeout:g} s")
 
 
 def warm(base: str, requests: int = 400) -> None:
@@ -141,7 +142,14 @@ def bench(workers: int, args: argparse.Namespace) -> None:
     started = time.monotonic()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_workers(base, workers)
+        try:
+            wait_workers(base, workers, args.ready_timeout)
+        except TimeoutError as exc:
+            print(
+                f"| {workers} | {'yes' if args.pin else 'no'} | {'on' if args.audit else 'off'} | {exc} |",
+                flush=True,
+            )
+            return
         up = time.monotonic() - started
         warm(base)
         pids = family(proc.pid)
@@ -176,6 +184,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--pin", action=argparse.BooleanOptionalAction, default=(os.cpu_count() or 1) >= 2)
+    parser.add_argument("--ready-timeout", type=float, default=300, help="seconds for every worker to answer")
     parser.add_argument("--audit", action=argparse.BooleanOptionalAction, default=True)
     args = parser.parse_args()
     if shutil.which("wrk") is None:

@@ -455,6 +455,21 @@ class Redlist:
                 gen.screener.screen(name)
         gen.store.engine.dispose()
 
+    def reload_now(self) -> bool:
+        """Build a new generation now, in this thread, when the data changed since the current one
+        was built; True when it did (the server's parent, which then forks workers sharing it)."""
+        gen = self._gen
+        if gen is None:
+            return False
+        try:
+            key = data_key(self.settings, gen.store)
+        except Exception:  # noqa: BLE001 - a busy or locked store is checked again later
+            return False
+        if key == gen.key:
+            return False
+        self._rebuild()
+        return self._gen is not gen
+
     def after_fork(self) -> None:
         """In a process forked from this one: drop the connections and the audit writer inherited
         from the parent (never used across processes), so that this process opens its own."""

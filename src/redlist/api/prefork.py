@@ -9,9 +9,10 @@ plus what it writes itself (the kernel balances the accepted connections between
 
 The parent never answers a request: it restarts a worker that dies (after a pause when workers
 keep dying at start-up), and on SIGTERM or SIGINT stops them all (SIGTERM, then SIGKILL after
-``GRACE`` seconds). Each worker reloads new data on its own, as a single server does
-(:class:`redlist.service.Redlist` with ``background=True``); a worker forked after the data
-changed finds it at its first request.
+``GRACE`` seconds). New data: each worker reloads it on its own, as a single server does
+(:class:`redlist.service.Redlist` with ``background=True``), so answers move to the new data
+within seconds; the parent loads it too and then replaces the workers one by one with workers
+forked from it, so that the new data is shared again instead of held by every worker.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import os
 import signal
 import socket
 import time
+from collections.abc import Callable
 from typing import Any
 
 log = logging.getLogger("redlist.serve")
@@ -39,12 +41,26 @@ BACKOFF = 5.0
 class Prefork:
     """Fork ``workers`` processes that each run ``serve(sock)``, and keep that many running."""
 
-    def __init__(self, serve: Any, sock: socket.socket, workers: int, *, after_fork: Any = None) -> None:
+    def __init__(
+        self,
+        serve: Callable[[socket.socket], None],
+        sock: socket.socket,
+        workers: int,
+        *,
+        after_fork: Callable[[], None] | None = None,
+        reload: Callable[[], bool] | None = None,
+        reload_interval: float = 5.0,
+    ) -> None:
         self.serve = serve
         self.sock = sock
         self.workers = workers
         self.after_fork = after_fork
+        # called every reload_interval seconds: True when it loaded new data here, in the parent;
+        # the workers are then replaced one by one by workers forked from the new data
+        self.reload = reload
+        self.reload_interval = reload_interval
         self.children: dict[int, float] = {}  # pid -> when it was forked
+        self.retiring: set[int] = set()  # replaced workers finishing their requests
         self.stopping = False
         self.failed_starts = 0
 
@@ -54,15 +70,44 @@ class Prefork:
         try:
             for _ in range(self.workers):
                 self._spawn()
+            gc.enable()  # the parent's own garbage from now on (what it loaded is frozen)
+            checked = time.monotonic()
             while not self.stopping:
                 self._reap()
                 if not self.stopping:
                     self._refill()
+                if self.reload is not None and time.monotonic() - checked >= self.reload_interval:
+                    checked = time.monotonic()
+                    self._reload()
                 time.sleep(0.2)
             self._shutdown()
         finally:
             for s, handler in previous.items():
                 signal.signal(s, handler)
+
+    def _reload(self) -> None:
+        try:
+            assert self.reload is not None
+            fresh = self.reload()
+        except Exception:  # noqa: BLE001 - the workers keep serving (and reload on their own)
+            log.exception("loading new data in the parent failed; the workers keep theirs")
+            return
+        if fresh and not self.stopping:
+            self.recycle()
+
+    def recycle(self) -> None:
+        """Replace every worker by a new one forked from the parent as it is now: a new worker
+        first, then the old one is asked to stop (it finishes the requests it holds)."""
+        gc.freeze()
+        for pid in list(self.children):
+            if self.stopping:
+                return
+            self._spawn()
+            self.children.pop(pid, None)
+            self.retiring.add(pid)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        log.info("workers replaced: they share the new data")
 
     def _stop(self, _sig: int, _frame: Any) -> None:
         self.stopping = True
@@ -94,7 +139,7 @@ class Prefork:
         log.info("worker %d started", pid)
 
     def _reap(self) -> None:
-        while self.children:
+        while self.children or self.retiring:
             try:
                 pid, status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
@@ -103,7 +148,8 @@ class Prefork:
             if pid == 0:
                 return
             started = self.children.pop(pid, None)
-            if started is None:
+            if started is None:  # a replaced worker, done
+                self.retiring.discard(pid)
                 continue
             if not self.stopping:
                 log.warning("worker %d exited (%s); starting another", pid, _describe(status))
@@ -125,6 +171,8 @@ class Prefork:
             self._spawn()
 
     def _shutdown(self) -> None:
+        self.children.update(dict.fromkeys(self.retiring, 0.0))
+        self.retiring.clear()
         for pid in list(self.children):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)

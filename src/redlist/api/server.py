@@ -70,8 +70,21 @@ def run_prefork(settings: Settings, workers: int) -> None:
     def serve(listening: socket.socket) -> None:
         uvicorn.Server(config).run(sockets=[listening])
 
+    def reload() -> bool:
+        if not redlist.reload_now():
+            return False
+        redlist.preload()
+        return True
+
     try:
-        Prefork(serve, sock, workers, after_fork=redlist.after_fork).run()
+        Prefork(
+            serve,
+            sock,
+            workers,
+            after_fork=redlist.after_fork,
+            reload=reload,
+            reload_interval=max(settings.reload_interval, 1.0),
+        ).run()
     finally:
         sock.close()
         redlist.close()
