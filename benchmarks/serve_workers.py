@@ -54,12 +54,27 @@ def family(pid: int) -> list[int]:
 
 
 def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of ``pids``; a process that has gone (a worker restarted by its
+    supervisor during the run) raises ProcessLookupError."""
     total = 0
     for pid in pids:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            raise ProcessLookupError(pid) from None
         total += int(fields[11]) + int(fields[12])  # utime, stime
     return total / TICKS
+
+
+def switches(pids: list[int]) -> int:
+    """Involuntary context switches of ``pids`` (the kernel taking the core away mid-work)."""
+    total = 0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("nonvoluntary_ctxt_switches"):
+                total += int(line.split()[1])
+    return total
 
 
 def memory(pid: int) -> dict[str, float]:
@@ -154,9 +169,17 @@ def bench(workers: int, args: argparse.Namespace) -> None:
         warm(base)
         pids = family(proc.pid)
         load = os.getloadavg()[0]
-        cpu0 = cpu_seconds(pids)
+        cpu0, switched0 = cpu_seconds(pids), switches(pids)
         result = run_wrk(base, args.duration, args.connections, wrk_cpus)
-        cpu = cpu_seconds(pids) - cpu0
+        try:
+            cpu = cpu_seconds(pids) - cpu0
+            switched = switches(pids) - switched0
+        except ProcessLookupError as gone:
+            print(
+                f"| {workers} | server process {gone} exited during the run (a worker restarted) |",
+                flush=True,
+            )
+            return
         mems = [memory(pid) for pid in pids]
         total_pss = sum(m["Pss"] for m in mems)
         per = ", ".join(
@@ -167,6 +190,7 @@ def bench(workers: int, args: argparse.Namespace) -> None:
         print(
             f"| {workers} | {'yes' if args.pin else 'no'} | {'on' if args.audit else 'off'} | {result['rps']:.0f} "
             f"| {result['p50']:.1f} | {result['p99']:.1f} | {cpu / result['requests'] * 1000:.2f} "
+            f"| {switched / result['requests'] * 1000:.0f} "
             f"| {cpu / args.duration:.2f} | {result['wrk_cpu'] / args.duration:.2f} | {per} | {total_pss:.0f} "
             f"| {up:.0f} | {load:.1f} |",
             flush=True,
@@ -193,10 +217,11 @@ def main() -> None:
         )
     open_store().close()  # the lists are loaded into the benchmark home once
     print(
-        "| workers | pinned | audit | req/s | p50 ms | p99 ms | server CPU s per 1,000 req | server cores busy "
+        "| workers | pinned | audit | req/s | p50 ms | p99 ms | server CPU s per 1,000 req "
+        "| involuntary switches per 1,000 req | server cores busy "
         "| wrk cores busy | RSS/PSS/USS MB per process (parent first) | total PSS MB | up in s | load |"
     )
-    print("|---:|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|")
+    print("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|")
     for workers in (int(w) for w in args.workers.split(",")):
         bench(workers, args)
 
