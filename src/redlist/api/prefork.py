@@ -142,8 +142,9 @@ class Prefork:
         while self.children or self.retiring:
             try:
                 pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
+            except ChildProcessError:  # none left (they were all reaped already)
                 self.children.clear()
+                self.retiring.clear()
                 return
             if pid == 0:
                 return
