@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from redlist.service import Redlist, Settings
 from redlist.store import Store
 from redlist.store.update import update
 
@@ -143,3 +144,19 @@ def test_new_data_is_loaded_by_the_parent_and_the_workers_replaced(server, store
     hit = httpx.post(base + "/screen", json={"name": "Second Example LLC"}, timeout=30).json()
     assert hit["matches"] and hit["matches"][0]["entity_id"] == "ofac-7002"
     assert proc.poll() is None
+
+
+def test_the_parent_shares_mapped_indexes_even_when_it_built_them(store_home) -> None:
+    """No index file yet: the parent builds the indexes, saves them, and opens them again from
+    the files, so that its workers share mapped pages rather than the built objects."""
+    redlist = Redlist(Settings.load(home=store_home), background=True)
+    cache = store_home / "cache"
+    assert not (cache.exists() and list(cache.glob("screener-*")))  # nothing to open: built here
+    try:
+        redlist.preload()
+        with redlist.generation() as gen:
+            assert hasattr(gen.screener, "pack") and hasattr(gen.checker.screener, "pack")
+            assert gen.screener.screen("Northwind Shipping Lines").matches[0].entity_id == "ofac-101"
+            assert gen.by_id["ofac-101"].entity_id == "ofac-101"
+    finally:
+        redlist.close()

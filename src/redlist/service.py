@@ -450,7 +450,11 @@ class Redlist:
         which a forked process must not share (each worker opens its own)."""
         with self.generation() as gen:
             gen.warm()
-            _ = gen.checker, gen.name_index, gen.receipt, gen.screen_warning
+            _ = gen.checker
+            if self._reopen_built(gen):
+                gen.warm()
+                _ = gen.checker
+            _ = gen.name_index, gen.receipt, gen.screen_warning
             for name in PRELOAD_NAMES:  # the results are not kept: only what they load is
                 gen.screener.screen(name)
         gen.store.engine.dispose()
@@ -469,6 +473,24 @@ class Redlist:
             return False
         self._rebuild()
         return self._gen is not gen
+
+    def _reopen_built(self, gen: Generation) -> bool:
+        """When the indexes were just built here (no file for this data yet), drop the built
+        objects and open them again from the files they were saved to: mapped pages that the
+        workers share, instead of a few hundred MB of Python objects. True when it did."""
+        from redlist import indexfile
+
+        built = not hasattr(gen.screener, "pack") or not hasattr(gen.checker.screener, "pack")
+        saved = all(
+            (self.settings.cache_dir / f"{name}-{gen.key}{indexfile.SUFFIX}").exists()
+            for name in ("screener-current", "screener-check")
+        )
+        if not (built and saved and self.settings.cache):
+            return False
+        for name in ("screener", "by_id", "name_index", "checker"):
+            gen.__dict__.pop(name, None)
+        release_free_memory()
+        return True
 
     def after_fork(self) -> None:
         """In a process forked from this one: drop the connections and the audit writer inherited
