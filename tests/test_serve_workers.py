@@ -160,3 +160,13 @@ def test_the_parent_shares_mapped_indexes_even_when_it_built_them(store_home) ->
             assert gen.by_id["ofac-101"].entity_id == "ofac-101"
     finally:
         redlist.close()
+
+
+def test_thread_pools_are_limited_to_one_thread_unless_the_user_set_them(monkeypatch) -> None:
+    from redlist.api.prefork import limit_thread_pools
+
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    limit_thread_pools()
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+    assert os.environ["OMP_NUM_THREADS"] == "3"  # the user's choice is kept
