@@ -165,7 +165,9 @@ def test_the_parent_shares_mapped_indexes_even_when_it_built_them(store_home) ->
 def test_thread_pools_are_limited_to_one_thread_unless_the_user_set_them(monkeypatch) -> None:
     from redlist.api.prefork import limit_thread_pools
 
-    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    for name in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+        monkeypatch.delenv(name, raising=False)  # restored after the test, as is what it sets
+    monkeypatch.delenv("VECLIB_MAXIMUM_THREADS", raising=False)
     monkeypatch.setenv("OMP_NUM_THREADS", "3")
     limit_thread_pools()
     assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
