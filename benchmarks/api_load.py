@@ -5,8 +5,10 @@ Usage: python benchmarks/api_load.py [--requests N] [--concurrency C] [--workers
 Starts `redlist serve` on a free loopback port over the benchmark store (SDN + consolidated + CSL,
 see reallists.py), waits for /readyz, then sends N screen requests (a seeded mix of clean names and
 perturbed list names) from C concurrent connections with httpx, and prints requests/s and the
-latency percentiles. Target (issue 5): >= 300 requests/s with p99 <= 50 ms on this 2-core machine.
-The load generator runs on the same machine and takes CPU from the server.
+latency percentiles, the server's CPU per 1,000 requests and the memory of each server process
+after thousands of varied names (RSS/PSS/USS from /proc/PID/smaps_rollup: what a worker decoded
+for itself shows in its USS). Target (issue 5): >= 300 requests/s with p99 <= 50 ms on this
+2-core machine. The load generator runs on the same machine and takes CPU from the server.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).parent))
 import peers  # noqa: E402
 from reallists import bench_home, load_entities  # noqa: E402
+from serve_workers import cpu_seconds, family, memory  # noqa: E402
 from speed import query_mix  # noqa: E402
 
 
@@ -55,7 +58,7 @@ def wait_ready(base: str, timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            # each worker loads on its own; a few screen calls warm every worker
+            # the workers are forked after the load: ready means every worker has the lists
             if httpx.get(f"{base}/readyz", timeout=5).status_code == 200:
                 for _ in range(20):
                     httpx.post(f"{base}/screen", json={"name": "warm up"}, timeout=60)
@@ -106,7 +109,11 @@ def main() -> None:
     try:
         base = f"http://127.0.0.1:{port}"
         wait_ready(base)
+        pids = family(server.pid)
+        cpu0 = cpu_seconds(pids)
         latencies, errors, seconds = asyncio.run(fire(base, bodies, args.concurrency))
+        cpu = cpu_seconds(pids) - cpu0
+        mems = [memory(pid) for pid in pids]  # after thousands of varied names: what workers decoded
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -116,10 +123,16 @@ def main() -> None:
         return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
 
     rps = len(latencies) / seconds
-    print("| requests | concurrency | workers | requests/s | p50 ms | p99 ms | errors |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    per = ", ".join(f"{m['Rss']:.0f}/{m['Pss']:.0f}/{m['Uss']:.0f}" for m in mems)
     print(
-        f"| {len(latencies):,} | {args.concurrency} | {args.workers} | {rps:,.0f} | {pct(0.5):.1f} | {pct(0.99):.1f} | {errors} |"
+        "| requests | concurrency | workers | requests/s | p50 ms | p99 ms | errors "
+        "| server CPU s per 1,000 req | RSS/PSS/USS MB per process (parent first) | total PSS MB | load |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|")
+    print(
+        f"| {len(latencies):,} | {args.concurrency} | {args.workers} | {rps:,.0f} | {pct(0.5):.1f} | {pct(0.99):.1f} "
+        f"| {errors} | {cpu / len(latencies) * 1000:.2f} | {per} | {sum(m['Pss'] for m in mems):.0f} "
+        f"| {os.getloadavg()[0]:.1f} |"
     )
 
 

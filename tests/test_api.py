@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -19,7 +20,7 @@ from conftest import FIXTURES
 
 
 def test_health_and_ready(client) -> None:
-    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/healthz").json() == {"status": "ok", "pid": os.getpid()}
     client.post("/screen", json={"name": "x"})  # first request loads the data
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["ready"] is True

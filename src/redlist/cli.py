@@ -839,7 +839,11 @@ def serve(
         typer.Option(help="The public base URL for published links (default http://HOST:PORT)."),
     ] = None,
 ) -> None:
-    """Run the HTTP API (and its OpenAPI docs at /docs)."""
+    """Run the HTTP API (and its OpenAPI docs at /docs); with --workers N, N processes forked after
+    the data is loaded, sharing it."""
+    from redlist.api.prefork import limit_thread_pools
+
+    limit_thread_pools()  # before numpy is imported: one BLAS/OpenMP thread per worker
     with _errors():
         settings = _settings(
             host=host,
@@ -862,7 +866,8 @@ def serve(
     )
     from redlist.api.server import run
 
-    run(settings)
+    with _errors():  # a worker parent loads the data first: a store it cannot read is reported
+        run(settings)
 
 
 party_app = typer.Typer(

@@ -97,6 +97,17 @@ __all__ = [
 
 log = logging.getLogger("redlist")
 
+#: Screened once by :meth:`Redlist.preload` so that the tables and modules each script needs
+#: (transliteration, the Chinese and other CJK tables) are loaded before the server forks.
+PRELOAD_NAMES = (
+    "Maria Lopez Garcia",
+    "Golden Star Trading LLC",
+    "Ахмед Иванов",
+    "习近平",
+    "华为技术有限公司",
+    "محمد علي",
+)
+
 
 def __getattr__(name: str) -> Any:
     """``BatchSummary`` and ``UpdateResult``, imported on first use (see the imports above)."""
@@ -431,6 +442,65 @@ class Redlist:
         except Exception as exc:
             self.error = f"loading failed: {exc}"
             raise
+
+    def preload(self) -> None:
+        """Load everything the server's requests use, before its workers are forked from this
+        process (so that they share it): the screening index, the status checker, and the tables
+        and modules the first screening in each script loads. Then close the store's connections,
+        which a forked process must not share (each worker opens its own)."""
+        with self.generation() as gen:
+            gen.warm()
+            _ = gen.checker
+            if self._reopen_built(gen):
+                gen.warm()
+                _ = gen.checker
+            _ = gen.name_index, gen.receipt, gen.screen_warning
+            for name in PRELOAD_NAMES:  # the results are not kept: only what they load is
+                gen.screener.screen(name)
+        gen.store.engine.dispose()
+
+    def reload_now(self) -> bool:
+        """Build a new generation now, in this thread, when the data changed since the current one
+        was built; True when it did (the server's parent, which then forks workers sharing it)."""
+        gen = self._gen
+        if gen is None:
+            return False
+        try:
+            key = data_key(self.settings, gen.store)
+        except Exception:  # noqa: BLE001 - a busy or locked store is checked again later
+            return False
+        if key == gen.key:
+            return False
+        self._rebuild()
+        return self._gen is not gen
+
+    def _reopen_built(self, gen: Generation) -> bool:
+        """When the indexes were just built here (no file for this data yet), drop the built
+        objects and open them again from the files they were saved to: mapped pages that the
+        workers share, instead of a few hundred MB of Python objects. True when it did."""
+        from redlist import indexfile
+
+        built = not hasattr(gen.screener, "pack") or not hasattr(gen.checker.screener, "pack")
+        saved = all(
+            (self.settings.cache_dir / f"{name}-{gen.key}{indexfile.SUFFIX}").exists()
+            for name in ("screener-current", "screener-check")
+        )
+        if not (built and saved and self.settings.cache):
+            return False
+        for name in ("screener", "by_id", "name_index", "checker"):
+            gen.__dict__.pop(name, None)
+        release_free_memory()
+        return True
+
+    def after_fork(self) -> None:
+        """In a process forked from this one: drop the connections and the audit writer inherited
+        from the parent (never used across processes), so that this process opens its own."""
+        with self._lock:
+            gen = self._gen
+        if gen is not None:
+            gen.store.engine.dispose(close=False)
+        self._auditor = watch_audit.AuditWriter(lambda: self._open_store(shared=False))
+        self._checked = time.monotonic()
 
     def warm_checker(self) -> None:
         """Build the status checker and its index now (the CLI does this under a spinner)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -82,9 +83,9 @@ class CheckRequest(BaseModel):
 
 
 @router.get("/healthz", tags=["service"])
-def healthz() -> dict[str, str]:
-    """The process is alive."""
-    return {"status": "ok"}
+def healthz() -> dict[str, Any]:
+    """The process is alive; ``pid`` tells the workers of ``redlist serve --workers N`` apart."""
+    return {"status": "ok", "pid": os.getpid()}
 
 
 @router.get("/readyz", tags=["service"])
