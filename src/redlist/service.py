@@ -191,16 +191,22 @@ class Generation:
         nothing deserialised up front), or built and written there."""
         from redlist import indexfile
 
-        folder = self.settings.cache_dir if self.settings.cache else None
         return cache.cached_file(
-            folder, name, self.key, build, indexfile.save, indexfile.load, indexfile.SUFFIX
+            self._cache_folder, name, self.key, build, indexfile.save, indexfile.load, indexfile.SUFFIX
         )
+
+    @property
+    def _cache_folder(self) -> Path | None:
+        return self.settings.cache_dir if self.settings.cache else None
 
     @cached_property
     def curated(self) -> CuratedData:
+        """The bundled curated data, parsed once per data key and kept in the cache folder (the
+        YAML files' parse and validation take ten times as long as reading it back)."""
+        from redlist.curated import CuratedData
         from redlist.curated import load as load_curated
 
-        return load_curated()
+        return cache.cached(self._cache_folder, "curated", self.key, load_curated, CuratedData)
 
     @cached_property
     def parties(self) -> PartyGraph:
