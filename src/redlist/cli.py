@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO, cast
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from redlist import __version__
 from redlist.errors import InvalidInput, RedlistError
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from redlist.service import CheckResult, Redlist
 
 
@@ -252,6 +252,8 @@ def _date_option(value: str | None, name: str) -> str | None:
 
 def _table(*columns: str) -> Table:
     """A table whose short id and date columns never wrap (wide columns can be unset)."""
+    from rich.table import Table  # imported when a table is printed (start-up time)
+
     table = Table()
     for column in columns:
         table.add_column(column, no_wrap=True)
@@ -337,6 +339,8 @@ def _progress(enabled: bool):
     if not enabled or not err.is_terminal:
         yield None
         return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as bar:
         tasks: dict[str, Any] = {}
