@@ -84,6 +84,7 @@ def test_the_short_way_recognises_only_plain_forms() -> None:
         ["--version"],
         ["--home", "check", "A"],
         ["check", "A", "--input", "f.csv"],
+        ["screen", "A", "--on", "2024-13-01"],  # said after the lists are loaded: typer's way
     ):
         assert _quick_call(argv) is None, argv
 

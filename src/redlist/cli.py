@@ -194,7 +194,19 @@ def _quick_call(argv: list[str]) -> tuple[str, dict[str, Any], Path | None] | No
             return None
         else:
             kwargs[keyword] = value
+    if command == "screen" and "on" in kwargs and not _is_date(kwargs["on"]):
+        return None  # screen says so after loading the lists (and warning about them): typer's
     return command, kwargs, home
+
+
+def _is_date(value: str) -> bool:
+    from redlist.model import iso_date
+
+    try:
+        iso_date(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _run_quick(call: tuple[str, dict[str, Any], Path | None]) -> None:
