@@ -24,6 +24,7 @@ LAYERS: dict[str, int] = {
     "redlist.settings": 1,
     "redlist.identifiers": 2,
     "redlist.datafile": 2,
+    "redlist.versions": 2,  # the digests of the bundled data and the receipt, parsing nothing
     "redlist.sources": 3,
     "redlist.store": 4,
     "redlist.cache": 4,

@@ -78,6 +78,8 @@ def test_saved_index_answers_as_the_fresh_one(fixture_store: Store, tmp_path: Pa
     indexfile.save(fresh, path)
     opened = indexfile.load(path)
     assert len(opened) == len(fresh)
+    # the tables counted over every name form are read from the file, not counted again
+    assert opened.__dict__["_common_org_words"] == Screener(list(fresh.entities))._generic_org_words()
     assert list(opened.entity_ids) == [e.entity_id for e in fresh.entities]
     _same_answers(fresh, opened, _queries(fresh, 200))
 
@@ -150,4 +152,8 @@ def test_saved_index_on_the_real_lists(tmp_path: Path) -> None:
     counted = Screener(list(fresh.entities)).common_person_words()
     assert opened.__dict__["_common_person_words"] == counted
     assert {"mohammad", "ali"} <= counted
+    # so do the words common in the organisations' names (generic words)
+    generic = Screener(list(fresh.entities))._generic_org_words()
+    assert opened.__dict__["_common_org_words"] == generic
+    assert generic
     _same_answers(fresh, opened, _queries(fresh, 150, seed=11) + [Query("Miguel Morales", type="person")])

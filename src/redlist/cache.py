@@ -15,11 +15,11 @@ import hashlib
 import os
 import pickle
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
 from redlist.util import gc_paused
+from redlist.versions import package_dir
 
 T = TypeVar("T")
 
@@ -49,7 +49,7 @@ def data_key(store: Any, extra: list[Path] | None = None) -> str:
 
 
 def _data_files(package: str) -> list[Path]:
-    root = Path(str(resources.files(package)))
+    root = package_dir(package)  # found, not imported: the packages' modules are not needed here
     return [p for p in root.rglob("*") if p.suffix in (".csv", ".yaml")]
 
 

@@ -23,17 +23,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from redlist import __version__
 from redlist.curated import CuratedData, LegalEvent
 from redlist.curated import load as load_curated
 from redlist.errors import RedlistError
 from redlist.match.normalize import forms, has_han, identity_tokens
-from redlist.model import Activity, Effect, Entity, IdType, Listing, Snapshot, Verdict
+from redlist.model import Activity, Effect, Entity, IdType, Listing, Verdict
 from redlist.parties import Party, PartyGraph, resolve
 from redlist.regimes.coverage import (
     history_note,
@@ -44,7 +42,6 @@ from redlist.regimes.coverage import (
     stale_note,
     stale_sources,
 )
-from redlist.regimes.rules import regimes_version
 from redlist.regimes.status import (
     Assessment,
     Finding,
@@ -60,6 +57,7 @@ from redlist.screen import MATCH_THRESHOLD, Match, Query, Screener
 from redlist.sources import precedence
 from redlist.store import Store
 from redlist.store.current import current_entities
+from redlist.versions import latest_snapshots, receipt
 
 #: A name match at least this close designates a party outright; two parties matched this well
 #: are ambiguous unless exactly one bears the name as written.
@@ -135,31 +133,6 @@ def identifier_ref(value: str) -> tuple[str, str] | None:
     if sep and kind.strip().lower() in {t.value for t in IdType} and code.strip():
         return kind.strip().lower(), code.strip()
     return None
-
-
-def receipt(latest: Iterable[Snapshot], curated_version: str) -> dict[str, Any]:
-    """What an answer came from: each source's newest snapshot (id, date, SHA-256 of the
-    publication), the versions of the bundled curated data and regimes, and redlist's version.
-    ``--replay`` answers again from exactly these snapshots."""
-    return {
-        "sources": [
-            {"source": s.source, "snapshot": s.id, "as_of": s.as_of, "sha256": s.sha256}
-            for s in sorted(latest, key=lambda s: s.source)
-        ],
-        "curated": curated_version,
-        "regimes": regimes_version(),
-        "redlist": __version__,
-    }
-
-
-def latest_snapshots(store: Store | None) -> dict[str, Snapshot]:
-    """Each source's newest snapshot (by date, then by id)."""
-    out: dict[str, Snapshot] = {}
-    for snap in store.snapshots() if store is not None else []:
-        newest = out.get(snap.source)
-        if newest is None or (snap.as_of, snap.id) > (newest.as_of, newest.id):
-            out[snap.source] = snap
-    return out
 
 
 class Checker:

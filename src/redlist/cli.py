@@ -2,26 +2,48 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TextIO, cast
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from redlist import __version__
 from redlist.errors import InvalidInput, RedlistError
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from redlist.service import CheckResult, Redlist
 
-app = typer.Typer(
+
+class _App(typer.Typer):
+    """The ``redlist`` command: typer's, with a short way in for one question.
+
+    Building the whole command line (every command's parameters converted through pydantic, which
+    typer imports to do it) costs more than answering ``redlist screen NAME``. When the arguments
+    are one of the plain forms :func:`_quick_call` knows (``screen``/``check``, a name and simple
+    options), the command's function is called directly; anything else (help, a file, an option
+    it does not know, a value to validate: a usage error) goes through typer, so answers, messages
+    and exit codes are typer's. Tests invoke ``app`` through typer's runner, which builds the
+    command line as before.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if not args and set(kwargs) <= {"prog_name"}:
+            call = _quick_call(sys.argv[1:])
+            if call is not None:
+                _run_quick(call)
+        return super().__call__(*args, **kwargs)
+
+
+app = _App(
     name="redlist",
     help="US restriction lists: which list, what it forbids, in force on which day, and why.",
     no_args_is_help=True,
@@ -97,6 +119,124 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(EXIT_CODES["runtime error"]) from None
 
 
+# --- the short way in (see _App) ----------------------------------------------------------------
+
+#: The options each command may have on the short way: option -> (keyword, kind); "flag" takes no
+#: value, "list" may repeat; values are used as given (typer does the same for these str options).
+_QUICK_OPTIONS: dict[str, dict[str, tuple[str, str]]] = {
+    "screen": {
+        "--json": ("as_json", "flag"),
+        "--type": ("type", "str"),
+        "--country": ("country", "str"),
+        "--nationality": ("nationality", "str"),
+        "--dob": ("dob", "str"),
+        "--list": ("lists", "list"),
+        "--on": ("on", "str"),
+    },
+    "check": {
+        "--json": ("as_json", "flag"),
+        "--activity": ("activity", "str"),
+        "--on": ("on", "str"),
+        "--purpose": ("purpose", "str"),
+        "--id": ("entity_id", "str"),
+        "--isin": ("isin", "str"),
+    },
+}
+
+
+def _quick_call(argv: list[str]) -> tuple[str, dict[str, Any], Path | None] | None:
+    """(command, its keyword arguments, --home) for a plain ``screen``/``check`` invocation, or
+    None: anything this does not recognise exactly is left to typer."""
+    home: Path | None = None
+    args = list(argv)
+    while args and args[0].startswith("--home"):
+        option = args.pop(0)
+        if option.startswith("--home="):
+            value = option.removeprefix("--home=")
+        elif option == "--home" and args and not args[0].startswith("-"):
+            value = args.pop(0)
+        else:
+            return None
+        if not value:
+            return None
+        home = Path(value)
+    if not args or args[0] not in _QUICK_OPTIONS:
+        return None
+    command, options = args[0], _QUICK_OPTIONS[args[0]]
+    kwargs: dict[str, Any] = {}
+    rest = args[1:]
+    while rest:
+        item = rest.pop(0)
+        if not item.startswith("-"):
+            if "name" in kwargs or not item:
+                return None
+            kwargs["name"] = item
+            continue
+        option, eq, value = item.partition("=")
+        spec = options.get(option)
+        if spec is None:
+            return None  # --help, --input, a short option, "--", an unknown option: typer's
+        keyword, kind = spec
+        if kind == "flag":
+            if eq or keyword in kwargs:
+                return None
+            kwargs[keyword] = True
+            continue
+        if not eq:
+            if not rest or rest[0].startswith("-"):
+                return None
+            value = rest.pop(0)
+        if not value:
+            return None
+        if kind == "list":
+            kwargs.setdefault(keyword, []).append(value)
+        elif keyword in kwargs:
+            return None
+        else:
+            kwargs[keyword] = value
+    if command == "screen" and "on" in kwargs and not _is_date(kwargs["on"]):
+        return None  # screen says so after loading the lists (and warning about them): typer's
+    return command, kwargs, home
+
+
+def _is_date(value: str) -> bool:
+    from redlist.model import iso_date
+
+    try:
+        iso_date(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _run_quick(call: tuple[str, dict[str, Any], Path | None]) -> None:
+    """Run a command found by :func:`_quick_call` as typer would, and exit with its code; a usage
+    error raised by the command goes back to typer (returns), which says it as typer says it."""
+    # typer's own copy of click: the exceptions its commands raise, handled as typer's main does
+    from typer._click.exceptions import UsageError
+    from typer._click.utils import PacifyFlushWrapper
+
+    command, kwargs, home = call
+    function: Any = {"screen": screen, "check": check}[command]
+    _HOME["home"] = home
+    try:
+        function(**kwargs)
+    except UsageError:
+        _HOME["home"] = None
+        return  # typer parses the same arguments again and reports the error
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except OSError as exc:
+        if exc.errno != errno.EPIPE:
+            raise
+        sys.stdout = cast(TextIO, PacifyFlushWrapper(sys.stdout))
+        sys.stderr = cast(TextIO, PacifyFlushWrapper(sys.stderr))
+        sys.exit(1)
+    sys.exit(0)
+
+
 def _settings(**overrides: Any):  # noqa: ANN202 - redlist.settings is imported lazily (start-up time)
     from redlist.settings import Settings
 
@@ -105,9 +245,9 @@ def _settings(**overrides: Any):  # noqa: ANN202 - redlist.settings is imported 
 
 def _redlist(**overrides: Any) -> Redlist:
     """The facade over the settings of this run (``--home``, the environment, ``redlist.toml``)."""
-    from redlist.service import Redlist
+    from redlist.service import Redlist, load_settings
 
-    return Redlist(_settings(**overrides))
+    return Redlist(load_settings(home=_HOME["home"], **overrides))
 
 
 def _date_option(value: str | None, name: str) -> str | None:
@@ -124,6 +264,8 @@ def _date_option(value: str | None, name: str) -> str | None:
 
 def _table(*columns: str) -> Table:
     """A table whose short id and date columns never wrap (wide columns can be unset)."""
+    from rich.table import Table  # imported when a table is printed (start-up time)
+
     table = Table()
     for column in columns:
         table.add_column(column, no_wrap=True)
@@ -209,6 +351,8 @@ def _progress(enabled: bool):
     if not enabled or not err.is_terminal:
         yield None
         return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as bar:
         tasks: dict[str, Any] = {}

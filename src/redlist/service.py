@@ -37,42 +37,33 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
-from redlist import __version__, cache, sources
-from redlist.check import Checker, CheckResult, latest_snapshots, party_timeline, receipt, status_index
-from redlist.curated import CuratedData
-from redlist.curated import load as load_curated
-from redlist.curated import summary as curated_summary
+from redlist import __version__, cache
 from redlist.errors import InvalidInput, RedlistError
 from redlist.keys import ApiKey, create_key, load_keys, revoke_key, verify
 from redlist.model import LIST_IDS, LISTS, Activity, Change, ChangeEvent, Entity
-from redlist.parties import Party, PartyGraph, resolve
-from redlist.parties import judgements as party_judgements
-from redlist.parties import storage as party_storage
-from redlist.regimes.coverage import history_note
-from redlist.regimes.rules import ACTIVITIES, ACTIVITY_TEXT
-from redlist.regimes.status import parse_activity, parse_date, parse_purpose
-from redlist.regimes.timeline import Timeline
 from redlist.screen import MATCH_THRESHOLD, QUERY_TYPES, Match, Query, Screener, ScreenResult, kind_of
-from redlist.settings import Settings
-from redlist.store import Store
-from redlist.store.current import current_entities, merge
-from redlist.store.inventory import source_status
-from redlist.store.pinned import PinnedStore
 from redlist.util import gc_paused
-from redlist.watch import alerts as watch_alerts
-from redlist.watch import audit as watch_audit
-from redlist.watch import webhooks as watch_webhooks
-from redlist.watch.monitor import Monitor, RunReport
-from redlist.watch.rows import read_watch_file
-from redlist.watch.storage import WatchStore
 
-# Imported when used (start-up time: a one-name answer needs neither the batch readers and
-# writers nor the download code, which pulls in httpx): see __getattr__ below.
+# Imported when used (start-up time): a one-name screening needs neither the status engine
+# (regimes, curated data, parties), nor the watchlists, nor the batch readers and writers, nor the
+# download code (httpx), nor SQLAlchemy (a SQLite store is read with sqlite3: redlist.store.lite).
+# Each method imports what it uses; the names this module exports are looked up on first use
+# (see __getattr__ below).
 if TYPE_CHECKING:
     from redlist.batch.run import BatchSummary
+    from redlist.check import Checker, CheckResult
+    from redlist.curated import CuratedData
+    from redlist.parties import Party, PartyGraph
+    from redlist.regimes.rules import ACTIVITIES, ACTIVITY_TEXT
+    from redlist.regimes.timeline import Timeline
+    from redlist.settings import Settings
+    from redlist.store import Store
     from redlist.store.update import Progress, UpdateResult
+    from redlist.watch.audit import AuditWriter
+    from redlist.watch.monitor import Monitor, RunReport
+    from redlist.watch.storage import WatchStore
 
 __all__ = [
     "ACTIVITIES",
@@ -110,7 +101,7 @@ PRELOAD_NAMES = (
 
 
 def __getattr__(name: str) -> Any:
-    """``BatchSummary`` and ``UpdateResult``, imported on first use (see the imports above)."""
+    """The exported names of the modules imported when used (see the imports above)."""
     if name == "BatchSummary":
         from redlist.batch.run import BatchSummary
 
@@ -119,6 +110,22 @@ def __getattr__(name: str) -> Any:
         from redlist.store.update import UpdateResult
 
         return UpdateResult
+    if name == "CheckResult":
+        from redlist.check import CheckResult
+
+        return CheckResult
+    if name in ("ACTIVITIES", "ACTIVITY_TEXT"):
+        from redlist.regimes import rules
+
+        return getattr(rules, name)
+    if name == "Timeline":
+        from redlist.regimes.timeline import Timeline
+
+        return Timeline
+    if name == "Settings":
+        from redlist.settings import Settings
+
+        return Settings
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -140,9 +147,14 @@ class EntityRecord:
         }
 
 
+#: The home's own judgements file (redlist.parties.judgements.USER_FILE, a test checks): named
+#: here so that working out the data key does not import the judgements' reader (pydantic, YAML).
+JUDGEMENTS_FILE = "judgements.yaml"
+
+
 def data_key(settings: Settings, store: Store) -> str:
     """The key of the data a store and the home's own judgements hold now."""
-    return cache.data_key(store, [settings.home / party_judgements.USER_FILE])
+    return cache.data_key(store, [settings.home / JUDGEMENTS_FILE])
 
 
 class Generation:
@@ -190,19 +202,30 @@ class Generation:
         nothing deserialised up front), or built and written there."""
         from redlist import indexfile
 
-        folder = self.settings.cache_dir if self.settings.cache else None
         return cache.cached_file(
-            folder, name, self.key, build, indexfile.save, indexfile.load, indexfile.SUFFIX
+            self._cache_folder, name, self.key, build, indexfile.save, indexfile.load, indexfile.SUFFIX
         )
+
+    @property
+    def _cache_folder(self) -> Path | None:
+        return self.settings.cache_dir if self.settings.cache else None
 
     @cached_property
     def curated(self) -> CuratedData:
-        return load_curated()
+        """The bundled curated data, parsed once per data key and kept in the cache folder (the
+        YAML files' parse and validation take ten times as long as reading it back)."""
+        from redlist.curated import CuratedData
+        from redlist.curated import load as load_curated
+
+        return cache.cached(self._cache_folder, "curated", self.key, load_curated, CuratedData)
 
     @cached_property
     def parties(self) -> PartyGraph:
         """The party graph of this data: read from the store, or resolved (and stored) when the
         data changed since it was built (resolution normally runs in :meth:`Redlist.update`)."""
+        from redlist.parties import resolve
+        from redlist.parties import storage as party_storage
+
         found = party_storage.load(self.store, self.key)
         if found is not None:
             return found
@@ -218,6 +241,8 @@ class Generation:
     @cached_property
     def checker(self) -> Checker:
         """The status checker, whose index also holds entries no longer listed."""
+        from redlist.check import Checker, status_index
+
         index = self._cached(
             "screener-check", lambda: Screener(status_index(self.store, self.curated, self.parties))
         )
@@ -249,6 +274,8 @@ class Generation:
     @cached_property
     def receipt(self) -> dict[str, Any]:
         """The data this generation answers from (see :func:`redlist.check.receipt`)."""
+        from redlist.versions import latest_snapshots, receipt
+
         return receipt(latest_snapshots(self.store).values(), self.curated_version)
 
     @cached_property
@@ -257,13 +284,15 @@ class Generation:
         (a screening answer needs only this digest of them)."""
         if "curated" in self.__dict__:
             return self.curated.version
-        from redlist.curated.loader import data_dir, folder_version
+        from redlist.versions import curated_version
 
-        return folder_version(data_dir())
+        return curated_version()
 
     @cached_property
     def screen_warning(self) -> str | None:
         """Said with every screening answer when no official list is loaded at all."""
+        from redlist.versions import latest_snapshots
+
         if latest_snapshots(self.store):
             return None
         return (
@@ -330,7 +359,11 @@ class Redlist:
     def __init__(
         self, settings: Settings | None = None, *, background: bool = False, freeze: bool = False
     ) -> None:
-        self.settings = settings or Settings.load()
+        if settings is None:
+            from redlist.settings import Settings
+
+            settings = Settings.load()
+        self.settings = settings
         self.background = background
         self.freeze = freeze  # keep the indexes out of the cyclic GC (the server's long-lived objects)
         self.keys = Keys(self.settings.home)
@@ -341,13 +374,30 @@ class Redlist:
         self._building = False
         self.last_watch_report: RunReport | None = None  # of the watchlists' re-check after an update
         self.watch_error: str | None = None  # why that re-check failed
-        self._auditor = watch_audit.AuditWriter(lambda: self._open_store(shared=False))
+
+    @cached_property
+    def _auditor(self) -> AuditWriter:
+        """The audit trail's writer, made when a first row is recorded (start-up time)."""
+        from redlist.watch.audit import AuditWriter
+
+        return AuditWriter(lambda: self._open_store(shared=False))
 
     # --- generations -----------------------------------------------------------------------------
 
     def _open_store(self, *, shared: bool) -> Store:
+        """The store of the settings. A SQLite store of a one-shot caller (not the server) is read
+        with sqlite3, SQLAlchemy imported only when a call needs more (redlist.store.lite)."""
         settings = self.settings
-        return Store.open(settings.home, path=settings.database_path, url=settings.store_url, shared=shared)
+        path = settings.database_path
+        if path is not None and not self.background:
+            from redlist.store.lite import open_lite
+
+            lite = open_lite(settings.home, path)
+            if lite is not None:
+                return cast("Store", lite)  # the same calls: the others go to a full Store
+        from redlist.store import Store
+
+        return Store.open(settings.home, path=path, url=settings.store_url, shared=shared)
 
     def _build(self) -> Generation:
         gen = Generation(self.settings, self._open_store(shared=True))
@@ -522,7 +572,8 @@ class Redlist:
         }
 
     def close(self) -> None:
-        self._auditor.flush()
+        if "_auditor" in self.__dict__:  # rows were recorded
+            self._auditor.flush()
         self.refresh()
 
     def __enter__(self) -> Redlist:
@@ -551,6 +602,8 @@ class Redlist:
         if isinstance(query, Query):
             check_list_ids(query.lists)
         if on is not None:
+            from redlist.regimes.status import parse_date
+
             return self._screen_on(query, parse_date(on, "on").isoformat(), threshold, limit)
         with self.generation() as gen:
             return gen.stamp(self._screener(gen, scope).screen(query, threshold=threshold, limit=limit))
@@ -558,6 +611,8 @@ class Redlist:
     def _screen_on(self, query: Query | str, day: str, threshold: float | None, limit: int) -> ScreenResult:
         """Screen against the lists as they stood on ``day``: every entry ever loaded, kept when
         its history shows it listed that day (with the lists it was on then)."""
+        from redlist.regimes.coverage import history_note
+
         with self.generation() as gen:
             checker = gen.checker
             result = checker.screener.screen(query, threshold=threshold, limit=max(limit * 5, 50))
@@ -717,6 +772,10 @@ class Redlist:
         on: str | date | None,
         purpose: str | None,
     ) -> CheckResult:
+        from redlist.check import Checker
+        from redlist.parties import resolve
+        from redlist.store.pinned import PinnedStore
+
         pins, answered_on = read_receipt(receipt)
         with self.generation() as gen:
             pinned = PinnedStore(gen.store, pins)
@@ -789,6 +848,8 @@ class Redlist:
 
     def timeline(self, name: str | None = None, *, entity_id: str | None = None) -> Timeline:
         """The party's dated history across every list and court."""
+        from redlist.check import party_timeline
+
         if not name and not entity_id:
             raise RedlistError("give a name or an entity id")
         with self.generation() as gen:
@@ -798,6 +859,8 @@ class Redlist:
 
     def entity(self, entity_id: str) -> EntityRecord | None:
         """One entry by id (official or curated, listed today or not), or None when unknown."""
+        from redlist.store.current import merge
+
         with self.generation() as gen:
             listed = gen.by_id.get(entity_id)
             if listed is not None and listed.source == "curated":
@@ -825,6 +888,9 @@ class Redlist:
         entity_id: str | None = None,
     ) -> list[ChangeEvent]:
         """What was added, removed and amended between consecutive publications, oldest first."""
+        from redlist import sources
+        from redlist.regimes.status import parse_date
+
         since = parse_date(since, "since").isoformat() if since else None
         until = parse_date(until, "until").isoformat() if until else None
         check_list_ids([list_id] if list_id else None)
@@ -848,6 +914,10 @@ class Redlist:
         size, checksum and status. Then each bundled curated list (``kind: curated``): its newest
         edition and date, its entries and how many are confirmed from government text.
         """
+        from redlist import sources
+        from redlist.curated import summary as curated_summary
+        from redlist.store.inventory import source_status
+
         today = today or date.today()
         with self._open_store(shared=False) as store:
             rows = source_status(store)
@@ -887,6 +957,8 @@ class Redlist:
 
     def export(self, handle: IO[str], format: str = "ftm") -> int:
         """Write the current entries of every list (merged across sources); returns how many."""
+        from redlist.store.current import current_entities
+
         if format not in ("ftm", "json"):
             raise RedlistError(f"unknown export format {format!r}: use ftm or json")
         with self.generation() as gen:
@@ -920,6 +992,7 @@ class Redlist:
         (a DEL carries its last published version). Returns the number of lines."""
         import json
 
+        from redlist.regimes.status import parse_date
         from redlist.render.ftm import to_ftm
 
         first = parse_date(since, "since").isoformat() if since else None
@@ -942,6 +1015,8 @@ class Redlist:
 
     def changed_since(self, since: str | date) -> set[str]:
         """The ids of entries added or amended on or after ``since`` (yente's ``changed_since``)."""
+        from redlist.regimes.status import parse_date
+
         day = parse_date(since, "changed_since").isoformat()
         with self.generation() as gen:
             return {e.entity_id for e in gen.store.events(since=day) if str(e.change) != "removed"}
@@ -951,6 +1026,8 @@ class Redlist:
     def party(self, name_or_id: str) -> tuple[Party | None, CheckResult]:
         """The party an id (party or entry) or a name designates, with how it was found; the
         result lists the candidates when a name is ambiguous."""
+        from redlist.check import CheckResult
+
         with self.generation() as gen:
             checker = gen.checker
             result = CheckResult({"name": name_or_id}, None, Activity.TRANSACT, date.today().isoformat())
@@ -979,6 +1056,8 @@ class Redlist:
         by: str | None = None,
     ) -> dict[str, Any]:
         """Record the user's judgement about two entries (same, not_same or related) and resolve again."""
+        from redlist.parties import judgements as party_judgements
+
         row = party_judgements.add(
             self.settings.home, a, b, judgement, reason, relation=relation, share=share, by=by
         )
@@ -1056,6 +1135,10 @@ class Redlist:
 
     def _resolve_parties(self, store: Store, progress: Progress | None = None) -> PartyGraph:
         """Resolve the party graph of the data as it is now and store it (update time, not query time)."""
+        from redlist.curated import load as load_curated
+        from redlist.parties import resolve
+        from redlist.parties import storage as party_storage
+
         if progress:
             progress("parties: resolving", 0, None)
         graph = resolve(store, load_curated(), self.settings.home)
@@ -1067,6 +1150,8 @@ class Redlist:
     def upgrade_store(self) -> dict[str, Any]:
         """Bring the store's database schema to this version's (`redlist db upgrade`); opening
         the store does it too, this says what was done."""
+        from redlist.store import Store
+
         settings = self.settings
         with Store.open(
             settings.home, path=settings.database_path, url=settings.store_url, migrate=False
@@ -1096,6 +1181,8 @@ class Redlist:
 
     @contextmanager
     def _watch_store(self) -> Iterator[WatchStore]:
+        from redlist.watch.storage import WatchStore
+
         with self._open_store(shared=False) as store:
             yield WatchStore(store)
 
@@ -1111,6 +1198,8 @@ class Redlist:
 
     def audit(self, action: str, given: Any, answer: Any, *, who: str | None = None) -> dict[str, Any]:
         """Append one row to the audit trail now (the data generation is the current one)."""
+        from redlist.watch import audit as watch_audit
+
         self._auditor.flush()  # rows submitted earlier come first
         with self.generation() as gen:
             generation = {"data_key": gen.key, "sources": gen.receipt.get("sources", [])}
@@ -1157,6 +1246,9 @@ class Redlist:
         it once in full, which raises its first alerts. ``kind`` is ``parties`` (customers,
         counterparties, suppliers: the ``activity`` asked, default transact, several comma
         separated) or ``portfolio`` (rows by ISIN, with quantity: buy, sell and divest-by)."""
+        from redlist.regimes.status import parse_activity
+        from redlist.watch.rows import read_watch_file
+
         name = _watch_name(name)
         rows = read_watch_file(input_path, kind, encoding=encoding)
         activities = activity or ("invest,divest" if kind == "portfolio" else "transact")
@@ -1230,6 +1322,8 @@ class Redlist:
 
     def watch_webhook(self, name: str, url: str | None, secret: str | None = None) -> dict[str, Any]:
         """Set (or clear, with ``url=None``) the webhook of a watchlist."""
+        from redlist.watch import webhooks as watch_webhooks
+
         if url is not None:
             watch_webhooks.check_url(url)
             if not secret:
@@ -1276,12 +1370,17 @@ class Redlist:
         self._auditor.flush()
 
     def _monitor(self, ws: WatchStore, today: str | date | None) -> Monitor:
+        from redlist.regimes.status import parse_date
+        from redlist.watch.monitor import Monitor
+
         day = parse_date(today, "today") if today is not None else date.today()
         gen = self._current()
         folder = self.settings.cache_dir if self.settings.cache else None
         return Monitor(ws, gen, today=day, cache_dir=folder)
 
     def _notify(self, report: RunReport, *, dry_run: bool = False) -> list[dict[str, Any]]:
+        from redlist.watch import webhooks as watch_webhooks
+
         out = []
         down: set[str] = set()  # receivers that failed every attempt in this run: tried once more each
         with self._watch_store() as ws:
@@ -1311,6 +1410,8 @@ class Redlist:
 
     def webhook_preview(self, name: str) -> list[dict[str, Any]]:
         """What would be sent for the watchlist's open alerts (``--dry-run``): nothing is sent."""
+        from redlist.watch import webhooks as watch_webhooks
+
         with self._watch_store() as ws:
             wl = ws.watchlist(name)
             if wl is None:
@@ -1340,6 +1441,8 @@ class Redlist:
 
     def decide(self, alert_id: str, decision: str, reason: str, *, who: str | None = None) -> dict[str, Any]:
         """Record an analyst's decision (true_match, false_positive or escalate) with its reason."""
+        from redlist.watch import alerts as watch_alerts
+
         who = who or self.default_user()
         with self._watch_store() as ws:
             alert = watch_alerts.decide(ws, alert_id, decision, reason, who)
@@ -1353,6 +1456,8 @@ class Redlist:
 
     def audit_rows(self, since: str | date | None = None) -> list[dict[str, Any]]:
         """The audit trail's rows (from ``since``, a date), oldest first."""
+        from redlist.regimes.status import parse_date
+
         self._auditor.flush()
         day = parse_date(since, "since").isoformat() if since else None
         with self._watch_store() as ws:
@@ -1360,12 +1465,16 @@ class Redlist:
 
     def audit_verify(self, text: str | None = None) -> dict[str, Any]:
         """Verify the hash chain of the stored trail, or of an export's text."""
+        from redlist.watch import audit as watch_audit
+
         if text is not None:  # an export may start mid-chain (--since)
             return watch_audit.verify(watch_audit.read_export(text), complete=False)
         return watch_audit.verify(self.audit_rows())
 
     def audit_export(self, handle: IO[str], *, since: str | date | None = None, format: str = "jsonl") -> int:
         """Write the trail (from ``since``) as JSON lines or CSV; returns how many rows."""
+        from redlist.watch import audit as watch_audit
+
         return watch_audit.export(self.audit_rows(since), handle, format)
 
 
@@ -1418,11 +1527,96 @@ def _alert_summary(alert: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class QuickSettings:
+    """The settings when nothing but the home directory is set: :class:`~redlist.settings.Settings`'
+    defaults, read without pydantic (a one-shot command's start-up; see :func:`load_settings`).
+
+    It holds what opening the data and answering one question read; any other setting is taken from
+    a full :class:`~redlist.settings.Settings` loaded on first use (the same values: a test
+    compares them field by field).
+    """
+
+    database_url: str | None = None
+    cache: bool = True
+    audit: bool = True
+    reload_interval: float = 5.0
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.stale_after: dict[str, int] = {}
+
+    @property
+    def database_path(self) -> Path:
+        return self.home / "redlist.sqlite"
+
+    @property
+    def store_url(self) -> None:
+        return None
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.home / "raw"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.home / "cache"
+
+    @property
+    def keys_path(self) -> Path:
+        return self.home / "api_keys.json"
+
+    @cached_property
+    def full(self) -> Settings:
+        from redlist.settings import Settings
+
+        return Settings.load(home=self.home)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "full":
+            raise AttributeError(name)
+        return getattr(self.full, name)
+
+
+def load_settings(home: str | Path | None = None, **overrides: Any) -> Settings:
+    """:meth:`Settings.load <redlist.settings.Settings.load>`, or :class:`QuickSettings` when
+    nothing but the home directory is set: no other setting given, no ``REDLIST_*`` variable but
+    ``REDLIST_HOME``, no ``redlist.toml`` (nothing to validate, so nothing to say differently)."""
+    folder = _quick_home(home, overrides)
+    if folder is not None:
+        return cast("Settings", QuickSettings(folder))
+    from redlist.settings import Settings
+
+    return Settings.load(home=home, **overrides)
+
+
+def _quick_home(home: str | Path | None, overrides: dict[str, Any]) -> Path | None:
+    """The home directory when :func:`load_settings` may answer with the defaults, else None."""
+    if any(v is not None for v in overrides.values()):
+        return None
+    if any(k.upper().startswith("REDLIST_") and k != "REDLIST_HOME" for k in os.environ):
+        return None  # another setting, or REDLIST_CONFIG (names are matched in any case)
+    if home is None:
+        home = os.environ.get("REDLIST_HOME")
+        if home == "":
+            return None
+    folder = Path(home).expanduser() if home is not None else default_home()
+    return None if (folder / "redlist.toml").exists() else folder
+
+
+def default_home() -> Path:
+    """:func:`redlist.settings.default_home` (a test checks), without importing the settings' model."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("redlist", appauthor=False))
+
+
 def open(home: str | Path | None = None, **settings: Any) -> Redlist:  # noqa: A001 - redlist.open()
     """A :class:`Redlist` over ``home`` (default: ``REDLIST_HOME`` or the user data directory).
 
     Keyword arguments are settings (see :class:`~redlist.settings.Settings`).
     """
+    from redlist.settings import Settings
+
     return Redlist(Settings.load(home=home, **settings))
 
 
@@ -1433,16 +1627,22 @@ def validate_query_type(value: str | None) -> str:
 
 def validate_activity(value: str) -> str:
     """``value`` as a known activity; RedlistError otherwise."""
+    from redlist.regimes.status import parse_activity
+
     return parse_activity(value)
 
 
 def validate_purpose(value: str | None) -> str | None:
     """``value`` as a known purpose (None when not given); RedlistError otherwise."""
+    from redlist.regimes.status import parse_purpose
+
     return parse_purpose(value)
 
 
 def validate_date(value: str | date, what: str = "date") -> str:
     """``value`` as an ISO date string; RedlistError for a malformed or impossible date."""
+    from redlist.regimes.status import parse_date
+
     return parse_date(value, what).isoformat()
 
 
@@ -1494,6 +1694,8 @@ def release_free_memory() -> None:
 def read_receipt(receipt: Mapping[str, Any]) -> tuple[dict[str, tuple[int, str]], str]:
     """The pins (source -> snapshot id and SHA-256) and the answer date of a receipt, which may be
     given as the receipt itself or as a whole answer holding it under ``data``."""
+    from redlist.regimes.status import parse_date
+
     data = receipt.get("data", receipt) if isinstance(receipt, Mapping) else None
     try:
         assert isinstance(data, Mapping)

@@ -14,7 +14,6 @@ of dates). Every problem names the file, the line, the entry or event id and the
 from __future__ import annotations
 
 import functools
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -34,6 +33,7 @@ from redlist.curated.schema import (
 from redlist.datafile import Document, ScopeSpec
 from redlist.errors import DataFileError
 from redlist.model import LIST_IDS, Entity, EntityType, IdType, Listing, Name, NameType, Scope
+from redlist.versions import folder_version  # the digest, kept apart from the reader (start-up)
 
 EVENTS_FILE = "events.yaml"
 
@@ -427,11 +427,3 @@ def _load_folder(folder: Path) -> CuratedData:
         verification={entry.entity_id: entry.verification for entry in entries},
         version=folder_version(folder),
     )
-
-
-def folder_version(folder: Path) -> str:
-    """A short digest of the data files of ``folder`` (names and bytes)."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".csv")):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return "sha256:" + digest.hexdigest()[:16]

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from importlib import resources
+from pathlib import Path
 
 from redlist.util import NUMBER_WORDS
 
@@ -60,7 +60,8 @@ class _Words:
 
 
 def _rows(name: str) -> list[dict[str, str]]:
-    text = resources.files("redlist.match").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    # the package's own folder: importlib.resources would import zipfile for it (start-up time)
+    text = (Path(__file__).resolve().parent / "data" / name).read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if line and not line.startswith("#")]
     return list(csv.DictReader(lines))
 

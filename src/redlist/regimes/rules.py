@@ -19,7 +19,6 @@ securities ban for DoD listings ended when EO 14032 replaced it).
 from __future__ import annotations
 
 import functools
-import hashlib
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from redlist.regimes.schema import (
     RegimeSpec,
     RuleSpec,
 )
+from redlist.versions import regimes_version as regimes_version  # re-exported: kept apart (start-up)
 
 __all__ = [
     "ACTIVITIES",
@@ -204,12 +204,6 @@ def regimes_for(listing: Listing, regimes: Iterable[Regime], via: str | None = N
 
 
 # --- loading and checking ----------------------------------------------------------------------
-
-
-@functools.cache
-def regimes_version() -> str:
-    """A short digest of the packaged ``regimes.yaml``: names it in a receipt."""
-    return "sha256:" + hashlib.sha256(default_path().read_bytes()).hexdigest()[:16]
 
 
 def default_path() -> Path:

@@ -7,7 +7,8 @@ audit trail likewise). A module adds a table in two steps (see docs/architecture
 1. declare it on this ``metadata`` with the column types below (``Key`` for text that is sorted or
    compared, so that both backends order it byte by byte);
 2. add an Alembic revision under ``redlist/store/migrations/versions`` that creates it, and set
-   :data:`HEAD` to that revision. ``Store.open`` upgrades every database to ``HEAD``; a test
+   :data:`HEAD` (in :mod:`redlist.store.head`: :mod:`redlist.store.lite` reads the schema revision
+   without SQLAlchemy) to that revision. ``Store.open`` upgrades every database to ``HEAD``; a test
    checks that the migrated schema equals this metadata on both backends.
 """
 
@@ -16,8 +17,7 @@ from __future__ import annotations
 from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, Table, Text
 from sqlalchemy.dialects import postgresql
 
-#: The Alembic revision the code expects (the newest file under migrations/versions).
-HEAD = "0002"
+from redlist.store.head import HEAD as HEAD  # the Alembic revision the code expects (re-exported)
 
 #: Text compared and sorted byte by byte on both backends: SQLite's default collation is binary,
 #: PostgreSQL's follows the server's locale unless told (it would sort "us_b" before "usa").

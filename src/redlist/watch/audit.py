@@ -16,11 +16,15 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Iterable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from redlist.errors import InvalidInput
-from redlist.store import Store
-from redlist.watch.storage import WatchStore, dumps, now
+from redlist.watch.canonical import dumps, now
+
+if TYPE_CHECKING:
+    from redlist.store import Store
+    from redlist.store.lite import LiteStore
+    from redlist.watch.storage import WatchStore
 
 log = logging.getLogger("redlist")
 
@@ -149,7 +153,7 @@ class AuditWriter:
             try:
                 if store is None:
                     store = self._open_store()
-                ws = WatchStore(store)
+                ws = _trail(store)
                 with ws.transaction():
                     for item in items:
                         _append_in(ws, *item)
@@ -161,8 +165,41 @@ class AuditWriter:
                     self._queue.task_done()
 
 
+def _trail(store: Store) -> WatchStore | _LiteTrail:
+    """The audit table of ``store``: through :class:`WatchStore`, or for a SQLite store opened
+    with sqlite3 (a one-shot command's, :mod:`redlist.store.lite`) through the same statements
+    without SQLAlchemy."""
+    from redlist.store.lite import LiteStore
+
+    if isinstance(store, LiteStore):
+        return _LiteTrail(store)
+    from redlist.watch.storage import WatchStore
+
+    return WatchStore(store)
+
+
+class _LiteTrail:
+    """The audit table's tail and insert (as :class:`WatchStore` runs them) over a LiteStore."""
+
+    def __init__(self, store: LiteStore) -> None:
+        self.store = store
+
+    def transaction(self) -> Any:
+        return self.store.write()
+
+    def audit_tail(self) -> dict[str, Any] | None:
+        return self.store.one("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+
+    def audit_insert(self, row: dict[str, Any]) -> None:
+        self.store.run(
+            "INSERT INTO audit_log (seq, at, who, action, generation, input, answer, prev_hash, hash) "
+            "VALUES (:seq, :at, :who, :action, :generation, :input, :answer, :prev_hash, :hash)",
+            row,
+        )
+
+
 def _append_in(
-    ws: WatchStore, action: str, who: str, generation: dict[str, Any], given: Any, answer: Any
+    ws: WatchStore | _LiteTrail, action: str, who: str, generation: dict[str, Any], given: Any, answer: Any
 ) -> None:
     """Append one row inside an open transaction."""
     tail = ws.audit_tail()

@@ -14,13 +14,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Column, Index, Integer, Table, Text, text
 
 from redlist.store import Store
 from redlist.store.schema import Key, metadata
+from redlist.watch.canonical import dumps as dumps
+from redlist.watch.canonical import now as now
 
 # The watch tables, declared on the store's shared metadata and created by the store's migration
 # 0002 (redlist/store/migrations/versions). ``Key``: text compared or sorted, byte by byte on both
@@ -122,16 +123,6 @@ audit_log = Table(
     Column("prev_hash", Key, nullable=False),
     Column("hash", Key, nullable=False),
 )
-
-
-def now() -> str:
-    """The current UTC time, ISO 8601 to the microsecond (audit rows sort by it)."""
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-def dumps(value: Any) -> str:
-    """Canonical JSON (sorted keys, no spaces): equal content, equal text, equal hash."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 class WatchStore:
