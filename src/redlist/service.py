@@ -549,7 +549,7 @@ class Redlist:
             gen = self._gen
         if gen is not None:
             gen.store.engine.dispose(close=False)
-        self._auditor = watch_audit.AuditWriter(lambda: self._open_store(shared=False))
+        self.__dict__.pop("_auditor", None)  # made again on first use, with this process's store
         self._checked = time.monotonic()
 
     def warm_checker(self) -> None:
