@@ -146,8 +146,10 @@ def test_saved_index_on_the_real_lists(tmp_path: Path) -> None:
     path = tmp_path / "real.rlx"
     indexfile.save(fresh, path)
     opened = indexfile.load(path)
-    # the common person names come from the file, the same as counted over the fresh index
-    counted = Screener(list(fresh.entities)).common_person_words()
-    assert opened.__dict__["_common_person_words"] == counted
-    assert {"mohammad", "ali"} <= counted
+    # the word counts come from the file, the same as counted over the fresh index
+    counted = Screener(list(fresh.entities)).word_weights()
+    assert opened.__dict__["_weights"] == counted
+    assert opened.common_person_words() == counted.common_person
+    assert {"mohammad", "ali"} <= counted.common_person
+    assert {"technology", "trading"} <= counted.common_other
     _same_answers(fresh, opened, _queries(fresh, 150, seed=11) + [Query("Miguel Morales", type="person")])
