@@ -21,7 +21,6 @@ from typing import Any
 from redlist.errors import RedlistError
 from redlist.identifiers import is_valid, normalize
 from redlist.match.adjust import (
-    COMMON_ONLY_FACTOR,
     GENERIC_ONLY_FACTOR,
     SHORT_FUZZY_FACTOR,
     alias_factor,
@@ -410,9 +409,9 @@ class Screener:
         """The score after weighing how common the words met are among the listed names."""
         weights = self.word_weights()
         if kind == "person":
-            note = common_only(comparison, weights.common_person)
-            if note:
-                return score * COMMON_ONLY_FACTOR, (*notes, note)
+            found = common_only(comparison, weights.person)
+            if found:
+                return score * found[0], (*notes, found[1])
             return score, notes
         if generic_only(comparison, weights.common_other):
             return score * GENERIC_ONLY_FACTOR, (
