@@ -32,9 +32,11 @@ ONE_WORD_ALIAS_OTHER = 0.9
 #: A person's name met only on common names while the list name has a word the query lacks
 #: ("José García" against "JOSE LUIS GARCIA") counts less, by how common the rarest word met is
 #: among the listed persons' names: (share of them holding it, factor), most common first. Very
-#: common names (0.1 %: "jose" 200 names, "garcia" 66 of some 21,600) take two words of three
-#: under the threshold, unless a matching qualifier (date of birth, nationality) lifts it.
-COMMON_ONLY_FACTORS = ((0.001, 0.8), (0.0002, 0.85))
+#: common names (0.2 %, 43 of some 21,600 names: "jose" 200, "garcia" 66) take two words of
+#: three under the threshold; names borne by a few listed persons (0.01 %, three names: the
+#: lists' persons are few and of a few regions, "clark" and "semenov" are rare there) take half
+#: a name or less under it. A matching qualifier (date of birth, nationality) lifts them again.
+COMMON_ONLY_FACTORS = ((0.002, 0.8), (0.0001, 0.85))
 #: An organisation's name met only on generic words, with a distinctive word unmet, counts this much.
 GENERIC_ONLY_FACTOR = 0.85
 #: A distinctive word this long or shorter, met only with a typo, is weak evidence ("Cemex" / "CIMEX").

@@ -24,7 +24,7 @@ from redlist.match.normalize import NameForm
 COMMON_SHARE = 0.001
 #: ... among the persons' names (the lists' persons are few and of a few regions: a surname
 #: borne by a few of them, "clark", "semenov", is one many people in the world bear).
-PERSON_COMMON_SHARE = 0.0002
+PERSON_COMMON_SHARE = 0.0001
 #: Words held by at least this share are kept (with their counts) in the table and the index file.
 STORED_SHARE = 0.0001
 #: The schemas counted apart: persons, and every other name (organisations, vessels, aircraft).
