@@ -130,8 +130,9 @@ def load(path: Path) -> Screener:
     screener._types = _decode_codes(pack["types"], meta["types"])
     screener._id_index = _IdIndex(pack, "id_index")  # type: ignore[assignment]
     screener._countries = _Countries(screener.entities)  # type: ignore[assignment]
-    # counted at save time: counting again would decode every name form (0.7 s)
-    screener._weights = _load_weights(pack)
+    # counted at save time (counting again would decode every name form, 0.7 s); read from the
+    # file when a query first needs them (6 ms: not at start-up)
+    screener._load_weights = lambda: _load_weights(pack)  # type: ignore[attr-defined]
     screener.pack = pack  # type: ignore[attr-defined]  # keeps the mapping open with the screener
     return screener
 

@@ -431,6 +431,8 @@ class Screener:
         every name form to count it again (:mod:`redlist.indexfile`).
         """
         weights: WordWeights | None = self.__dict__.get("_weights")
+        if weights is None and "_load_weights" in self.__dict__:
+            weights = self._weights = self.__dict__["_load_weights"]()
         if weights is None:
             weights = self._weights = word_weights(
                 (self._kinds[self._name_entity[n]], f) for n, f in enumerate(self.index.names)
