@@ -56,7 +56,9 @@ def common_only(comparison: Comparison, counts: WordCounts) -> tuple[float, str]
     if not comparison.pairs:
         return None
     met = {c for _, c, _ in comparison.pairs}
-    least = min(counts.counts.get(c, 0) for c in met)
+    # a word met with a typo is common when either spelling is ("joaquin" met "Joaguin", a
+    # misspelt alias of the list)
+    least = min(max(counts.counts.get(q, 0), counts.counts.get(c, 0)) for q, c, _ in comparison.pairs)
     if least < 2:
         return None
     share = least / counts.names
