@@ -41,7 +41,7 @@ COMMON_ONLY_FACTORS = ((0.002, 0.8), (0.0001, 0.85))
 GENERIC_ONLY_FACTOR = 0.85
 #: A distinctive word this long or shorter, met only with a typo, is weak evidence ("Cemex" / "CIMEX").
 SHORT_WORD = 6
-#: ... an organisation's name whose distinctive words are met only so counts this much.
+#: ... a query whose one distinctive word is met only so counts this much against an organisation.
 SHORT_FUZZY_FACTOR = 0.9
 
 
@@ -69,7 +69,8 @@ def common_only(comparison: Comparison, counts: WordCounts) -> tuple[float, str]
     unmet = [
         t
         for t, w in zip(candidate.tokens, candidate.weights, strict=True)
-        if t not in met and len(t) > 1 and w >= 0.5
+        # not an initial, a particle, nor part of a word met joined ("abd" of "abdal")
+        if t not in met and len(t) > 1 and w >= 0.5 and not any(t in m for m in met)
     ]
     if not unmet:
         return None
