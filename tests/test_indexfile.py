@@ -78,8 +78,6 @@ def test_saved_index_answers_as_the_fresh_one(fixture_store: Store, tmp_path: Pa
     indexfile.save(fresh, path)
     opened = indexfile.load(path)
     assert len(opened) == len(fresh)
-    # the tables counted over every name form are read from the file, not counted again
-    assert opened.__dict__["_common_org_words"] == Screener(list(fresh.entities))._generic_org_words()
     assert list(opened.entity_ids) == [e.entity_id for e in fresh.entities]
     _same_answers(fresh, opened, _queries(fresh, 200))
 
@@ -148,12 +146,11 @@ def test_saved_index_on_the_real_lists(tmp_path: Path) -> None:
     path = tmp_path / "real.rlx"
     indexfile.save(fresh, path)
     opened = indexfile.load(path)
-    # the common person names come from the file, the same as counted over the fresh index
-    counted = Screener(list(fresh.entities)).common_person_words()
-    assert opened.__dict__["_common_person_words"] == counted
-    assert {"mohammad", "ali"} <= counted
-    # so do the words common in the organisations' names (generic words)
-    generic = Screener(list(fresh.entities))._generic_org_words()
-    assert opened.__dict__["_common_org_words"] == generic
-    assert generic
+    # the word counts come from the file, the same as counted over the fresh index
+    counted = Screener(list(fresh.entities)).word_weights()
+    assert "_weights" not in opened.__dict__  # read from the file on first use, not counted
+    assert opened.word_weights() == counted
+    assert opened.common_person_words() == counted.common_person
+    assert {"mohammad", "ali"} <= counted.common_person
+    assert {"technology", "trading"} <= counted.common_other
     _same_answers(fresh, opened, _queries(fresh, 150, seed=11) + [Query("Miguel Morales", type="person")])

@@ -153,23 +153,49 @@ def test_screen_many_keeps_order(screener: Screener) -> None:
     assert results[1].error == "empty name"
 
 
-def test_common_names_meeting_half_a_name_or_less_count_less() -> None:
+def test_common_names_met_while_the_list_name_has_more_count_less() -> None:
     person = EntityType.PERSON
     screener = Screener(
         [
             _entity("p-1", person, ["MARTINEZ MORALES, Luis Miguel"], ["us_ofac_sdn"]),
-            _entity("p-2", person, ["MORALES, Miguel Angel"], ["us_ofac_sdn"]),
+            _entity("p-2", person, ["MORALES, Miguel Angel"], ["us_ofac_sdn"], birth_dates=["1970-03-04"]),
             _entity("p-3", person, ["GUZMAN LOERA, Joaquin Archivaldo"], ["us_ofac_sdn"]),
         ]
     )
     scores = {m.entity_id: m for m in screener.screen(Query("Miguel Morales"), threshold=0.0).matches}
-    # two common names (each borne by two listed people) meet half of p-1's name: not an alert
-    assert scores["p-1"].score < MATCH_THRESHOLD <= scores["p-2"].score
-    assert "only common names met" in scores["p-1"].explanation["summary"]
-    assert scores["p-1"].explanation["features"]["adjustments"]
-    # rare names meeting half of a name still alert ("Joaquin Guzman")
+    # two common names (each borne by two listed people) meet part of each name: not an alert
+    assert scores["p-1"].score < scores["p-2"].score < MATCH_THRESHOLD
+    summary = scores["p-2"].explanation["summary"]
+    assert "only common name words met: miguel, morales; listed name also has angel" in summary
+    assert scores["p-1"].explanation["features"]["adjustments"] == [
+        "only common name words met: miguel, morales; listed name also has luis, martinez"
+    ]
+    # the whole name is an alert as before, and a matching date of birth lifts the partial one
+    assert [m.entity_id for m in screener.screen(Query("Miguel Angel Morales")).matches] == ["p-2"]
+    lifted = screener.screen(Query("Miguel Morales", birth_date="1970-03-04")).matches
+    assert [m.entity_id for m in lifted] == ["p-2"]
+    # rare names meeting part of a name still alert ("Joaquin Guzman")
     [m] = screener.screen(Query("Joaquin Guzman")).matches
     assert m.entity_id == "p-3"
+
+
+def test_one_short_word_met_with_a_typo_is_not_an_alert_alone() -> None:
+    org = EntityType.ORGANIZATION
+    screener = Screener(
+        [
+            _entity("o-1", org, ["CIMEX, S.A."], ["us_ofac_sdn"]),
+            _entity("o-2", org, ["ROSOBORONEXPORT"], ["us_ofac_sdn"]),
+            _entity("o-3", org, ["CIMEX TRADING HOLDINGS"], ["us_ofac_sdn"]),
+        ]
+    )
+    [m] = [m for m in screener.screen(Query("Cemex"), threshold=0.0).matches if m.entity_id == "o-1"]
+    assert m.score < MATCH_THRESHOLD
+    assert (
+        "one distinctive word met only with a typo in a short word: cemex/cimex" in m.explanation["summary"]
+    )
+    # exact, it is an alert; a typo in a long word still is ("Rosoboronexprot")
+    assert "o-1" in {m.entity_id for m in screener.screen(Query("Cimex")).matches}
+    assert [m.entity_id for m in screener.screen(Query("Rosoboronexprot")).matches] == ["o-2"]
 
 
 def test_organisations_meeting_only_on_generic_words_count_less() -> None:

@@ -37,11 +37,13 @@ from redlist.match.packfile import (
     strmap_arrays,
     write_pack,
 )
+from redlist.match.weights import SCHEMAS, WordCounts, WordWeights
 from redlist.model import Entity
 from redlist.screen import Screener, _countries
 
 #: Changes whenever the layout or the meaning of a saved index changes: older files are rebuilt.
-FORMAT = 3  # 2: the common person names table; 3: the generic organisation words table
+FORMAT = 4  # 2: the common person names table; 3: the word counts of both schemas (match.weights);
+# 4: the Latin name forms of the new romanisation and abbreviation rules
 SUFFIX = ".rlx"
 _FIELDS = [f.name for f in dataclasses.fields(NameForm)]
 _ID_SEP = "\x1f"
@@ -83,14 +85,22 @@ def save(screener: Screener, path: Path) -> None:
     arrays.update(strmap_arrays("token_ids", {t: (i,) for t, i in index.token_ids.items()}))
     arrays.update(strmap_arrays("by_delete", index._by_delete))
     arrays.update(strmap_arrays("by_skeleton", index._by_skeleton))
-    arrays["common_person_words"], arrays["common_person_words.offsets"] = blob(
-        t.encode("utf-8", "surrogatepass") for t in sorted(screener.common_person_words())
-    )
-    arrays["common_org_words"], arrays["common_org_words.offsets"] = blob(
-        t.encode("utf-8", "surrogatepass") for t in sorted(screener._generic_org_words())
-    )
+    weights = screener.word_weights()
+    for schema in SCHEMAS:
+        counts = weights.counts(schema)
+        words = sorted(counts.counts)
+        arrays[f"words.{schema}"], arrays[f"words.{schema}.offsets"] = blob(
+            t.encode("utf-8", "surrogatepass") for t in words
+        )
+        arrays[f"words.{schema}.counts"] = np.asarray([counts.counts[t] for t in words], dtype=np.int32)
     arrays.update(strmap_arrays("id_index", {_ID_SEP.join(k): v for k, v in screener._id_index.items()}))
-    meta = {"format": FORMAT, "name_types": name_types, "kinds": kinds, "types": types}
+    meta = {
+        "format": FORMAT,
+        "name_types": name_types,
+        "kinds": kinds,
+        "types": types,
+        "word_names": {schema: weights.counts(schema).names for schema in SCHEMAS},
+    }
     write_pack(path, arrays, meta)
 
 
@@ -121,16 +131,21 @@ def load(path: Path) -> Screener:
     screener._types = _decode_codes(pack["types"], meta["types"])
     screener._id_index = _IdIndex(pack, "id_index")  # type: ignore[assignment]
     screener._countries = _Countries(screener.entities)  # type: ignore[assignment]
-    # counted at save time: counting again would decode every person name form (0.7 s), or
-    # every organisation's name form (58,000 on the full corpus: 0.5-1.6 s)
-    screener._common_person_words = frozenset(
-        Strings(pack["common_person_words"], pack["common_person_words.offsets"])
-    )
-    screener._common_org_words = frozenset(
-        Strings(pack["common_org_words"], pack["common_org_words.offsets"])
-    )
+    # counted at save time (counting again would decode every name form, 0.7 s); read from the
+    # file when a query first needs them (6 ms: not at start-up)
+    screener._load_weights = lambda: _load_weights(pack)  # type: ignore[attr-defined]
     screener.pack = pack  # type: ignore[attr-defined]  # keeps the mapping open with the screener
     return screener
+
+
+def _load_weights(pack: Pack) -> WordWeights:
+    """The word counts of both schemas, as saved (a few thousand common words each)."""
+    tables = []
+    for schema in SCHEMAS:
+        words = Strings(pack[f"words.{schema}"], pack[f"words.{schema}.offsets"])
+        counts = pack[f"words.{schema}.counts"].tolist()
+        tables.append(WordCounts(int(pack.meta["word_names"][schema]), dict(zip(words, counts, strict=True))))
+    return WordWeights.of(*tables)
 
 
 def _decode_codes(codes: np.ndarray, table: list[str]) -> list[str]:

@@ -21,14 +21,13 @@ from typing import Any
 from redlist.errors import RedlistError
 from redlist.identifiers import is_valid, normalize
 from redlist.match.adjust import (
-    COMMON_PARTIAL_FACTOR,
     GENERIC_ONLY_FACTOR,
-    ORG_COMMON_SHARE,
-    PARTIAL,
+    SHORT_FUZZY_FACTOR,
     alias_factor,
-    common_words,
+    common_only,
     generic_only,
     same_chinese_name,
+    short_fuzzy_only,
 )
 from redlist.match.chinese_names import (
     OTHER_NAME_CAP,
@@ -48,6 +47,7 @@ from redlist.match.qualifiers import (
     parse_country,
 )
 from redlist.match.score import ONE_WORD_CAP, Comparison, compare_forms
+from redlist.match.weights import WordWeights, word_weights
 from redlist.model import Entity, EntityType, IdType
 from redlist.util import gc_paused
 
@@ -361,18 +361,8 @@ class Screener:
                 if factor < 1.0:
                     score *= factor
                     notes += (f"{self._name_type[n]} one-word or weak alias counts {factor:g}",)
-                if entity_kind == "person" and comparison.list_coverage <= PARTIAL and score >= floor:
-                    factor = self._commonness(comparison)
-                    if factor < 1.0:
-                        score *= factor
-                        notes += ("only common names met, half of the list name or less",)
-                elif (
-                    entity_kind != "person"
-                    and score >= floor
-                    and generic_only(comparison, self._generic_org_words())
-                ):
-                    score *= GENERIC_ONLY_FACTOR
-                    notes += ("only words common in listed organisations' names met",)
+                if score >= floor:
+                    score, notes = self._weigh_words(comparison, entity_kind, score, notes)
                 if score > scored.get(e, (0.0,))[0]:
                     scored[e] = (score, comparison, n, notes)
         for e, (score, comparison, n, notes) in scored.items():
@@ -417,40 +407,45 @@ class Screener:
                 seen.update(dict.fromkeys(found))
         return list(seen)
 
-    def _commonness(self, comparison: Comparison) -> float:
-        """A factor for a person's name met only partly, and only by common names.
+    def _weigh_words(
+        self, comparison: Comparison, kind: str, score: float, notes: tuple[str, ...]
+    ) -> tuple[float, tuple[str, ...]]:
+        """The score after weighing how common the words met are among the listed names."""
+        weights = self.word_weights()
+        if kind == "person":
+            found = common_only(comparison, weights.person)
+            if found:
+                return score * found[0], (*notes, found[1])
+            return score, notes
+        if generic_only(comparison, weights.common_other):
+            return score * GENERIC_ONLY_FACTOR, (
+                *notes,
+                "only words common in listed organisations' names met",
+            )
+        note = short_fuzzy_only(comparison, weights.common_other)
+        if note:
+            return score * SHORT_FUZZY_FACTOR, (*notes, note)
+        return score, notes
 
-        "Miguel Morales" against "Luis Miguel MARTINEZ MORALES": two of four words, both borne by
-        many listed people.
-        """
-        common = self.common_person_words()
-        if all(q in common for q, _, _ in comparison.pairs):
-            return COMMON_PARTIAL_FACTOR
-        return 1.0
-
-    def common_person_words(self) -> frozenset[str]:
-        """The common names: words many listed people bear, counted over the list's own person names
-        (the share of them holding the word, an IDF-style weight).
+    def word_weights(self) -> WordWeights:
+        """How common each word is among the listed names, persons apart from the rest (an
+        IDF-style weight, :mod:`redlist.match.weights`).
 
         Counted on first use; an index file stores the table, so an opened index does not decode
-        every person name form to count it again (:mod:`redlist.indexfile`).
+        every name form to count it again (:mod:`redlist.indexfile`).
         """
-        common: frozenset[str] | None = self.__dict__.get("_common_person_words")
-        if common is None:
-            common = self._common_person_words = common_words(
-                f for n, f in enumerate(self.index.names) if self._kinds[self._name_entity[n]] == "person"
+        weights: WordWeights | None = self.__dict__.get("_weights")
+        if weights is None and "_load_weights" in self.__dict__:
+            weights = self._weights = self.__dict__["_load_weights"]()
+        if weights is None:
+            weights = self._weights = word_weights(
+                (self._kinds[self._name_entity[n]], f) for n, f in enumerate(self.index.names)
             )
-        return common
+        return weights
 
-    def _generic_org_words(self) -> frozenset[str]:
-        """Words common in the listed organisations' names (document frequency), counted on first use."""
-        common = self.__dict__.get("_common_org_words")
-        if common is None:
-            common = self._common_org_words = common_words(
-                (f for n, f in enumerate(self.index.names) if self._kinds[self._name_entity[n]] != "person"),
-                ORG_COMMON_SHARE,
-            )
-        return common
+    def common_person_words(self) -> frozenset[str]:
+        """The common names: words many listed people bear (see :meth:`word_weights`)."""
+        return self.word_weights().common_person
 
     def _qualifiers(self, e: int, query: Query, score: float) -> tuple[float, list[Any]]:
         """A person's name score after the query's date of birth and nationality are weighed."""
