@@ -14,10 +14,12 @@ import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
 from redlist.match.normalize import NameForm
+from redlist.match.packfile import StrMap, hashes64
 from redlist.match.score import skeleton, token_similarity
 
 _MIN_DELETE_LEN = 4
@@ -25,6 +27,13 @@ _MIN_DELETE_LEN = 4
 
 def _deletes(token: str) -> set[str]:
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
+
+
+def _get_many(table: Any, keys: list[str], hashes: np.ndarray | None) -> list[Any]:
+    """``[table.get(key) for key in keys]``: a dict built in memory, or a table of an index file."""
+    if isinstance(table, StrMap):
+        return table.get_many(keys, hashes)
+    return [table.get(key) for key in keys]
 
 
 class NameIndex:
@@ -99,23 +108,32 @@ class NameIndex:
     def _similar(self, token: str) -> tuple[tuple[int, float], ...]:
         """Vocabulary tokens that may be the same word as ``token``, with their similarity."""
         found: dict[int, float] = {}
-        exact = self.token_ids.get(token)
-        if exact is not None:
-            found[exact] = 1.0
-        if len(token) >= _MIN_DELETE_LEN and token.isalpha():
-            near: set[int] = set(self._by_delete.get(token, ()))
-            for d in _deletes(token):
-                near.update(self._by_delete.get(d, ()))
-                i = self.token_ids.get(d)
-                if i is not None:
-                    near.add(i)
-            if len(token) >= 5:
-                near.update(self._by_skeleton.get(skeleton(token), ()))
-            for i in near:
-                if i not in found:
-                    sim = token_similarity(token, self.vocab[i])
-                    if sim:
-                        found[i] = sim
+        if not (len(token) >= _MIN_DELETE_LEN and token.isalpha()):
+            exact = self.token_ids.get(token)
+            if exact is not None:
+                found[exact] = 1.0
+            return tuple(found.items())
+        # the word and its deletes, looked up in both tables at once (one hash and one binary
+        # search for all of them in an index file, where a key at a time costs microseconds)
+        keys = [token, *_deletes(token)]
+        hashes = hashes64(keys) if isinstance(self.token_ids, StrMap) else None
+        ids = _get_many(self.token_ids, keys, hashes)
+        deleted = _get_many(self._by_delete, keys, hashes)
+        if ids[0] is not None:
+            found[ids[0]] = 1.0
+        near: set[int] = set(deleted[0] or ())
+        for k in range(1, len(keys)):
+            near.update(deleted[k] or ())
+            i = ids[k]
+            if i is not None:
+                near.add(i)
+        if len(token) >= 5:
+            near.update(self._by_skeleton.get(skeleton(token), ()))
+        for i in near:
+            if i not in found:
+                sim = token_similarity(token, self.vocab[i])
+                if sim:
+                    found[i] = sim
         return tuple(found.items())
 
     def candidates(
