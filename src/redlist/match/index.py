@@ -23,6 +23,8 @@ from redlist.match.packfile import StrMap, hashes64
 from redlist.match.score import skeleton, token_similarity
 
 _MIN_DELETE_LEN = 4
+#: Counting over every list name beats sorting the postings found from 1 / _SPARSE of them.
+_SPARSE = 4
 
 
 def _deletes(token: str) -> set[str]:
@@ -161,25 +163,26 @@ class NameIndex:
         if not ids:
             return []
         all_ids = np.concatenate(ids)
-        if min_words > 1:  # first drop the names holding too few of the query's words (most of them)
-            found = np.bincount(
-                all_ids,
-                weights=np.concatenate(counts),
-                minlength=len(self.names),
-            )
+        if min_words > 1 and len(all_ids) * _SPARSE > len(self.names):
+            # many postings: count over every name (one pass, no sort)
+            found = np.bincount(all_ids, weights=np.concatenate(counts), minlength=len(self.names))
             hit = np.flatnonzero(found >= min_words)
             if not len(hit):
                 return []
-            raw = np.bincount(
-                all_ids,
-                weights=np.concatenate(weights),
-                minlength=len(self.names),
-            )
+            raw = np.bincount(all_ids, weights=np.concatenate(weights), minlength=len(self.names))
             scores = raw[hit] / self.norm[hit]
         else:
+            # few postings (most queries): count over the names found only (the sums are the
+            # same, added in the same order)
             unique_ids, inverse = np.unique(all_ids, return_inverse=True)
+            sums = np.bincount(inverse, weights=np.concatenate(weights))
+            if min_words > 1:
+                kept = np.bincount(inverse, weights=np.concatenate(counts)) >= min_words
+                unique_ids, sums = unique_ids[kept], sums[kept]
+                if not len(unique_ids):
+                    return []
             hit = unique_ids
-            scores = np.bincount(inverse, weights=np.concatenate(weights)) / self.norm[hit]
+            scores = sums / self.norm[hit]
         if len(hit) > limit:
             top = np.argpartition(-scores, limit)[:limit]
             hit, scores = hit[top], scores[top]
