@@ -31,6 +31,19 @@ def _deletes(token: str) -> set[str]:
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
 
 
+def _unique(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(ids, return_inverse=True)`` of a non-empty 1-d array, without its general-case
+    overhead (a few small arrays per query)."""
+    order = ids.argsort(kind="stable")
+    ordered = ids[order]
+    first = np.empty(len(ids), dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    inverse = np.empty(len(ids), dtype=np.intp)
+    inverse[order] = np.cumsum(first) - 1
+    return ordered[first], inverse
+
+
 def _get_many(table: Any, keys: list[str], hashes: np.ndarray | None) -> list[Any]:
     """``[table.get(key) for key in keys]``: a dict built in memory, or a table of an index file."""
     if isinstance(table, StrMap):
@@ -153,19 +166,20 @@ class NameIndex:
         keys += [(a + b, max(wa, wb), 2) for (a, wa), (b, wb) in zip(words, words[1:], strict=False)]
         ids: list[np.ndarray] = []
         weights: list[np.ndarray] = []
-        counts: list[np.ndarray] = []
+        counts: list[int] = []
         for token, weight, count in keys:
             found_ids, rarity = self.expand(token)
             if len(found_ids):
                 ids.append(found_ids)
                 weights.append(rarity * max(weight, 0.2))
-                counts.append(np.full(len(found_ids), count, dtype=np.float32))
+                counts.append(count)
         if not ids:
             return []
+        words_of = np.repeat(np.asarray(counts, dtype=np.float32), [len(found) for found in ids])
         all_ids = np.concatenate(ids)
         if min_words > 1 and len(all_ids) * _SPARSE > len(self.names):
             # many postings: count over every name (one pass, no sort)
-            found = np.bincount(all_ids, weights=np.concatenate(counts), minlength=len(self.names))
+            found = np.bincount(all_ids, weights=words_of, minlength=len(self.names))
             hit = np.flatnonzero(found >= min_words)
             if not len(hit):
                 return []
@@ -174,10 +188,10 @@ class NameIndex:
         else:
             # few postings (most queries): count over the names found only (the sums are the
             # same, added in the same order)
-            unique_ids, inverse = np.unique(all_ids, return_inverse=True)
+            unique_ids, inverse = _unique(all_ids)
             sums = np.bincount(inverse, weights=np.concatenate(weights))
             if min_words > 1:
-                kept = np.bincount(inverse, weights=np.concatenate(counts)) >= min_words
+                kept = np.bincount(inverse, weights=words_of) >= min_words
                 unique_ids, sums = unique_ids[kept], sums[kept]
                 if not len(unique_ids):
                     return []
