@@ -261,7 +261,8 @@ def screen_file(
     run goes on: the output has one result per input row. ``progress(stage, done, total)`` is called
     as rows are screened. ``workers`` > 1 screens in that many processes sharing the index.
     """
-
+    if worker_count(workers) > 1:
+        screener.count_tables()  # once here, not once per worker
     counts = process_file(
         input_path,
         output_path,
