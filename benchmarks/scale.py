@@ -12,9 +12,21 @@ timed from the outside: wall time including start-up, names/s, and the peak of t
 (and PSS, which counts shared pages once) of the process and its children, sampled every 0.2 s.
 The outputs of the three runs must be identical (same answers, same order, same errors).
 
+The peer, measured in the same run on a sample of the input (``--peer-rows``, default 200 rows
+that can be screened): nomenklatura's logic-v2 (yente's default scorer) scoring 50 candidates per
+row, as in benchmarks/speed.py (candidates from redlist's index, FtM entities built beforehand;
+CPU time, so the peer's names/s is per core and counts no retrieval, reading or writing). Needs
+``pip install 'redlist[bench]'`` (nomenklatura); skipped with a note when it is not installed.
+
+The input repeats parties as real files do, more so the more rows it has (the clean names come
+from pools of about 98,000 people, 4,000 company names and 7,000 Chinese company names): batch
+screening answers a repeated query once (:func:`redlist.batch.run.screen_answer`), so the share
+of distinct queries is printed beside the figures.
+
 Usage::
 
-    python benchmarks/scale.py [--rows 200000] [--home HOME] [--seed S] [--skip dask]
+    python benchmarks/scale.py [--rows 200000] [--home HOME] [--seed S] [--skip dask] [--peer-rows 200]
+        [--keep DIR]
 
 ``--home`` holds the real lists (default: $REDLIST_BENCH_HOME, loaded from the shared data on
 first use by benchmarks/reallists.py). Prints a markdown section for docs/benchmarks.md.
@@ -128,12 +140,75 @@ def run(command: list[str], env: dict[str, str]) -> tuple[float, float, float, f
     return wall, cpu, peak_rss / 2**20, peak_pss / 2**20
 
 
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def distinct_share(rows: dict[str, list[Any]]) -> float:
+    """The share of rows asking a query no earlier row asked (name and type)."""
+    return len(set(zip(rows["name"], rows["type"], strict=True))) / max(len(rows["name"]), 1)
+
+
+def measure_peer(home: Path, rows: dict[str, list[Any]], n: int, seed: int) -> str:
+    """nomenklatura logic-v2 on a sample of ``n`` rows that can be screened, 50 candidates each:
+    a line for the report."""
+    try:
+        import nomenklatura  # noqa: F401
+    except ImportError:
+        return "Peer not measured: nomenklatura is not installed (`pip install 'redlist[bench]'`)."
+    import glob
+
+    from speed import measure_peer as peer_run
+
+    from redlist import indexfile
+    from redlist.screen import Query, RedlistError, clean_name
+
+    [index_path] = sorted(glob.glob(str(home / "cache" / f"screener-current-*{indexfile.SUFFIX}")))[-1:]
+    screener = indexfile.load(Path(index_path))
+    rng = random.Random(seed)
+    picked: list[tuple[str, str | None, str]] = []
+    for i in rng.sample(range(len(rows["name"])), len(rows["name"])):
+        try:
+            clean_name(rows["name"][i])
+        except RedlistError:
+            continue
+        kind = {"company": "organization"}.get(rows["type"][i] or "", rows["type"][i])
+        picked.append((rows["name"][i], kind, "sample"))
+        if len(picked) == n + 2000:
+            break
+    # redlist's first use of a freshly opened index (entries decoded, word lookups cached) is
+    # not what a run of many rows sees: warm it on other rows of the input first
+    warm = [Query(name=name, type=kind) for name, kind, _ in picked[n:]]
+    for query in warm:
+        screener.screen(query)
+    picked = picked[:n]
+    peer = peer_run(screener, picked, 50, seed)
+    return (
+        f"Peer on a sample of {peer['queries']} rows (CPU time, one core): nomenklatura logic-v2 "
+        f"scoring {peer['candidates']} candidates per row {1000 / peer['peer_ms']:,.0f} names/s "
+        f"({peer['peer_ms']:.1f} ms per row; candidates given, no retrieval, reading or writing); "
+        f"redlist `screen()` on the same rows {1000 / peer['screen_ms']:,.0f} names/s "
+        f"({peer['peer_ms'] / peer['screen_ms']:.0f}x)."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--home", type=Path, default=None)
     parser.add_argument("--seed", type=int, default=20261206)
     parser.add_argument("--skip", action="append", default=[], help="skip configs whose name has this word")
+    parser.add_argument(
+        "--peer-rows", type=int, default=200, help="rows of the sample the peer scores (0: none)"
+    )
+    parser.add_argument("--keep", type=Path, default=None, help="keep the input and outputs in this folder")
     args = parser.parse_args()
 
     import pyarrow as pa
@@ -151,14 +226,18 @@ def main() -> None:
     people += peers.read_people(peers.peers_dir() / "yente_candidate_fixtures" / "negatives_global.csv")
     env = {**os.environ, "REDLIST_HOME": str(home)}
 
-    with tempfile.TemporaryDirectory(prefix="redlist-scale-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="redlist-scale-") as scratch:
+        tmp = str(args.keep or scratch)
+        Path(tmp).mkdir(parents=True, exist_ok=True)
         source = Path(tmp) / "input.parquet"
-        pq.write_table(pa.table(make_rows(args.rows, listed, people, args.seed)), source)
+        rows = make_rows(args.rows, listed, people, args.seed)
+        pq.write_table(pa.table(rows), source)
         # the index file of this data, so that no run pays for building it
         subprocess.run([sys.executable, "-m", "redlist", "screen", "warm up"], env=env, capture_output=True)
         print(f"### Batch screening at scale: {args.rows:,} rows (`benchmarks/scale.py`)\n")
         print(
-            f"Load before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1/5/15 min), {os.cpu_count()} cores\n"
+            f"Load before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1/5/15 min), {os.cpu_count()} cores; "
+            f"distinct queries: {distinct_share(rows):.0%} of the rows\n"
         )
         print("| run | wall s | names/s | CPU s | names per CPU s | peak RSS MB (sum) | peak PSS MB (sum) |")
         print("|---|---:|---:|---:|---:|---:|---:|")
@@ -183,13 +262,17 @@ def main() -> None:
                 f"| {rss:,.0f} | {pss:,.0f} |",
                 flush=True,
             )
-            outputs[label] = target.read_bytes()
+            outputs[label] = file_digest(target)  # not the bytes: a million rows' output is large
+            if not args.keep:
+                target.unlink()
         first = next(iter(outputs.values()))
         same = all(o == first for o in outputs.values())
         print(
             f"\nOutputs identical across runs: {'yes' if same else '**NO**'}; "
             f"load after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
         )
+        if args.peer_rows:
+            print("\n" + measure_peer(home, rows, args.peer_rows, args.seed), flush=True)
 
 
 if __name__ == "__main__":

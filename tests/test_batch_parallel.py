@@ -92,3 +92,32 @@ def test_dask_names_an_unreachable_scheduler(batch, tmp_path: Path) -> None:
     r, source = batch
     with pytest.raises(RedlistError, match="cannot reach the Dask scheduler"):
         r.screen_file(source, tmp_path / "x.jsonl", engine="dask", scheduler="tcp://127.0.0.1:9")
+
+
+def test_repeated_rows_answered_as_if_screened_alone(batch, tmp_path: Path) -> None:
+    """A row repeating an earlier query gets the earlier answer, exactly as if screened alone
+    (qualifiers in their parsed forms, a bad date of birth still an error), under its own id."""
+    from redlist.batch.read import read_rows
+    from redlist.batch.run import screen_answer
+
+    r, _ = batch
+    source = tmp_path / "repeats.csv"
+    rows = [
+        ["a", "Maria Garcia Lopez", "person", "1961", "es"],
+        ["b", "Maria Garcia Lopez", "person", "not a date", ""],
+        ["c", "Example Trading Company Limited", "", "", ""],
+        ["d", "Maria Garcia Lopez", "person", "1961", "es"],
+        ["e", "Example Trading Company Limited", "", "", ""],
+        ["f", "Maria Garcia Lopez", "person", "not a date", ""],
+        ["g", "Maria Garcia Lopez", "person", "", "ES"],
+    ]
+    with source.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([["id", "name", "type", "dob", "nationality"], *rows])
+    with r.generation() as gen:
+        shared = screen_answer(gen.screener, None, 10, None)
+        together = [shared(row) for row in read_rows(source)]
+        alone = [screen_answer(gen.screener, None, 10, None)(row) for row in read_rows(source)]
+    assert json.dumps(together) == json.dumps(alone)
+    assert [x["id"] for x in together] == list("abcdefg")
+    assert together[1]["error"] and together[5]["error"] == together[1]["error"]
+    assert together[3]["query"] == {**together[0]["query"], "id": "d"}

@@ -342,22 +342,22 @@ class Screener:
         # a Chinese personal name in Han script: only its surname and given name, either way round
         han_parts = personal_name(name, kind)
         scored: dict[int, tuple[float, Comparison, int, tuple[str, ...]]] = {}
+        names = self.index.names
         for n in self._candidates(by_kind, exhaustive, threshold):
             e = self._name_entity[n]
             if not self._allowed(e, query, kind):
                 continue
             entity_kind = kind if kind != "any" else self._kinds[e]
             query_forms = by_kind.get(entity_kind) or by_kind.get("organization") or by_kind[kind]
+            list_form = names[n]
             for qf in query_forms:
-                comparison = compare_forms(qf, self.index.names[n], entity_kind)
+                comparison = compare_forms(qf, list_form, entity_kind)
                 score = comparison.score
                 notes: tuple[str, ...] = ()
-                if score > OTHER_NAME_CAP and not same_chinese_name(
-                    han_parts, qf, self.index.names[n], entity_kind
-                ):
+                if score > OTHER_NAME_CAP and not same_chinese_name(han_parts, qf, list_form, entity_kind):
                     score = OTHER_NAME_CAP if han_parts else score * OTHER_PINYIN_FACTOR
                     notes += ("Chinese personal name: not the same syllables",)
-                factor = alias_factor(self._name_type[n], self.index.names[n], entity_kind)
+                factor = alias_factor(self._name_type[n], list_form, entity_kind)
                 if factor < 1.0:
                     score *= factor
                     notes += (f"{self._name_type[n]} one-word or weak alias counts {factor:g}",)
@@ -446,6 +446,12 @@ class Screener:
     def common_person_words(self) -> frozenset[str]:
         """The common names: words many listed people bear (see :meth:`word_weights`)."""
         return self.word_weights().common_person
+
+    def count_tables(self) -> None:
+        """Count (or read from the index file) now the tables otherwise made on first use (the
+        word weights): before worker processes are forked, so that they share the tables instead
+        of each making them again."""
+        self.word_weights()
 
     def _qualifiers(self, e: int, query: Query, score: float) -> tuple[float, list[Any]]:
         """A person's name score after the query's date of birth and nationality are weighed."""

@@ -31,6 +31,8 @@ PARTITION_ROWS = 2_000
 
 # Per worker process: the screeners opened so far, by index file (and its modification time).
 _OPENED: dict[tuple[str, int], Screener] = {}
+# ... and the answering function of the run in progress (see screen_answer)
+_ANSWERS: dict[tuple[Any, ...], Callable[[InputRow], dict[str, Any]]] = {}
 
 
 def _screener(path: str) -> Screener:
@@ -40,6 +42,7 @@ def _screener(path: str) -> Screener:
     found = _OPENED.get(key)
     if found is None:
         _OPENED.clear()  # another generation's index: the old one is not needed any more
+        _ANSWERS.clear()  # nor the answers it gave
         found = _OPENED[key] = indexfile.load(Path(path))
     return found
 
@@ -48,7 +51,14 @@ def screen_partition(
     index_path: str, rows: list[InputRow], threshold: float | None, limit: int, lists: list[str] | None
 ) -> list[dict[str, Any]]:
     """The records of one partition, as :func:`redlist.batch.run.screen_file` writes them (runs on a worker)."""
-    answer = screen_answer(_screener(index_path), threshold, limit, lists)
+    screener = _screener(index_path)
+    # one answering function per worker and run, so that its answers to repeated queries are
+    # kept from one partition to the next
+    key = (id(screener), threshold, limit, tuple(lists) if lists else None)
+    answer = _ANSWERS.get(key)
+    if answer is None:
+        _ANSWERS.clear()
+        answer = _ANSWERS[key] = screen_answer(screener, threshold, limit, lists)
     return [_record(answer, row) for row in rows]
 
 

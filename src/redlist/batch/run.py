@@ -7,6 +7,7 @@ and the run goes on, so output rows = input rows.
 
 from __future__ import annotations
 
+import collections
 import gc
 import itertools
 import multiprocessing
@@ -195,16 +196,47 @@ def _first(extra: dict[str, str], keys: tuple[str, ...]) -> str | None:
     return None
 
 
+#: Distinct queries a batch keeps the answers of (the most recent ones): a file that names the same
+#: party on many rows screens it once. A few KB each at most; most answers hold no match.
+ANSWER_CACHE = 20_000
+
+
 def screen_answer(
     screener: Screener, threshold: float | None, limit: int, lists: list[str] | None
 ) -> Callable[[InputRow], dict[str, Any]]:
-    """The answer to one input row of a screening batch (its error when it could not be read)."""
+    """The answer to one input row of a screening batch (its error when it could not be read).
+
+    A row asking what an earlier row asked (the same name, type, country, identifiers and
+    qualifiers) gets that row's answer again, without screening it again: the same matches,
+    under its own id.
+    """
+    seen: collections.OrderedDict[tuple[Any, ...], tuple[ScreenResult, str | None, str | None]]
+    seen = collections.OrderedDict()
 
     def answer(row: InputRow) -> dict[str, Any]:
         query = row_query(row, lists)
         if row.error:
             return ScreenResult(query, error=row.error).to_dict()
-        return screener.screen(query, threshold=threshold, limit=limit).to_dict()
+        key = (
+            query.name,
+            query.type,
+            query.country,
+            tuple(query.identifiers.items()),
+            query.birth_date,
+            query.nationality,
+        )
+        found = seen.get(key)
+        if found is None:
+            result = screener.screen(query, threshold=threshold, limit=limit)
+            # the query as screened: its date of birth and nationality in their parsed forms
+            seen[key] = (result, query.birth_date, query.nationality)
+            if len(seen) > ANSWER_CACHE:
+                seen.popitem(last=False)
+            return result.to_dict()
+        seen.move_to_end(key)
+        earlier, query.birth_date, query.nationality = found
+        again = ScreenResult(query, earlier.matches, earlier.error, earlier.warnings, cleared=earlier.cleared)
+        return again.to_dict()
 
     return answer
 
@@ -229,7 +261,8 @@ def screen_file(
     run goes on: the output has one result per input row. ``progress(stage, done, total)`` is called
     as rows are screened. ``workers`` > 1 screens in that many processes sharing the index.
     """
-
+    if worker_count(workers) > 1:
+        screener.count_tables()  # once here, not once per worker
     counts = process_file(
         input_path,
         output_path,

@@ -14,17 +14,41 @@ import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
 from redlist.match.normalize import NameForm
+from redlist.match.packfile import StrMap, hashes64
 from redlist.match.score import skeleton, token_similarity
 
 _MIN_DELETE_LEN = 4
+#: Counting over every list name beats sorting the postings found from 1 / _SPARSE of them.
+_SPARSE = 4
 
 
 def _deletes(token: str) -> set[str]:
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
+
+
+def _unique(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(ids, return_inverse=True)`` of a non-empty 1-d array, without its general-case
+    overhead (a few small arrays per query)."""
+    order = ids.argsort(kind="stable")
+    ordered = ids[order]
+    first = np.empty(len(ids), dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    inverse = np.empty(len(ids), dtype=np.intp)
+    inverse[order] = np.cumsum(first) - 1
+    return ordered[first], inverse
+
+
+def _get_many(table: Any, keys: list[str], hashes: np.ndarray | None) -> list[Any]:
+    """``[table.get(key) for key in keys]``: a dict built in memory, or a table of an index file."""
+    if isinstance(table, StrMap):
+        return table.get_many(keys, hashes)
+    return [table.get(key) for key in keys]
 
 
 class NameIndex:
@@ -99,23 +123,32 @@ class NameIndex:
     def _similar(self, token: str) -> tuple[tuple[int, float], ...]:
         """Vocabulary tokens that may be the same word as ``token``, with their similarity."""
         found: dict[int, float] = {}
-        exact = self.token_ids.get(token)
-        if exact is not None:
-            found[exact] = 1.0
-        if len(token) >= _MIN_DELETE_LEN and token.isalpha():
-            near: set[int] = set(self._by_delete.get(token, ()))
-            for d in _deletes(token):
-                near.update(self._by_delete.get(d, ()))
-                i = self.token_ids.get(d)
-                if i is not None:
-                    near.add(i)
-            if len(token) >= 5:
-                near.update(self._by_skeleton.get(skeleton(token), ()))
-            for i in near:
-                if i not in found:
-                    sim = token_similarity(token, self.vocab[i])
-                    if sim:
-                        found[i] = sim
+        if not (len(token) >= _MIN_DELETE_LEN and token.isalpha()):
+            exact = self.token_ids.get(token)
+            if exact is not None:
+                found[exact] = 1.0
+            return tuple(found.items())
+        # the word and its deletes, looked up in both tables at once (one hash and one binary
+        # search for all of them in an index file, where a key at a time costs microseconds)
+        keys = [token, *_deletes(token)]
+        hashes = hashes64(keys) if isinstance(self.token_ids, StrMap) else None
+        ids = _get_many(self.token_ids, keys, hashes)
+        deleted = _get_many(self._by_delete, keys, hashes)
+        if ids[0] is not None:
+            found[ids[0]] = 1.0
+        near: set[int] = set(deleted[0] or ())
+        for k in range(1, len(keys)):
+            near.update(deleted[k] or ())
+            i = ids[k]
+            if i is not None:
+                near.add(i)
+        if len(token) >= 5:
+            near.update(self._by_skeleton.get(skeleton(token), ()))
+        for i in near:
+            if i not in found:
+                sim = token_similarity(token, self.vocab[i])
+                if sim:
+                    found[i] = sim
         return tuple(found.items())
 
     def candidates(
@@ -133,35 +166,37 @@ class NameIndex:
         keys += [(a + b, max(wa, wb), 2) for (a, wa), (b, wb) in zip(words, words[1:], strict=False)]
         ids: list[np.ndarray] = []
         weights: list[np.ndarray] = []
-        counts: list[np.ndarray] = []
+        counts: list[int] = []
         for token, weight, count in keys:
             found_ids, rarity = self.expand(token)
             if len(found_ids):
                 ids.append(found_ids)
                 weights.append(rarity * max(weight, 0.2))
-                counts.append(np.full(len(found_ids), count, dtype=np.float32))
+                counts.append(count)
         if not ids:
             return []
+        words_of = np.repeat(np.asarray(counts, dtype=np.float32), [len(found) for found in ids])
         all_ids = np.concatenate(ids)
-        if min_words > 1:  # first drop the names holding too few of the query's words (most of them)
-            found = np.bincount(
-                all_ids,
-                weights=np.concatenate(counts),
-                minlength=len(self.names),
-            )
+        if min_words > 1 and len(all_ids) * _SPARSE > len(self.names):
+            # many postings: count over every name (one pass, no sort)
+            found = np.bincount(all_ids, weights=words_of, minlength=len(self.names))
             hit = np.flatnonzero(found >= min_words)
             if not len(hit):
                 return []
-            raw = np.bincount(
-                all_ids,
-                weights=np.concatenate(weights),
-                minlength=len(self.names),
-            )
+            raw = np.bincount(all_ids, weights=np.concatenate(weights), minlength=len(self.names))
             scores = raw[hit] / self.norm[hit]
         else:
-            unique_ids, inverse = np.unique(all_ids, return_inverse=True)
+            # few postings (most queries): count over the names found only (the sums are the
+            # same, added in the same order)
+            unique_ids, inverse = _unique(all_ids)
+            sums = np.bincount(inverse, weights=np.concatenate(weights))
+            if min_words > 1:
+                kept = np.bincount(inverse, weights=words_of) >= min_words
+                unique_ids, sums = unique_ids[kept], sums[kept]
+                if not len(unique_ids):
+                    return []
             hit = unique_ids
-            scores = np.bincount(inverse, weights=np.concatenate(weights)) / self.norm[hit]
+            scores = sums / self.norm[hit]
         if len(hit) > limit:
             top = np.argpartition(-scores, limit)[:limit]
             hit, scores = hit[top], scores[top]

@@ -39,6 +39,14 @@ def hash64(key: str) -> int:
     )
 
 
+def hashes64(keys: Sequence[str]) -> np.ndarray:
+    """:func:`hash64` of every key, as one array (one call per batch of keys, for lookups in bulk)."""
+    digests = b"".join(
+        hashlib.blake2b(k.encode("utf-8", "surrogatepass"), digest_size=8).digest() for k in keys
+    )
+    return np.frombuffer(digests, dtype="<u8")
+
+
 def write_pack(path: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
     """Write ``arrays`` and ``meta`` to ``path`` atomically (a temporary file, then a rename)."""
     header: dict[str, Any] = {"meta": meta, "arrays": {}}
@@ -212,18 +220,47 @@ class StrMap:
             i += 1
         return -1
 
+    def _find_many(self, keys: Sequence[str], hashes: np.ndarray) -> list[int]:
+        """:meth:`_find` of every key (``hashes``: their :func:`hashes64`), with one binary search
+        over the table for all of them: most keys looked up in bulk (a word's deletes) are absent."""
+        found = [-1] * len(keys)
+        size = len(self._hash)
+        if not size or not len(keys):
+            return found
+        at = np.searchsorted(self._hash, hashes)
+        present = self._hash[np.minimum(at, size - 1)] == hashes
+        for k in np.flatnonzero(present).tolist():
+            i, h, key = int(at[k]), self._hash[at[k]], keys[k]
+            while i < size and self._hash[i] == h:
+                if self._keys[i] == key:
+                    found[k] = i
+                    break
+                i += 1
+        return found
+
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self._find(key) >= 0
+
+    def _value(self, i: int) -> Any:
+        return tuple(self._values[i].tolist())
 
     def get(self, key: str, default: Any = None) -> Any:
         """The integers stored under ``key`` (a tuple), or ``default``."""
         i = self._find(key)
-        return default if i < 0 else tuple(self._values[i].tolist())
+        return default if i < 0 else self._value(i)
+
+    def get_many(
+        self, keys: Sequence[str], hashes: np.ndarray | None = None, default: Any = None
+    ) -> list[Any]:
+        """``[self.get(k, default) for k in keys]``, looked up together (``hashes``: the keys'
+        :func:`hashes64`, when the caller has them already for another table)."""
+        if hashes is None:
+            hashes = hashes64(keys)
+        return [default if i < 0 else self._value(i) for i in self._find_many(keys, hashes)]
 
 
 class IdMap(StrMap):
     """``token -> id`` (one integer per key): ``get`` answers the integer itself."""
 
-    def get(self, key: str, default: Any = None) -> Any:
-        i = self._find(key)
-        return default if i < 0 else int(self._values[i][0])
+    def _value(self, i: int) -> Any:
+        return int(self._values[i][0])
