@@ -18,13 +18,22 @@ from functools import lru_cache
 import numpy as np
 
 from redlist.match.normalize import NameForm
-from redlist.match.score import skeleton, token_similarity
+from redlist.match.score import skeleton, token_similarity, translit_key
 
 _MIN_DELETE_LEN = 4
 
 
 def _deletes(token: str) -> set[str]:
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
+
+
+def _spellings(token: str) -> set[str]:
+    """The word and its other romanisations that are more than one edit away ("Ivanov" / "Ivanoff")."""
+    out = {token, translit_key(token)}  # "Kozloff" -> "kozlov"
+    for spelling in tuple(out):
+        if spelling.endswith(("ov", "ev")):  # "Kozlov" -> "kozloff"
+            out.add(spelling[:-1] + "ff")
+    return out
 
 
 class NameIndex:
@@ -103,12 +112,17 @@ class NameIndex:
         if exact is not None:
             found[exact] = 1.0
         if len(token) >= _MIN_DELETE_LEN and token.isalpha():
-            near: set[int] = set(self._by_delete.get(token, ()))
-            for d in _deletes(token):
-                near.update(self._by_delete.get(d, ()))
-                i = self.token_ids.get(d)
+            near: set[int] = set()
+            for spelling in _spellings(token):
+                near.update(self._by_delete.get(spelling, ()))
+                i = self.token_ids.get(spelling)
                 if i is not None:
                     near.add(i)
+                for d in _deletes(spelling):
+                    near.update(self._by_delete.get(d, ()))
+                    i = self.token_ids.get(d)
+                    if i is not None:
+                        near.add(i)
             if len(token) >= 5:
                 near.update(self._by_skeleton.get(skeleton(token), ()))
             for i in near:

@@ -10,13 +10,14 @@ the score: they are compared apart and only reported.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 from rapidfuzz.fuzz import ratio
 
-from redlist.match.normalize import NameForm, nicknames
+from redlist.match.normalize import NameForm, legal_form_words, nicknames
 
 #: How much of the longer name's weight counts, by kind: person names often lack middle names.
 #: How much the list name's coverage counts, by kind: a query without the middle name still
@@ -29,6 +30,7 @@ _INITIAL = 0.6
 _ABBREVIATION = 0.8
 #: The most a pair of names sharing one word can score when one has more words (below any threshold).
 ONE_WORD_CAP = 0.6
+_TWO_SLIPS_LEN = 6  # from six letters a word may carry two slips that keep its first two letters
 _MIN_TOKEN_SIM = 0.75  # one typo in a four-letter word; "Ahmed" / "Mohamed" (0.71) stay apart
 _CONFLICT = 1.0  # cost of words on both sides that the other lacks, per share of the name
 _NUMBER_FACTOR = 0.9  # "Fund II" vs "Fund" or "Trust 2004-1" vs "2004-2": likely related, not the same
@@ -49,6 +51,40 @@ class Comparison:
 
 
 _DROP_VOWELS = str.maketrans("", "", "aeiouy")
+_TRANSLIT = 0.9  # two romanisations of one name ("Ivanoff" / "Ivanov", "Saeed" / "Said")
+#: Spellings that romanisation schemes use for one sound, rewritten alike (longest first).
+_SPELLINGS = (
+    ("shch", "sh"),
+    ("dzh", "j"),
+    ("kh", "h"),
+    ("ph", "f"),
+    ("dj", "j"),
+    ("zh", "j"),
+    ("ks", "x"),
+    ("ou", "u"),
+    ("ee", "i"),
+    ("iy", "i"),
+)
+_SPELLING = re.compile("|".join(a for a, _ in _SPELLINGS))
+_SPELLING_OF = dict(_SPELLINGS)
+_ENDINGS = (("off", "ov"), ("eff", "ev"), ("iy", "i"), ("ij", "i"), ("yj", "i"), ("ii", "i"))
+
+
+@lru_cache(maxsize=500_000)
+def translit_key(token: str) -> str:
+    """One spelling for a name's romanisations: kh/h, ph/f, zh/dzh/dj/j, x/ks, ou/u, ee/i, y/i,
+    double letters, and the endings -off/-ov, -iy/-ij/-y ("Kozloff" / "Kozlov", "Zhijen" / "Zhizhen")."""
+    for old, new in _ENDINGS:
+        if token.endswith(old) and len(token) > len(old) + 2:
+            token = token[: -len(old)] + new
+            break
+    token = _SPELLING.sub(lambda m: _SPELLING_OF[m.group()], token)
+    out = token[:1]
+    for c in token[1:]:
+        if c != out[-1]:
+            out += c
+    # y as i only after the double letters went: "Mying" is not "Ming"
+    return out.replace("y", "i")
 
 
 @lru_cache(maxsize=500_000)
@@ -75,12 +111,20 @@ def token_similarity(a: str, b: str) -> float:
     short = nicknames()
     if short.get(a, a) == short.get(b, b):  # "Ted" / "Theodore", "Bill" / "William"
         return _NICKNAME
+    if (a in _ROMAN and b in _ROMAN) or (a in _ROMAN and b in "ivx") or (b in _ROMAN and a in "ivx"):
+        return _NUMBERED_SIBLING  # "Fund VII" / "Fund VIII", "Partners IV" / "Partners V"
+    if (
+        min(len(a), len(b)) >= 2
+        and a[0] == b[0]
+        and a.isalpha()
+        and b.isalpha()
+        and translit_key(a) == translit_key(b)
+    ):
+        return _TRANSLIT  # "Ivanoff" / "Ivanov", "Saeed" / "Said", "Jong-uun" / "Jong-un"
     if len(a) == 1 or len(b) == 1:  # an initial meets a name (scored for person names only)
         return _INITIAL if a[0] == b[0] else 0.0
     if not (a.isalpha() and b.isalpha()):  # numbers and codes: another number is a sibling, not a typo
         return _NUMBERED_SIBLING if _digit_shape(a) == _digit_shape(b) else 0.0
-    if a in _ROMAN and b in _ROMAN:  # "Fund VII" / "Fund VIII"
-        return _NUMBERED_SIBLING
     shorter = min(len(a), len(b))
     if shorter <= 3:
         # a three-letter word takes one typo only as a dropped letter or two swapped ones
@@ -89,10 +133,16 @@ def token_similarity(a: str, b: str) -> float:
             return _MIN_TOKEN_SIM
         return 0.0
     sim = OSA.normalized_similarity(a, b)
+    if shorter >= 4 and a[0] == b[0] and sim < _TRANSLIT:
+        key_a, key_b = translit_key(a), translit_key(b)
+        if key_a != a or key_b != b:  # a typo on top of another romanisation ("Alexander" / "Aleksandr")
+            sim = max(sim, OSA.normalized_similarity(key_a, key_b) - 0.05)
     if shorter >= 4 and abs(len(a) - len(b)) >= 3 and (a.startswith(b) or b.startswith(a)):
         sim = max(sim, _ABBREVIATION)  # "tech" / "technology", "inst" / "institute"
     if shorter >= 5 and skeleton(a) == skeleton(b):
         sim = max(sim, 0.75)
+    if sim < _MIN_TOKEN_SIM and shorter >= _TWO_SLIPS_LEN and a[:2] == b[:2] and OSA.distance(a, b) == 2:
+        return sim  # two slips in a long word ("Merkur" / "Merkel", "Sukamto" / "Sukarno")
     return sim if sim >= _MIN_TOKEN_SIM else 0.0
 
 
@@ -115,14 +165,40 @@ def _joins(
     return tuple(tokens), tuple(weights)
 
 
+def _acronyms(
+    a: tuple[str, ...], b: tuple[str, ...], wb: tuple[float, ...]
+) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """b with a run of words written as initials in a made that one word ("U.S." for "United
+    States", "PLA" for "People's Liberation Army")."""
+    mine = set(b)
+    out, weights = list(b), list(wb)
+    for short in a:
+        if not (2 <= len(short) <= 5 and short.isalpha()) or short in mine:
+            continue
+        n = len(short)
+        for i in range(len(out) - n + 1):
+            run = out[i : i + n]
+            if all(len(w) > 1 for w in run) and "".join(w[0] for w in run) == short:
+                out[i : i + n] = [short]
+                weights[i : i + n] = [max(weights[i : i + n])]
+                break
+    return tuple(out), tuple(weights)
+
+
 def _align(qt, qw, ct, cw, initials: bool = True) -> list[tuple[int, int, float]]:
     """Greedy one-to-one alignment of tokens, best pairs first (initials only in person names)."""
     pairs = []
     for i, q in enumerate(qt):
         for j, c in enumerate(ct):
             sim = token_similarity(q, c)
-            if sim == _INITIAL and not initials and (len(q) == 1) != (len(c) == 1):
-                continue
+            if (
+                sim == _INITIAL
+                and not initials
+                and (len(q) == 1) != (len(c) == 1)
+                and q not in _ROMAN
+                and c not in _ROMAN
+            ):
+                continue  # an initial, not "V" in "Partners V" / "Partners IV"
             if sim:
                 pairs.append((sim * min(qw[i], cw[j]), sim, i, j))
     pairs.sort(reverse=True)
@@ -179,6 +255,43 @@ def _unmatched_number(
     return any(t.isdigit() or t in _ROMAN for t in loose)
 
 
+@lru_cache(maxsize=100_000)
+def _mistyped_legal_word(token: str, forms: frozenset[str]) -> bool:
+    """A word one slip from a word of one of these legal forms ("Jont" for joint, "Sen Bhd", "LKC")."""
+    if len(token) < 2 or not token.isalpha():
+        return False
+    words = legal_form_words()
+    for code in forms:
+        for word in words.get(code, ()):
+            if word[0] == token[0] and abs(len(word) - len(token)) <= 1 and OSA.distance(word, token) == 1:
+                return True
+    return False
+
+
+def _without_legal_typos(
+    tokens: tuple[str, ...], weights: tuple[float, ...], own: NameForm, other: NameForm
+) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """Words of the other name's legal form left out, as the form itself is: mistyped ("Jont Stock
+    Company", "Sen Bhd", "LKC"), or spelt another way round when both names have that form
+    ("Pvt Limited" / "Pvt Ltd")."""
+    if not other.legal_forms or len(tokens) < 2:
+        return tokens, weights
+    theirs = set(other.tokens)
+    words = frozenset().union(*(legal_form_words().get(code, ()) for code in other.legal_forms))
+    shared = bool(own.legal_forms & other.legal_forms)
+    loose = [
+        t not in theirs and ((shared and t in words) or _mistyped_legal_word(t, other.legal_forms))
+        for t in tokens
+    ]
+    if not any(loose):
+        return tokens, weights
+    # the legal phrase the slip broke ("Jont Stock Company") goes with it
+    keep = [i for i, t in enumerate(tokens) if not loose[i] and (t in theirs or t not in words)]
+    if not keep:
+        return tokens, weights
+    return tuple(tokens[i] for i in keep), tuple(weights[i] for i in keep)
+
+
 def compare_forms(
     query: NameForm, candidate: NameForm, kind: str = "any", symmetric: bool = False
 ) -> Comparison:
@@ -189,6 +302,12 @@ def compare_forms(
     if len(qt) > 1 or len(ct) > 1:
         qt, qw = _joins(qt, ct, qw)
         ct, cw = _joins(ct, qt, cw)
+        if kind != "person" and 1 < len(qt) < len(ct):
+            # initials in the query for words of a listed organisation's name, beside other words
+            # (a lone "SSM" would meet every name with those initials)
+            ct, cw = _acronyms(qt, ct, cw)
+    qt, qw = _without_legal_typos(qt, qw, query, candidate)
+    ct, cw = _without_legal_typos(ct, cw, candidate, query)
     aligned = _align(qt, qw, ct, cw, kind == "person" or kind == "any")
     q_total, c_total = sum(qw) or 1.0, sum(cw) or 1.0
     q_hit = c_hit = q_sim = c_sim = 0.0
