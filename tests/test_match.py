@@ -76,7 +76,7 @@ def test_legal_form_alone_never_matches() -> None:
         ("Kim Joonng-un", "Kim Jong-un", "person"),
         ("Aleksandr Timofeev", "Alexander Timofeev", "person"),
         ("Ben Netanyahu", "Benjamin Netanyahu", "person"),
-        ("Angela Merkur", "Angela Merkel", "person"),  # two slips in a long word
+        ("Keir Starkey", "Keir Starmer", "person"),  # two slips in a long word
         # a slip in a legal form, or the form spelt another way, is still the legal form
         ("JONT STOCK COMPANY SEROV MECHANICAL PLANT", "JSC SEROV MECHANICAL PLANT", "organization"),
         ("JATRONICS SEN BHD", "JATRONICS SDN BHD", "organization"),

@@ -30,7 +30,8 @@ _INITIAL = 0.6
 _ABBREVIATION = 0.8
 #: The most a pair of names sharing one word can score when one has more words (below any threshold).
 ONE_WORD_CAP = 0.6
-_TWO_SLIPS_LEN = 6  # from six letters a word may carry two slips that keep its first two letters
+_TWO_SLIPS_LEN = 7  # from seven letters a word may carry two slips that keep its first two letters
+_SHORT_SLIP = 0.5  # a changed letter in a word of two or three letters
 _MIN_TOKEN_SIM = 0.75  # one typo in a four-letter word; "Ahmed" / "Mohamed" (0.71) stay apart
 _CONFLICT = 1.0  # cost of words on both sides that the other lacks, per share of the name
 _NUMBER_FACTOR = 0.9  # "Fund II" vs "Fund" or "Trust 2004-1" vs "2004-2": likely related, not the same
@@ -129,8 +130,14 @@ def token_similarity(a: str, b: str) -> float:
     if shorter <= 3:
         # a three-letter word takes one typo only as a dropped letter or two swapped ones
         # ("Nam"/"Nm", "Ali"/"Ail", "Said"/"Sad"); a changed letter makes another name ("Ali"/"Ari")
-        if shorter == 3 and OSA.distance(a, b) == 1 and (len(a) != len(b) or sorted(a) == sorted(b)):
+        if OSA.distance(a, b) != 1:
+            return 0.0
+        if shorter == 3 and (len(a) != len(b) or sorted(a) == sorted(b)):
             return _MIN_TOKEN_SIM
+        if a[0] == b[0] and (shorter == 3 or len(a) != len(b)):
+            # a slip that makes another short name ("Lim" / "Lum", "Ali" / "Al") meets it weakly:
+            # the word is not missing, but a name of two words stays under any threshold
+            return _SHORT_SLIP
         return 0.0
     sim = OSA.normalized_similarity(a, b)
     if shorter >= 4 and a[0] == b[0] and sim < _TRANSLIT:
@@ -142,7 +149,7 @@ def token_similarity(a: str, b: str) -> float:
     if shorter >= 5 and skeleton(a) == skeleton(b):
         sim = max(sim, 0.75)
     if sim < _MIN_TOKEN_SIM and shorter >= _TWO_SLIPS_LEN and a[:2] == b[:2] and OSA.distance(a, b) == 2:
-        return sim  # two slips in a long word ("Merkur" / "Merkel", "Sukamto" / "Sukarno")
+        return sim  # two slips in a long word ("Starkey" / "Starmer", "Guchkov" / "Guchaev")
     return sim if sim >= _MIN_TOKEN_SIM else 0.0
 
 
@@ -227,8 +234,9 @@ def _legal_factor(a: frozenset[str], b: frozenset[str]) -> float:
 def _order_factor(aligned: list[tuple[int, int, float]]) -> float:
     """Person names: the same words in another order are less likely the same person.
 
-    A rotation ("Putin Vladimir") costs little; other permutations ("Salman bin Muhammad" vs
-    "Muhammad bin Salman") cost more. List names written "LAST, First" are put in order beforehand.
+    A rotation ("Putin Vladimir") or middle names in another order ("Reinaldo Lenin Gregorio
+    Cerna" / "Reinaldo Gregorio Lenin Cerna") cost little; other permutations ("Salman bin Muhammad"
+    vs "Muhammad bin Salman") cost more. List names written "LAST, First" are put in order beforehand.
     """
     if len(aligned) < 2:
         return 1.0
@@ -240,6 +248,8 @@ def _order_factor(aligned: list[tuple[int, int, float]]) -> float:
         return 1.0
     if any(order == [(k + r) % n for k in range(n)] for r in range(1, n)):
         return 0.93
+    if n > 3 and order[0] == 0 and order[-1] == n - 1:
+        return 0.93  # the first and last names in place, middle names in another order
     return 0.6
 
 
