@@ -195,6 +195,17 @@ def legal_form_words() -> dict[str, frozenset[str]]:
 
 
 @cache
+def legal_form_names() -> dict[str, frozenset[str]]:
+    """Each legal form -> its one-word spellings ("ltd" -> ltd, limited, ...; "oy" -> oy)."""
+    names: dict[str, set[str]] = {}
+    for phrase, code in _words().legal.items():
+        names.setdefault(code, {code})
+        if len(phrase) == 1:
+            names[code].add(phrase[0])
+    return {code: frozenset(group) for code, group in names.items()}
+
+
+@cache
 def _legal_words() -> tuple[frozenset[str], tuple[str, ...]]:
     """Every word of the legal-form phrases, and the long ones a typo may hide ("limjited")."""
     all_words = frozenset(w for phrase in _words().legal for w in phrase)
@@ -331,9 +342,11 @@ def form(text: str, kind: str = "any", via: str = "name", cyrillic: bool = True)
         expand = _words().abbreviations
         tokens = [expand.get(t, t) for t in tokens]
     table = _words().person if kind == "person" else _words().org
+    variants = _words().person_variants  # "el-" / "al-" in a company's name too: "El Aqsa"
     if kind == "person":
-        variants = _words().person_variants
         tokens = [variants.get(t, t) for t in tokens if table.get(t, 1.0) > 0] or tokens
+    else:
+        tokens = [variants.get(t, t) for t in tokens]
     weights = tuple(_weight(t, table) for t in tokens)
     return NameForm(text, tuple(tokens), weights, frozenset(legal), via, kind)
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 from rapidfuzz.fuzz import ratio
 
-from redlist.match.normalize import NameForm, legal_form_words, nicknames
+from redlist.match.normalize import NameForm, legal_form_names, legal_form_words, nicknames
 
 #: How much of the longer name's weight counts, by kind: person names often lack middle names.
 #: How much the list name's coverage counts, by kind: a query without the middle name still
@@ -282,15 +282,17 @@ def _without_legal_typos(
     tokens: tuple[str, ...], weights: tuple[float, ...], own: NameForm, other: NameForm
 ) -> tuple[tuple[str, ...], tuple[float, ...]]:
     """Words of the other name's legal form left out, as the form itself is: mistyped ("Jont Stock
-    Company", "Sen Bhd", "LKC"), or spelt another way round when both names have that form
-    ("Pvt Limited" / "Pvt Ltd")."""
+    Company", "Sen Bhd", "LKC"), left in place by its position ("Luminor Oy Limited" / "Luminor
+    Oy"), or spelt another way round when both names have that form ("Pvt Limited" / "Pvt Ltd")."""
     if not other.legal_forms or len(tokens) < 2:
         return tokens, weights
     theirs = set(other.tokens)
     words = frozenset().union(*(legal_form_words().get(code, ()) for code in other.legal_forms))
+    names = frozenset().union(*(legal_form_names().get(code, ()) for code in other.legal_forms))
     shared = bool(own.legal_forms & other.legal_forms)
     loose = [
-        t not in theirs and ((shared and t in words) or _mistyped_legal_word(t, other.legal_forms))
+        t not in theirs
+        and (t in names or (shared and t in words) or _mistyped_legal_word(t, other.legal_forms))
         for t in tokens
     ]
     if not any(loose):
