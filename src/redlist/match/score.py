@@ -207,12 +207,13 @@ def _align(qt, qw, ct, cw, initials: bool = True) -> list[tuple[int, int, float]
             ):
                 continue  # an initial, not "V" in "Partners V" / "Partners IV"
             if sim:
-                pairs.append((sim * min(qw[i], cw[j]), sim, i, j))
+                pairs.append((sim * min(qw[i], cw[j]), sim, -abs(i - j), i, j))
+    # among equal pairs, those in the same place first: "Lopez Lopz" / "Lopez Lopez" in order
     pairs.sort(reverse=True)
     used_q: set[int] = set()
     used_c: set[int] = set()
     out = []
-    for _, sim, i, j in pairs:
+    for _, sim, _, i, j in pairs:
         if i not in used_q and j not in used_c:
             used_q.add(i)
             used_c.add(j)
