@@ -81,6 +81,15 @@ def _words() -> _Words:
 
 
 @cache
+def abbreviated() -> dict[str, tuple[str, ...]]:
+    """Each expanded word -> the abbreviations expanded to it ("electronic" -> elect, electr)."""
+    out: dict[str, list[str]] = {}
+    for short, long in _words().abbreviations.items():
+        out.setdefault(long, []).append(short)
+    return {long: tuple(shorts) for long, shorts in out.items()}
+
+
+@cache
 def nicknames() -> dict[str, str]:
     """Short forms of given names -> the full name ("ted" -> "theodore")."""
     return {r["nickname"]: r["name"] for r in _rows("nicknames.csv")}

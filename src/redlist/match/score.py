@@ -17,7 +17,13 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 from rapidfuzz.fuzz import ratio
 
-from redlist.match.normalize import NameForm, legal_form_names, legal_form_words, nicknames
+from redlist.match.normalize import (
+    NameForm,
+    abbreviated,
+    legal_form_names,
+    legal_form_words,
+    nicknames,
+)
 
 #: How much of the longer name's weight counts, by kind: person names often lack middle names.
 #: How much the list name's coverage counts, by kind: a query without the middle name still
@@ -161,10 +167,17 @@ def _joins(
         return a, wa
     targets = set(b)
     tokens, weights = list(a), list(wa)
+    shorts = abbreviated()
     i = 0
     while i < len(tokens) - 1:
         joined = tokens[i] + tokens[i + 1]
-        if joined in targets and tokens[i] not in targets:
+        split = joined in targets and tokens[i] not in targets
+        if joined not in targets:  # a split word whose first half read as an abbreviation:
+            for short in shorts.get(tokens[i], ()):  # "Inv Estment" -> "investment estment"
+                if short + tokens[i + 1] in targets:
+                    joined, split = short + tokens[i + 1], True
+                    break
+        if split:
             tokens[i : i + 2] = [joined]
             weights[i : i + 2] = [max(weights[i], weights[i + 1])]
         else:
