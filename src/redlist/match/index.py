@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
+from rapidfuzz.distance import OSA
 
 from redlist.match.normalize import NameForm
 from redlist.match.score import skeleton, token_similarity, translit_key
@@ -29,10 +30,12 @@ def _deletes(token: str) -> set[str]:
 
 def _spellings(token: str) -> set[str]:
     """The word and its other romanisations that are more than one edit away ("Ivanov" / "Ivanoff")."""
-    out = {token, translit_key(token)}  # "Kozloff" -> "kozlov"
-    for spelling in tuple(out):
-        if spelling.endswith(("ov", "ev")):  # "Kozlov" -> "kozloff"
-            out.add(spelling[:-1] + "ff")
+    out = {token}
+    key = translit_key(token)  # "Kozloff" -> "kozlov", "Saeed" -> "said"
+    if key != token and OSA.distance(key, token) > 1:  # one edit is the delete lookup's own
+        out.add(key)
+    if key.endswith(("ov", "ev")):  # "Kozlov" -> "kozloff"
+        out.add(key[:-1] + "ff")
     return out
 
 

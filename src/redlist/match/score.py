@@ -118,20 +118,17 @@ def token_similarity(a: str, b: str) -> float:
     short = nicknames()
     if short.get(a, a) == short.get(b, b):  # "Ted" / "Theodore", "Bill" / "William"
         return _NICKNAME
-    if (a in _ROMAN and b in _ROMAN) or (a in _ROMAN and b in "ivx") or (b in _ROMAN and a in "ivx"):
+    if (a in _ROMAN or b in _ROMAN) and (a in _ROMAN or a in "ivx") and (b in _ROMAN or b in "ivx"):
         return _NUMBERED_SIBLING  # "Fund VII" / "Fund VIII", "Partners IV" / "Partners V"
-    if (
-        min(len(a), len(b)) >= 2
-        and a[0] == b[0]
-        and a.isalpha()
-        and b.isalpha()
-        and translit_key(a) == translit_key(b)
-    ):
-        return _TRANSLIT  # "Ivanoff" / "Ivanov", "Saeed" / "Said", "Jong-uun" / "Jong-un"
     if len(a) == 1 or len(b) == 1:  # an initial meets a name (scored for person names only)
         return _INITIAL if a[0] == b[0] else 0.0
     if not (a.isalpha() and b.isalpha()):  # numbers and codes: another number is a sibling, not a typo
         return _NUMBERED_SIBLING if _digit_shape(a) == _digit_shape(b) else 0.0
+    key_a = key_b = ""
+    if a[0] == b[0]:
+        key_a, key_b = translit_key(a), translit_key(b)
+        if key_a == key_b:  # "Ivanoff" / "Ivanov", "Saeed" / "Said", "Jong-uun" / "Jong-un"
+            return _TRANSLIT
     shorter = min(len(a), len(b))
     if shorter <= 3:
         # a three-letter word takes one typo only as a dropped letter or two swapped ones
@@ -146,17 +143,18 @@ def token_similarity(a: str, b: str) -> float:
             return _SHORT_SLIP
         return 0.0
     sim = OSA.normalized_similarity(a, b)
-    if shorter >= 4 and a[0] == b[0] and sim < _TRANSLIT:
-        key_a, key_b = translit_key(a), translit_key(b)
-        if key_a != a or key_b != b:  # a typo on top of another romanisation ("Alexander" / "Aleksandr")
-            sim = max(sim, OSA.normalized_similarity(key_a, key_b) - 0.05)
-    if shorter >= 4 and abs(len(a) - len(b)) >= 3 and (a.startswith(b) or b.startswith(a)):
+    if key_a and sim < _TRANSLIT and (key_a != a or key_b != b):
+        # a typo on top of another romanisation ("Alexander" / "Aleksandr")
+        sim = max(sim, OSA.normalized_similarity(key_a, key_b) - 0.05)
+    if abs(len(a) - len(b)) >= 3 and (a.startswith(b) or b.startswith(a)):
         sim = max(sim, _ABBREVIATION)  # "tech" / "technology", "inst" / "institute"
-    if shorter >= 5 and skeleton(a) == skeleton(b):
-        sim = max(sim, 0.75)
-    if sim < _MIN_TOKEN_SIM and shorter >= _TWO_SLIPS_LEN and a[:2] == b[:2] and OSA.distance(a, b) == 2:
+    if shorter >= 5 and sim < 0.75 and skeleton(a) == skeleton(b):
+        sim = 0.75
+    if sim >= _MIN_TOKEN_SIM:
+        return sim
+    if shorter >= _TWO_SLIPS_LEN and a[:2] == b[:2] and OSA.distance(a, b) == 2:
         return sim  # two slips in a long word ("Starkey" / "Starmer", "Guchkov" / "Guchaev")
-    return sim if sim >= _MIN_TOKEN_SIM else 0.0
+    return 0.0
 
 
 def _joins(
@@ -292,6 +290,14 @@ def _mistyped_legal_word(token: str, forms: frozenset[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=1_000)
+def _legal_vocabulary(forms: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The words of these legal forms' spellings, and their one-word spellings."""
+    words = frozenset().union(*(legal_form_words().get(code, ()) for code in forms))
+    names = frozenset().union(*(legal_form_names().get(code, ()) for code in forms))
+    return words, names
+
+
 def _without_legal_typos(
     tokens: tuple[str, ...], weights: tuple[float, ...], own: NameForm, other: NameForm
 ) -> tuple[tuple[str, ...], tuple[float, ...]]:
@@ -301,8 +307,7 @@ def _without_legal_typos(
     if not other.legal_forms or len(tokens) < 2:
         return tokens, weights
     theirs = set(other.tokens)
-    words = frozenset().union(*(legal_form_words().get(code, ()) for code in other.legal_forms))
-    names = frozenset().union(*(legal_form_names().get(code, ()) for code in other.legal_forms))
+    words, names = _legal_vocabulary(other.legal_forms)
     shared = bool(own.legal_forms & other.legal_forms)
     loose = [
         t not in theirs
