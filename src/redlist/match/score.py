@@ -72,9 +72,8 @@ _SPELLINGS = (
     ("ee", "i"),
     ("iy", "i"),
 )
-_SPELLING = re.compile("|".join(a for a, _ in _SPELLINGS))
-_SPELLING_OF = dict(_SPELLINGS)
 _ENDINGS = (("off", "ov"), ("eff", "ev"), ("iy", "i"), ("ij", "i"), ("yj", "i"), ("ii", "i"))
+_DOUBLE = re.compile(r"(.)\1+")
 
 
 @lru_cache(maxsize=500_000)
@@ -85,13 +84,11 @@ def translit_key(token: str) -> str:
         if token.endswith(old) and len(token) > len(old) + 2:
             token = token[: -len(old)] + new
             break
-    token = _SPELLING.sub(lambda m: _SPELLING_OF[m.group()], token)
-    out = token[:1]
-    for c in token[1:]:
-        if c != out[-1]:
-            out += c
+    for old, new in _SPELLINGS:
+        if old in token:
+            token = token.replace(old, new)
     # y as i only after the double letters went: "Mying" is not "Ming"
-    return out.replace("y", "i")
+    return _DOUBLE.sub(r"\1", token).replace("y", "i")
 
 
 @lru_cache(maxsize=500_000)
@@ -189,9 +186,10 @@ def _acronyms(
     """b with a run of words written as initials in a made that one word ("U.S." for "United
     States", "PLA" for "People's Liberation Army")."""
     mine = set(b)
+    initials = "".join(w[0] for w in b)
     out, weights = list(b), list(wb)
     for short in a:
-        if not (2 <= len(short) <= 5 and short.isalpha()) or short in mine:
+        if short not in initials or not 2 <= len(short) <= 5 or short in mine or not short.isalpha():
             continue
         n = len(short)
         for i in range(len(out) - n + 1):
