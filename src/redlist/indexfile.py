@@ -41,7 +41,7 @@ from redlist.model import Entity
 from redlist.screen import Screener, _countries
 
 #: Changes whenever the layout or the meaning of a saved index changes: older files are rebuilt.
-FORMAT = 2  # 2: the common person names table
+FORMAT = 3  # 2: the common person names table; 3: list name forms of the recall work (Cyrillic, el-/al-)
 SUFFIX = ".rlx"
 _FIELDS = [f.name for f in dataclasses.fields(NameForm)]
 _ID_SEP = "\x1f"
