@@ -86,6 +86,8 @@ def test_legal_form_alone_never_matches() -> None:
         ("U.S. Department of State", "United States Department of State", "organization"),
         ("Citigroup Capital Trust I", "Citigroup Capital Trust II", "organization"),  # as VII/VIII
         ("Pedro Javier Lopez-Lopz", "Pedro Javier Lopez-Lopez", "person"),  # a repeated word
+        ("Lopez-Lopez Pedro Javier", "Pedro Javier Lopez-Lopez", "person"),  # ... turned round
+        ("ABDUL GHANI TURK", "ABDUL GHANI BARADAR ABDUL AHMAD TURK", "person"),
         ("MARS INV ESTMENT L.L.C", "MARS INVESTMENT L.L.C", "organization"),  # split, not "inv"
         ("KOK TONG LUM", "KOK TONG LIM", "person"),  # a slip in a short word of a longer name
         ("REINALDO GREGORIO LENIN CERNA", "Reinaldo Lenin Gregorio Cerna", "person"),

@@ -217,8 +217,7 @@ def _align(qt, qw, ct, cw, initials: bool = True) -> list[tuple[int, int, float]
                 continue  # an initial, not "V" in "Partners V" / "Partners IV"
             if sim:
                 pairs.append((sim * min(qw[i], cw[j]), sim, -abs(i - j), i, j))
-    # among equal pairs, those in the same place first: "Lopez Lopz" / "Lopez Lopez" in order
-    pairs.sort(reverse=True)
+    pairs.sort(reverse=True)  # among equal pairs, those nearer the same place first
     used_q: set[int] = set()
     used_c: set[int] = set()
     out = []
@@ -227,6 +226,25 @@ def _align(qt, qw, ct, cw, initials: bool = True) -> list[tuple[int, int, float]
             used_q.add(i)
             used_c.add(j)
             out.append((i, j, sim))
+    if len(set(qt)) < len(qt) or len(set(ct)) < len(ct):
+        out = _in_order(_in_order(out, ct, 1), qt, 0)
+    return out
+
+
+def _in_order(aligned: list[tuple[int, int, float]], tokens, side: int) -> list[tuple[int, int, float]]:
+    """A repeated word's partners taken in order ("Lopez Lopz" / "Lopez Lopez"): swapping the
+    partners of two equal words changes no similarity, only whether the names read as reordered."""
+    groups: dict[str, list[int]] = {}
+    for k, pair in enumerate(aligned):
+        groups.setdefault(tokens[pair[side]], []).append(k)
+    out = list(aligned)
+    for ks in groups.values():
+        if len(ks) > 1:
+            mine = sorted(aligned[k][side] for k in ks)
+            partners = sorted((aligned[k][1 - side], aligned[k][2]) for k in ks)
+            for k, own, (other, sim) in zip(ks, mine, partners, strict=True):
+                i, j = (own, other) if side == 0 else (other, own)
+                out[k] = (int(i), int(j), sim)
     return out
 
 
