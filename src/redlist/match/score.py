@@ -73,6 +73,7 @@ _SPELLINGS = (
     ("iy", "i"),
 )
 _ENDINGS = (("off", "ov"), ("eff", "ev"), ("iy", "i"), ("ij", "i"), ("yj", "i"), ("ii", "i"))
+_ENDING_FORMS = tuple(old for old, _ in _ENDINGS)
 _DOUBLE = re.compile(r"(.)\1+")
 
 
@@ -80,10 +81,11 @@ _DOUBLE = re.compile(r"(.)\1+")
 def translit_key(token: str) -> str:
     """One spelling for a name's romanisations: kh/h, ph/f, zh/dzh/dj/j, x/ks, ou/u, ee/i, y/i,
     double letters, and the endings -off/-ov, -iy/-ij/-y ("Kozloff" / "Kozlov", "Zhijen" / "Zhizhen")."""
-    for old, new in _ENDINGS:
-        if token.endswith(old) and len(token) > len(old) + 2:
-            token = token[: -len(old)] + new
-            break
+    if token.endswith(_ENDING_FORMS):
+        for old, new in _ENDINGS:
+            if token.endswith(old) and len(token) > len(old) + 2:
+                token = token[: -len(old)] + new
+                break
     for old, new in _SPELLINGS:
         if old in token:
             token = token.replace(old, new)
