@@ -16,10 +16,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
-from rapidfuzz.distance import OSA
 
 from redlist.match.normalize import NameForm
-from redlist.match.score import skeleton, token_similarity, translit_key
+from redlist.match.score import skeleton, token_similarity
 
 _MIN_DELETE_LEN = 4
 
@@ -28,15 +27,13 @@ def _deletes(token: str) -> set[str]:
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
 
 
-def _spellings(token: str) -> set[str]:
+def _spellings(token: str) -> tuple[str, ...]:
     """The word and its other romanisations that are more than one edit away ("Ivanov" / "Ivanoff")."""
-    out = {token}
-    key = translit_key(token)  # "Kozloff" -> "kozlov", "Saeed" -> "said"
-    if key != token and OSA.distance(key, token) > 1:  # one edit is the delete lookup's own
-        out.add(key)
-    if key.endswith(("ov", "ev")):  # "Kozlov" -> "kozloff"
-        out.add(key[:-1] + "ff")
-    return out
+    if token.endswith(("ov", "ev")):  # "Kozlov" -> "kozloff"
+        return (token, token[:-1] + "ff")
+    if token.endswith(("off", "eff")):  # "Kozloff" -> "kozlov"
+        return (token, token[:-2] + "v")
+    return (token,)
 
 
 class NameIndex:
