@@ -42,8 +42,8 @@ from redlist.model import Entity
 from redlist.screen import Screener, _countries
 
 #: Changes whenever the layout or the meaning of a saved index changes: older files are rebuilt.
-FORMAT = 4  # 2: the common person names table; 3: the word counts of both schemas (match.weights);
-# 4: the Latin name forms of the new romanisation and abbreviation rules
+FORMAT = 4  # 2: the common person names table; 3: the word counts of both schemas (match.weights)
+# on one branch and the list name forms of the recall work (Cyrillic, el-/al-) on another; 4: both
 SUFFIX = ".rlx"
 _FIELDS = [f.name for f in dataclasses.fields(NameForm)]
 _ID_SEP = "\x1f"

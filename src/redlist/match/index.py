@@ -51,6 +51,15 @@ def _get_many(table: Any, keys: list[str], hashes: np.ndarray | None) -> list[An
     return [table.get(key) for key in keys]
 
 
+def _spellings(token: str) -> tuple[str, ...]:
+    """The word and its other romanisations that are more than one edit away ("Ivanov" / "Ivanoff")."""
+    if token.endswith(("ov", "ev")):  # "Kozlov" -> "kozloff"
+        return (token, token[:-1] + "ff")
+    if token.endswith(("off", "eff")):  # "Kozloff" -> "kozlov"
+        return (token, token[:-2] + "v")
+    return (token,)
+
+
 class NameIndex:
     """Inverted token index over list name forms."""
 
@@ -128,9 +137,10 @@ class NameIndex:
             if exact is not None:
                 found[exact] = 1.0
             return tuple(found.items())
-        # the word and its deletes, looked up in both tables at once (one hash and one binary
-        # search for all of them in an index file, where a key at a time costs microseconds)
-        keys = [token, *_deletes(token)]
+        # the word, its other romanisations and their deletes, looked up in both tables at once
+        # (one hash and one binary search for all of them in an index file, where a key at a time
+        # costs microseconds); the first key is the word itself
+        keys = [k for spelling in _spellings(token) for k in (spelling, *_deletes(spelling))]
         hashes = hashes64(keys) if isinstance(self.token_ids, StrMap) else None
         ids = _get_many(self.token_ids, keys, hashes)
         deleted = _get_many(self._by_delete, keys, hashes)

@@ -82,6 +82,15 @@ def _words() -> _Words:
 
 
 @cache
+def abbreviated() -> dict[str, tuple[str, ...]]:
+    """Each expanded word -> the abbreviations expanded to it ("electronic" -> elect, electr)."""
+    out: dict[str, list[str]] = {}
+    for short, long in _words().abbreviations.items():
+        out.setdefault(long, []).append(short)
+    return {long: tuple(shorts) for long, shorts in out.items()}
+
+
+@cache
 def nicknames() -> dict[str, str]:
     """Short forms of given names -> the full name ("ted" -> "theodore")."""
     return {r["nickname"]: r["name"] for r in _rows("nicknames.csv")}
@@ -133,9 +142,34 @@ def _unleet(token: str) -> list[str]:
     return _LETTERS_DIGITS.findall(token) or [token]  # "damour850" -> damour 850
 
 
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+#: Cyrillic as the US lists romanise it (BGN/PCGN: Zhomart, Tokayev, Shchetinin, Yevgeniy), where
+#: ICU's scholarly tables give "Žomart" -> "zomart" and lose Kazakh letters ("Қ" -> "?").
+_CYRILLIC_LATIN = {
+    **dict(zip("абвгдезиклмнопрстуфыэ", "abvgdeziklmnoprstufye", strict=True)),
+    "ё": "e", "ж": "zh", "й": "y", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
+    "ъ": "", "ь": "", "ю": "yu", "я": "ya",
+    "і": "i", "ї": "yi", "є": "ye", "ґ": "g", "ў": "u",  # Ukrainian, Belarusian
+    "қ": "k", "ғ": "g", "ң": "ng", "ә": "a", "ө": "o", "ұ": "u", "ү": "u", "һ": "h",  # Kazakh
+}  # fmt: skip
+_CYRILLIC_TABLE = str.maketrans(_CYRILLIC_LATIN)
+_UKRAINIAN = re.compile("[ієїґ]")
+
+
+def _cyrillic(text: str) -> str:
+    """Cyrillic letters in Latin as the lists write them (Ukrainian и is y: Volodymyr)."""
+    if _UKRAINIAN.search(text):
+        text = text.replace("и", "y")
+    return text.translate(_CYRILLIC_TABLE)
+
+
 @lru_cache(maxsize=200_000)
-def fold(text: str) -> str:
-    """Lowercase ASCII with single spaces: NFKC, case, diacritics and other scripts folded."""
+def fold(text: str, cyrillic: bool = True) -> str:
+    """Lowercase ASCII with single spaces: NFKC, case, diacritics and other scripts folded.
+
+    Cyrillic is romanised as the US lists do it, or (``cyrillic=False``) by ICU's letter-for-letter
+    tables, which stay closer for a mistyped name ("Вукић" / "Вучић": vukic / vucic).
+    """
     text = _CAMEL.sub(" ", unicodedata.normalize("NFKC", text)).casefold()
     text = (
         _POSSESSIVE.sub("", text)
@@ -150,6 +184,8 @@ def fold(text: str) -> str:
             raw = raw.replace(".", "")
         words.append(raw)
     text = " ".join(words)
+    if cyrillic and not text.isascii() and _CYRILLIC.search(text):
+        text = _cyrillic(text)
     if not text.isascii():
         from normality import ascii_text  # ICU's tables: loaded only when a name needs them
 
@@ -157,6 +193,26 @@ def fold(text: str) -> str:
 
     tokens = [part for t in _SPLIT.split(text.lower()) if t and t != "_" for part in _unleet(t)]
     return " ".join(_numbers(tokens))
+
+
+@cache
+def legal_form_words() -> dict[str, frozenset[str]]:
+    """Each legal form -> the words its spellings use ("jsc" -> joint, stock, company, pjsc, ...)."""
+    words: dict[str, set[str]] = {}
+    for phrase, code in _words().legal.items():
+        words.setdefault(code, {code}).update(phrase)
+    return {code: frozenset(w for w in group if len(w) >= 3) for code, group in words.items()}
+
+
+@cache
+def legal_form_names() -> dict[str, frozenset[str]]:
+    """Each legal form -> its one-word spellings ("ltd" -> ltd, limited, ...; "oy" -> oy)."""
+    names: dict[str, set[str]] = {}
+    for phrase, code in _words().legal.items():
+        names.setdefault(code, {code})
+        if len(phrase) == 1:
+            names[code].add(phrase[0])
+    return {code: frozenset(group) for code, group in names.items()}
 
 
 @cache
@@ -281,12 +337,12 @@ def _weight(token: str, table: dict[str, float]) -> float:
     return 1.0
 
 
-def form(text: str, kind: str = "any", via: str = "name") -> NameForm:
+def form(text: str, kind: str = "any", via: str = "name", cyrillic: bool = True) -> NameForm:
     """One comparable form of a (Latin or transliterated) name."""
     if kind == "person" and text.count(",") == 1:  # "LAST, First" as lists write it
         last, first = text.split(",")
         text = f"{first.strip()} {last.strip()}"
-    tokens = fold(text).split()
+    tokens = fold(text, cyrillic).split()
     legal: set[str] = set()
     if kind != "person":
         tokens, legal = _legal_split(tokens)
@@ -296,9 +352,11 @@ def form(text: str, kind: str = "any", via: str = "name") -> NameForm:
         expand = _words().abbreviations
         tokens = [expand.get(t, t) for t in tokens]
     table = _words().person if kind == "person" else _words().org
+    variants = _words().person_variants  # "el-" / "al-" in a company's name too: "El Aqsa"
     if kind == "person":
-        variants = _words().person_variants
         tokens = [variants.get(t, t) for t in tokens if table.get(t, 1.0) > 0] or tokens
+    else:
+        tokens = [variants.get(t, t) for t in tokens]
     weights = tuple(_weight(t, table) for t in tokens)
     return NameForm(text, tuple(tokens), weights, frozenset(legal), via, kind)
 
@@ -331,6 +389,8 @@ def forms(text: str, kind: str = "any") -> list[NameForm]:
         return [f for f in out if f.tokens] or [form(text, kind, via="transliteration")]
     via = "name" if text.isascii() else "transliteration"
     result = form(text, kind, via)
-    if not result.tokens and result.legal_forms:
-        return [result]
+    if via != "name" and _CYRILLIC.search(text):
+        letters = form(text, kind, via, cyrillic=False)
+        if letters.tokens and letters.tokens != result.tokens:
+            return [result, letters]
     return [result]

@@ -10,13 +10,20 @@ the score: they are compared apart and only reported.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 from rapidfuzz.fuzz import ratio
 
-from redlist.match.normalize import NameForm, nicknames
+from redlist.match.normalize import (
+    NameForm,
+    abbreviated,
+    legal_form_names,
+    legal_form_words,
+    nicknames,
+)
 
 #: How much of the longer name's weight counts, by kind: person names often lack middle names.
 #: How much the list name's coverage counts, by kind: a query without the middle name still
@@ -29,6 +36,8 @@ _INITIAL = 0.6
 _ABBREVIATION = 0.8
 #: The most a pair of names sharing one word can score when one has more words (below any threshold).
 ONE_WORD_CAP = 0.6
+_TWO_SLIPS_LEN = 7  # from seven letters a word may carry two slips that keep its first two letters
+_SHORT_SLIP = 0.5  # a changed letter in a word of two or three letters
 _MIN_TOKEN_SIM = 0.75  # one typo in a four-letter word; "Ahmed" / "Mohamed" (0.71) stay apart
 _CONFLICT = 1.0  # cost of words on both sides that the other lacks, per share of the name
 _NUMBER_FACTOR = 0.9  # "Fund II" vs "Fund" or "Trust 2004-1" vs "2004-2": likely related, not the same
@@ -49,6 +58,39 @@ class Comparison:
 
 
 _DROP_VOWELS = str.maketrans("", "", "aeiouy")
+_TRANSLIT = 0.9  # two romanisations of one name ("Ivanoff" / "Ivanov", "Saeed" / "Said")
+#: Spellings that romanisation schemes use for one sound, rewritten alike (longest first).
+_SPELLINGS = (
+    ("shch", "sh"),
+    ("dzh", "j"),
+    ("kh", "h"),
+    ("ph", "f"),
+    ("dj", "j"),
+    ("zh", "j"),
+    ("ks", "x"),
+    ("ou", "u"),
+    ("ee", "i"),
+    ("iy", "i"),
+)
+_ENDINGS = (("off", "ov"), ("eff", "ev"), ("iy", "i"), ("ij", "i"), ("yj", "i"), ("ii", "i"))
+_ENDING_FORMS = tuple(old for old, _ in _ENDINGS)
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=500_000)
+def translit_key(token: str) -> str:
+    """One spelling for a name's romanisations: kh/h, ph/f, zh/dzh/dj/j, x/ks, ou/u, ee/i, y/i,
+    double letters, and the endings -off/-ov, -iy/-ij/-y ("Kozloff" / "Kozlov", "Zhijen" / "Zhizhen")."""
+    if token.endswith(_ENDING_FORMS):
+        for old, new in _ENDINGS:
+            if token.endswith(old) and len(token) > len(old) + 2:
+                token = token[: -len(old)] + new
+                break
+    for old, new in _SPELLINGS:
+        if old in token:
+            token = token.replace(old, new)
+    # y as i only after the double letters went: "Mying" is not "Ming"
+    return _DOUBLE.sub(r"\1", token).replace("y", "i")
 
 
 @lru_cache(maxsize=500_000)
@@ -75,25 +117,43 @@ def token_similarity(a: str, b: str) -> float:
     short = nicknames()
     if short.get(a, a) == short.get(b, b):  # "Ted" / "Theodore", "Bill" / "William"
         return _NICKNAME
+    if (a in _ROMAN or b in _ROMAN) and (a in _ROMAN or a in "ivx") and (b in _ROMAN or b in "ivx"):
+        return _NUMBERED_SIBLING  # "Fund VII" / "Fund VIII", "Partners IV" / "Partners V"
     if len(a) == 1 or len(b) == 1:  # an initial meets a name (scored for person names only)
         return _INITIAL if a[0] == b[0] else 0.0
     if not (a.isalpha() and b.isalpha()):  # numbers and codes: another number is a sibling, not a typo
         return _NUMBERED_SIBLING if _digit_shape(a) == _digit_shape(b) else 0.0
-    if a in _ROMAN and b in _ROMAN:  # "Fund VII" / "Fund VIII"
-        return _NUMBERED_SIBLING
+    key_a = key_b = ""
+    if a[0] == b[0]:
+        key_a, key_b = translit_key(a), translit_key(b)
+        if key_a == key_b:  # "Ivanoff" / "Ivanov", "Saeed" / "Said", "Jong-uun" / "Jong-un"
+            return _TRANSLIT
     shorter = min(len(a), len(b))
     if shorter <= 3:
         # a three-letter word takes one typo only as a dropped letter or two swapped ones
         # ("Nam"/"Nm", "Ali"/"Ail", "Said"/"Sad"); a changed letter makes another name ("Ali"/"Ari")
-        if shorter == 3 and OSA.distance(a, b) == 1 and (len(a) != len(b) or sorted(a) == sorted(b)):
+        if OSA.distance(a, b) != 1:
+            return 0.0
+        if shorter == 3 and (len(a) != len(b) or sorted(a) == sorted(b)):
             return _MIN_TOKEN_SIM
+        if a[0] == b[0] and (shorter == 3 or len(a) != len(b)):
+            # a slip that makes another short name ("Lim" / "Lum", "Ali" / "Al") meets it weakly:
+            # the word is not missing, but a name of two words stays under any threshold
+            return _SHORT_SLIP
         return 0.0
     sim = OSA.normalized_similarity(a, b)
-    if shorter >= 4 and abs(len(a) - len(b)) >= 3 and (a.startswith(b) or b.startswith(a)):
+    if key_a and sim < _TRANSLIT and (key_a != a or key_b != b):
+        # a typo on top of another romanisation ("Alexander" / "Aleksandr")
+        sim = max(sim, OSA.normalized_similarity(key_a, key_b) - 0.05)
+    if abs(len(a) - len(b)) >= 3 and (a.startswith(b) or b.startswith(a)):
         sim = max(sim, _ABBREVIATION)  # "tech" / "technology", "inst" / "institute"
-    if shorter >= 5 and skeleton(a) == skeleton(b):
-        sim = max(sim, 0.75)
-    return sim if sim >= _MIN_TOKEN_SIM else 0.0
+    if shorter >= 5 and sim < 0.75 and skeleton(a) == skeleton(b):
+        sim = 0.75
+    if sim >= _MIN_TOKEN_SIM:
+        return sim
+    if shorter >= _TWO_SLIPS_LEN and a[:2] == b[:2] and OSA.distance(a, b) == 2:
+        return sim  # two slips in a long word ("Starkey" / "Starmer", "Guchkov" / "Guchaev")
+    return 0.0
 
 
 def _joins(
@@ -104,15 +164,43 @@ def _joins(
         return a, wa
     targets = set(b)
     tokens, weights = list(a), list(wa)
+    shorts = abbreviated()
     i = 0
     while i < len(tokens) - 1:
         joined = tokens[i] + tokens[i + 1]
-        if joined in targets and tokens[i] not in targets:
+        split = joined in targets and tokens[i] not in targets
+        if joined not in targets:  # a split word whose first half read as an abbreviation:
+            for short in shorts.get(tokens[i], ()):  # "Inv Estment" -> "investment estment"
+                if short + tokens[i + 1] in targets:
+                    joined, split = short + tokens[i + 1], True
+                    break
+        if split:
             tokens[i : i + 2] = [joined]
             weights[i : i + 2] = [max(weights[i], weights[i + 1])]
         else:
             i += 1
     return tuple(tokens), tuple(weights)
+
+
+def _acronyms(
+    a: tuple[str, ...], b: tuple[str, ...], wb: tuple[float, ...]
+) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """b with a run of words written as initials in a made that one word ("U.S." for "United
+    States", "PLA" for "People's Liberation Army")."""
+    mine = set(b)
+    initials = "".join(w[0] for w in b)
+    out, weights = list(b), list(wb)
+    for short in a:
+        if short not in initials or not 2 <= len(short) <= 5 or short in mine or not short.isalpha():
+            continue
+        n = len(short)
+        for i in range(len(out) - n + 1):
+            run = out[i : i + n]
+            if all(len(w) > 1 for w in run) and "".join(w[0] for w in run) == short:
+                out[i : i + n] = [short]
+                weights[i : i + n] = [max(weights[i : i + n])]
+                break
+    return tuple(out), tuple(weights)
 
 
 def _align(qt, qw, ct, cw, initials: bool = True) -> list[tuple[int, int, float]]:
@@ -121,19 +209,44 @@ def _align(qt, qw, ct, cw, initials: bool = True) -> list[tuple[int, int, float]
     for i, q in enumerate(qt):
         for j, c in enumerate(ct):
             sim = token_similarity(q, c)
-            if sim == _INITIAL and not initials and (len(q) == 1) != (len(c) == 1):
-                continue
+            if (
+                sim == _INITIAL
+                and not initials
+                and (len(q) == 1) != (len(c) == 1)
+                and q not in _ROMAN
+                and c not in _ROMAN
+            ):
+                continue  # an initial, not "V" in "Partners V" / "Partners IV"
             if sim:
-                pairs.append((sim * min(qw[i], cw[j]), sim, i, j))
-    pairs.sort(reverse=True)
+                pairs.append((sim * min(qw[i], cw[j]), sim, -abs(i - j), i, j))
+    pairs.sort(reverse=True)  # among equal pairs, those nearer the same place first
     used_q: set[int] = set()
     used_c: set[int] = set()
     out = []
-    for _, sim, i, j in pairs:
+    for _, sim, _, i, j in pairs:
         if i not in used_q and j not in used_c:
             used_q.add(i)
             used_c.add(j)
             out.append((i, j, sim))
+    if len(set(qt)) < len(qt) or len(set(ct)) < len(ct):
+        out = _in_order(_in_order(out, ct, 1), qt, 0)
+    return out
+
+
+def _in_order(aligned: list[tuple[int, int, float]], tokens, side: int) -> list[tuple[int, int, float]]:
+    """A repeated word's partners taken in order ("Lopez Lopz" / "Lopez Lopez"): swapping the
+    partners of two equal words changes no similarity, only whether the names read as reordered."""
+    groups: dict[str, list[int]] = {}
+    for k, pair in enumerate(aligned):
+        groups.setdefault(tokens[pair[side]], []).append(k)
+    out = list(aligned)
+    for ks in groups.values():
+        if len(ks) > 1:
+            mine = sorted(aligned[k][side] for k in ks)
+            partners = sorted((aligned[k][1 - side], aligned[k][2]) for k in ks)
+            for k, own, (other, sim) in zip(ks, mine, partners, strict=True):
+                i, j = (own, other) if side == 0 else (other, own)
+                out[k] = (int(i), int(j), sim)
     return out
 
 
@@ -151,8 +264,9 @@ def _legal_factor(a: frozenset[str], b: frozenset[str]) -> float:
 def _order_factor(aligned: list[tuple[int, int, float]]) -> float:
     """Person names: the same words in another order are less likely the same person.
 
-    A rotation ("Putin Vladimir") costs little; other permutations ("Salman bin Muhammad" vs
-    "Muhammad bin Salman") cost more. List names written "LAST, First" are put in order beforehand.
+    A rotation ("Putin Vladimir") or middle names in another order ("Reinaldo Lenin Gregorio
+    Cerna" / "Reinaldo Gregorio Lenin Cerna") cost little; other permutations ("Salman bin Muhammad"
+    vs "Muhammad bin Salman") cost more. List names written "LAST, First" are put in order beforehand.
     """
     if len(aligned) < 2:
         return 1.0
@@ -164,6 +278,8 @@ def _order_factor(aligned: list[tuple[int, int, float]]) -> float:
         return 1.0
     if any(order == [(k + r) % n for k in range(n)] for r in range(1, n)):
         return 0.93
+    if n > 3 and order[0] == 0 and order[-1] == n - 1:
+        return 0.93  # the first and last names in place, middle names in another order
     return 0.6
 
 
@@ -179,6 +295,52 @@ def _unmatched_number(
     return any(t.isdigit() or t in _ROMAN for t in loose)
 
 
+@lru_cache(maxsize=100_000)
+def _mistyped_legal_word(token: str, forms: frozenset[str]) -> bool:
+    """A word one slip from a word of one of these legal forms ("Jont" for joint, "Sen Bhd", "LKC")."""
+    if len(token) < 2 or not token.isalpha():
+        return False
+    words = legal_form_words()
+    for code in forms:
+        for word in words.get(code, ()):
+            if word[0] == token[0] and abs(len(word) - len(token)) <= 1 and OSA.distance(word, token) == 1:
+                return True
+    return False
+
+
+@lru_cache(maxsize=1_000)
+def _legal_vocabulary(forms: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The words of these legal forms' spellings, and their one-word spellings."""
+    words = frozenset().union(*(legal_form_words().get(code, ()) for code in forms))
+    names = frozenset().union(*(legal_form_names().get(code, ()) for code in forms))
+    return words, names
+
+
+def _without_legal_typos(
+    tokens: tuple[str, ...], weights: tuple[float, ...], own: NameForm, other: NameForm
+) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """Words of the other name's legal form left out, as the form itself is: mistyped ("Jont Stock
+    Company", "Sen Bhd", "LKC"), left in place by its position ("Luminor Oy Limited" / "Luminor
+    Oy"), or spelt another way round when both names have that form ("Pvt Limited" / "Pvt Ltd")."""
+    if not other.legal_forms or len(tokens) < 2:
+        return tokens, weights
+    theirs = set(other.tokens)
+    words, names = _legal_vocabulary(other.legal_forms)
+    shared = bool(own.legal_forms & other.legal_forms)
+    loose = [
+        t not in theirs
+        and (t in names or (shared and t in words) or _mistyped_legal_word(t, other.legal_forms))
+        for t in tokens
+    ]
+    if not any(loose):
+        return tokens, weights
+    # the legal phrase the slip broke ("Jont Stock Company") goes with it
+    keep = [i for i, t in enumerate(tokens) if not loose[i] and (t in theirs or t not in words)]
+    if not keep:
+        return tokens, weights
+    return tuple(tokens[i] for i in keep), tuple(weights[i] for i in keep)
+
+
 def compare_forms(
     query: NameForm, candidate: NameForm, kind: str = "any", symmetric: bool = False
 ) -> Comparison:
@@ -189,6 +351,12 @@ def compare_forms(
     if len(qt) > 1 or len(ct) > 1:
         qt, qw = _joins(qt, ct, qw)
         ct, cw = _joins(ct, qt, cw)
+        if kind != "person" and 1 < len(qt) < len(ct):
+            # initials in the query for words of a listed organisation's name, beside other words
+            # (a lone "SSM" would meet every name with those initials)
+            ct, cw = _acronyms(qt, ct, cw)
+    qt, qw = _without_legal_typos(qt, qw, query, candidate)
+    ct, cw = _without_legal_typos(ct, cw, candidate, query)
     aligned = _align(qt, qw, ct, cw, kind == "person" or kind == "any")
     q_total, c_total = sum(qw) or 1.0, sum(cw) or 1.0
     q_hit = c_hit = q_sim = c_sim = 0.0
