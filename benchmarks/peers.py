@@ -319,7 +319,7 @@ def report_name_bench(live_logicv2: bool = True, out: Callable[[str], None] = pr
     live_per_pair = 0.0
     if live_logicv2:
         live, live_per_pair = logicv2_name_bench(pairs)
-    live_scored = [(s, p.is_match) for s, p in zip(live, pairs, strict=True)]
+    live_scored = [(s, p.is_match) for s, p in zip(live, pairs, strict=True)] if live else []
 
     out(f"### nomenklatura name_bench ({len(pairs)} pairs, `cases.csv`)\n")
     out(f"redlist threshold `MATCH_THRESHOLD` = {MATCH_THRESHOLD}; logic-v2 threshold {LOGICV2_THRESHOLD}.\n")
