@@ -22,10 +22,12 @@ from redlist.errors import RedlistError
 from redlist.identifiers import is_valid, normalize
 from redlist.match.adjust import (
     GENERIC_ONLY_FACTOR,
+    PERSON_SHAPED_OTHER_FACTOR,
     SHORT_FUZZY_FACTOR,
     alias_factor,
     common_only,
     generic_only,
+    person_shaped,
     same_chinese_name,
     short_fuzzy_only,
 )
@@ -341,6 +343,11 @@ class Screener:
             )
         # a Chinese personal name in Han script: only its surname and given name, either way round
         han_parts = personal_name(name, kind)
+        # an untyped query shaped like a person's name is one, most likely: organisations,
+        # vessels and aircraft meet it at a lower score ("Ping Sun" is not "Sun Wing Ltd.")
+        as_person = kind == "any" and any(
+            person_shaped(name, f, self.common_person_words(), han_parts) for f in by_kind["person"][:1]
+        )
         scored: dict[int, tuple[float, Comparison, int, tuple[str, ...]]] = {}
         names = self.index.names
         for n in self._candidates(by_kind, exhaustive, threshold):
@@ -361,6 +368,11 @@ class Screener:
                 if factor < 1.0:
                     score *= factor
                     notes += (f"{self._name_type[n]} one-word or weak alias counts {factor:g}",)
+                if as_person and self._kinds[e] not in ("person", "any"):
+                    score *= PERSON_SHAPED_OTHER_FACTOR
+                    notes += (
+                        f"a person's name against a listed {self._types[e]} counts {PERSON_SHAPED_OTHER_FACTOR:g}",
+                    )
                 if score >= floor:
                     score, notes = self._weigh_words(comparison, entity_kind, score, notes)
                 if score > scored.get(e, (0.0,))[0]:

@@ -43,6 +43,12 @@ GENERIC_ONLY_FACTOR = 0.85
 SHORT_WORD = 6
 #: ... a query whose one distinctive word is met only so counts this much against an organisation.
 SHORT_FUZZY_FACTOR = 0.9
+#: An untyped query shaped like a person's name ("GAO, Li", 郭伟, "Maria Gomez") against an
+#: organisation, vessel or aircraft counts this much: a person is not a company, but an
+#: untyped query may still name one, so the match is lowered rather than dropped.
+PERSON_SHAPED_OTHER_FACTOR = 0.8
+#: The most words a name read as a person's by its words alone may have.
+PERSON_SHAPED_WORDS = 3
 
 
 def common_only(comparison: Comparison, counts: WordCounts) -> tuple[float, str] | None:
@@ -121,6 +127,33 @@ def generic_only(comparison: Comparison, common: frozenset[str]) -> bool:
 def _distinctive(loose: list[str], other: list[str], common: frozenset[str]) -> bool:
     """An unmet word that is not common and not one typo from an unmet word of the other name ("ans"/"and")."""
     return any(t not in common and all(Levenshtein.distance(t, u) > 1 for u in other) for t in loose)
+
+
+def person_shaped(
+    name: str, query: NameForm, common_person: frozenset[str], han_parts: tuple[str, str] | None
+) -> bool:
+    """Whether an untyped query reads as a person's name rather than an organisation's.
+
+    ``name`` is the query as typed, ``query`` its person form (no legal form in it: a name with
+    one is read as a company before this). A person's name is: "LAST, First" (one comma, a few
+    words either side); a Han-script surname and given name (``han_parts``, see
+    :func:`redlist.match.cjk.personal_name`); a pinyin personal name ("Ping Sun", "Qiang Gao");
+    or two or three words that are all names listed persons bear (``common_person``, counted at
+    index time: "Maria Gomez", "Ali Issa").
+    """
+    if han_parts is not None:
+        return True
+    tokens = query.tokens
+    if not 2 <= len(tokens) <= PERSON_SHAPED_WORDS + 1 or not all(t.isalpha() for t in tokens):
+        return False
+    if name.count(",") == 1:
+        last, first = name.split(",")
+        return (
+            1 <= len(last.split()) <= PERSON_SHAPED_WORDS and 1 <= len(first.split()) <= PERSON_SHAPED_WORDS
+        )
+    if len(tokens) > PERSON_SHAPED_WORDS:
+        return False
+    return pinyin_name_keys(tokens) is not None or all(t in common_person for t in tokens)
 
 
 def alias_factor(name_type: str, candidate: NameForm, kind: str) -> float:
