@@ -361,7 +361,9 @@ class Screener:
                 comparison = compare_forms(qf, list_form, entity_kind)
                 score = comparison.score
                 notes: tuple[str, ...] = ()
-                if score > OTHER_NAME_CAP and not same_chinese_name(han_parts, qf, list_form, entity_kind):
+                if score > OTHER_NAME_CAP and not same_chinese_name(
+                    han_parts, qf, list_form, entity_kind, as_person
+                ):
                     score = OTHER_NAME_CAP if han_parts else score * OTHER_PINYIN_FACTOR
                     notes += ("Chinese personal name: not the same syllables",)
                 factor = alias_factor(self._name_type[n], list_form, entity_kind)

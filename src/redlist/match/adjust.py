@@ -19,7 +19,7 @@ from __future__ import annotations
 from rapidfuzz.distance import Levenshtein
 
 from redlist.match.chinese_names import han_name_keys, pinyin_name_keys, same_name, spelt_in
-from redlist.match.normalize import NameForm
+from redlist.match.normalize import NameForm, _words
 from redlist.match.score import Comparison
 from redlist.match.weights import WordCounts
 from redlist.model import NameType
@@ -146,6 +146,9 @@ def person_shaped(
     tokens = query.tokens
     if not 2 <= len(tokens) <= PERSON_SHAPED_WORDS + 1 or not all(t.isalpha() for t in tokens):
         return False
+    words = _words()
+    if any(t in words.org and t not in words.person for t in tokens):
+        return False  # an organisation's word ("Kish Airlines, Headquarters")
     if name.count(",") == 1:
         last, first = name.split(",")
         return (
@@ -165,7 +168,11 @@ def alias_factor(name_type: str, candidate: NameForm, kind: str) -> float:
 
 
 def same_chinese_name(
-    han_parts: tuple[str, str] | None, query: NameForm, candidate: NameForm, kind: str
+    han_parts: tuple[str, str] | None,
+    query: NameForm,
+    candidate: NameForm,
+    kind: str,
+    person_query: bool = False,
 ) -> bool:
     """False when a Chinese personal name meets a list name that is not its syllables in an allowed order.
 
@@ -173,11 +180,18 @@ def same_chinese_name(
     against a person's names, and must be spelt out in an organisation's name (华为 in "Huawei
     Technologies"); a pinyin personal name is held so against list names that are pinyin personal
     names themselves. Other pairs are left to the scorer (True).
+
+    ``person_query``: the query, untyped, reads as a person's name
+    (:func:`person_shaped`); then a list name that is a pinyin personal name is held to the
+    syllables whatever the entry's type ("Zhao Gang" listed as an organisation), and a Han-script
+    personal name must be the whole of an organisation's name ("Guowei", not "Guowei Group").
     """
     # a list entry of no known type counts as a person when its name is a pinyin personal name
-    personal = kind == "person" or (kind == "any" and pinyin_name_keys(candidate.tokens) is not None)
+    personal = kind == "person" or (
+        (kind == "any" or person_query) and pinyin_name_keys(candidate.tokens) is not None
+    )
     if han_parts is not None:
-        if personal:
+        if personal or person_query:
             return same_name(han_name_keys(*han_parts), candidate.tokens)
         return spelt_in("".join(han_parts), candidate.tokens)
     if not personal or query.via != "name":
