@@ -22,11 +22,13 @@ from redlist.errors import RedlistError
 from redlist.identifiers import is_valid, normalize
 from redlist.match.adjust import (
     GENERIC_ONLY_FACTOR,
+    OTHER_NAME_TYPO_FACTOR,
     PERSON_SHAPED_OTHER_FACTOR,
     SHORT_FUZZY_FACTOR,
     alias_factor,
     common_only,
     generic_only,
+    other_name_typo,
     person_shaped,
     same_chinese_name,
     short_fuzzy_only,
@@ -430,6 +432,9 @@ class Screener:
             found = common_only(comparison, weights.person)
             if found:
                 return score * found[0], (*notes, found[1])
+            other = other_name_typo(comparison, weights.person)
+            if other:
+                return score * OTHER_NAME_TYPO_FACTOR, (*notes, other)
             return score, notes
         if generic_only(comparison, weights.common_other):
             return score * GENERIC_ONLY_FACTOR, (

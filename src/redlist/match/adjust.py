@@ -43,6 +43,15 @@ GENERIC_ONLY_FACTOR = 0.85
 SHORT_WORD = 6
 #: ... a query whose one distinctive word is met only so counts this much against an organisation.
 SHORT_FUZZY_FACTOR = 0.9
+#: A person's name whose one distinctive word is another listed name one letter off ("Ali Barakat"
+#: / "Ali BARAKA", "Ali Awad" / "Ali ASWAD"), the rest met only on very common names, counts this
+#: much: that word is a different name, not a typo of it.
+OTHER_NAME_TYPO_FACTOR = 0.75
+#: ... "very common": borne by at least this share of the listed persons' names (see COMMON_ONLY_FACTORS).
+VERY_COMMON_SHARE = 0.002
+#: ... and a "short" word: this long or shorter (long names one letter apart are mostly typos).
+OTHER_NAME_WORD = 7
+
 #: An untyped query shaped like a person's name ("GAO, Li", 郭伟, "Maria Gomez") against an
 #: organisation, vessel or aircraft counts this much: a person is not a company, but an
 #: untyped query may still name one, so the match is lowered rather than dropped.
@@ -82,6 +91,52 @@ def common_only(comparison: Comparison, counts: WordCounts) -> tuple[float, str]
         return None
     words = ", ".join(sorted(met))
     return factor, f"only common name words met: {words}; listed name also has {', '.join(unmet)}"
+
+
+def other_name_typo(comparison: Comparison, counts: WordCounts) -> str | None:
+    """Why a person's name match rests on a different short name one letter off, or None.
+
+    "Ali Barakat" against "Ali BARAKA": "ali" is borne by hundreds of listed persons, and
+    "barakat" is not a typo of "baraka" but a name of its own (other listed persons bear it).
+    Applies when exactly one word pair is met inexactly, one consonant apart, in words of
+    :data:`OTHER_NAME_WORD` letters or fewer, the query's word is borne by listed persons (a
+    typo seldom makes a real name), and every word met exactly is very common.
+    """
+    fuzzy = [(q, c) for q, c, sim in comparison.pairs if q != c]
+    exact = [q for q, c, _ in comparison.pairs if q == c]
+    if len(fuzzy) != 1 or not exact:
+        return None
+    word, listed = fuzzy[0]
+    if not 3 <= len(word) <= OTHER_NAME_WORD or len(listed) > OTHER_NAME_WORD:
+        return None
+    if not _consonant_edit(word, listed):
+        return None
+    if counts.counts.get(word, 0) < 2:
+        return None  # not a name listed persons bear: likely a typo
+    least = VERY_COMMON_SHARE * counts.names
+    if any(counts.counts.get(q, 0) < least for q in exact):
+        return None
+    return f"{word} is a name of its own, not a typo of {listed}; the rest are very common names"
+
+
+def _consonant_edit(a: str, b: str) -> bool:
+    """Whether two words are one consonant apart (added, dropped or changed): a vowel or a
+    doubled letter apart is how romanisations of one name differ ("Hussein" / "Hussain",
+    "Ahmad" / "Ahmed", "Hassan" / "Hasan")."""
+    ops = Levenshtein.editops(a, b)
+    if len(ops) != 1:
+        return False
+    op = ops[0]
+    if op.tag == "replace":
+        return a[op.src_pos] not in _VOWELS and b[op.dest_pos] not in _VOWELS
+    # added or dropped: the longer word's letter, unless it doubles a neighbour ("Hassan" / "Hasan")
+    longer, pos = (b, op.dest_pos) if op.tag == "insert" else (a, op.src_pos)
+    ch = longer[pos]
+    doubled = (pos > 0 and longer[pos - 1] == ch) or (pos + 1 < len(longer) and longer[pos + 1] == ch)
+    return ch not in _VOWELS and not doubled
+
+
+_VOWELS = frozenset("aeiouy")
 
 
 def short_fuzzy_only(comparison: Comparison, common: frozenset[str]) -> str | None:
