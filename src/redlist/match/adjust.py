@@ -123,14 +123,14 @@ def _consonant_edit(a: str, b: str) -> bool:
     """Whether two words are one consonant apart (added, dropped or changed): a vowel or a
     doubled letter apart is how romanisations of one name differ ("Hussein" / "Hussain",
     "Ahmad" / "Ahmed", "Hassan" / "Hasan")."""
-    ops = Levenshtein.editops(a, b)
+    ops = Levenshtein.editops(a, b).as_list()
     if len(ops) != 1:
         return False
-    op = ops[0]
-    if op.tag == "replace":
-        return a[op.src_pos] not in _VOWELS and b[op.dest_pos] not in _VOWELS
+    tag, src, dest = ops[0]
+    if tag == "replace":
+        return a[src] not in _VOWELS and b[dest] not in _VOWELS
     # added or dropped: the longer word's letter, unless it doubles a neighbour ("Hassan" / "Hasan")
-    longer, pos = (b, op.dest_pos) if op.tag == "insert" else (a, op.src_pos)
+    longer, pos = (b, dest) if tag == "insert" else (a, src)
     ch = longer[pos]
     doubled = (pos > 0 and longer[pos - 1] == ch) or (pos + 1 < len(longer) and longer[pos + 1] == ch)
     return ch not in _VOWELS and not doubled
