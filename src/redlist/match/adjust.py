@@ -126,7 +126,7 @@ def _consonant_edit(a: str, b: str) -> bool:
     ops = Levenshtein.editops(a, b).as_list()
     if len(ops) != 1:
         return False
-    tag, src, dest = ops[0]
+    tag, src, dest = str(ops[0][0]), int(ops[0][1]), int(ops[0][2])
     if tag == "replace":
         return a[src] not in _VOWELS and b[dest] not in _VOWELS
     # added or dropped: the longer word's letter, unless it doubles a neighbour ("Hassan" / "Hasan")
