@@ -11,7 +11,11 @@ what kind of names met:
   "electronics", "holding"), while a distinctive word of either name goes unmet, counts less;
 - an organisation's name whose distinctive words are met only by a typo in a short word
   ("Cemex" / "CIMEX") counts less;
-- a Chinese personal name is held to its syllables (:mod:`redlist.match.chinese_names`).
+- a Chinese personal name is held to its syllables (:mod:`redlist.match.chinese_names`);
+- an untyped query shaped like a person's name meets organisations, vessels and aircraft at a
+  lower score (:func:`person_shaped`);
+- a two-word person's name whose one word is another listed name one consonant off
+  ("Barakat" / "BARAKA") counts less (:func:`other_name_typo`).
 """
 
 from __future__ import annotations
