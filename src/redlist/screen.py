@@ -22,10 +22,14 @@ from redlist.errors import RedlistError
 from redlist.identifiers import is_valid, normalize
 from redlist.match.adjust import (
     GENERIC_ONLY_FACTOR,
+    OTHER_NAME_TYPO_FACTOR,
+    PERSON_SHAPED_OTHER_FACTOR,
     SHORT_FUZZY_FACTOR,
     alias_factor,
     common_only,
     generic_only,
+    other_name_typo,
+    person_shaped,
     same_chinese_name,
     short_fuzzy_only,
 )
@@ -341,6 +345,11 @@ class Screener:
             )
         # a Chinese personal name in Han script: only its surname and given name, either way round
         han_parts = personal_name(name, kind)
+        # an untyped query shaped like a person's name is one, most likely: organisations,
+        # vessels and aircraft meet it at a lower score ("Ping Sun" is not "Sun Wing Ltd.")
+        as_person = kind == "any" and any(
+            person_shaped(name, f, self.common_person_words(), han_parts) for f in by_kind["person"][:1]
+        )
         scored: dict[int, tuple[float, Comparison, int, tuple[str, ...]]] = {}
         names = self.index.names
         for n in self._candidates(by_kind, exhaustive, threshold):
@@ -354,13 +363,20 @@ class Screener:
                 comparison = compare_forms(qf, list_form, entity_kind)
                 score = comparison.score
                 notes: tuple[str, ...] = ()
-                if score > OTHER_NAME_CAP and not same_chinese_name(han_parts, qf, list_form, entity_kind):
+                if score > OTHER_NAME_CAP and not same_chinese_name(
+                    han_parts, qf, list_form, entity_kind, as_person
+                ):
                     score = OTHER_NAME_CAP if han_parts else score * OTHER_PINYIN_FACTOR
                     notes += ("Chinese personal name: not the same syllables",)
                 factor = alias_factor(self._name_type[n], list_form, entity_kind)
                 if factor < 1.0:
                     score *= factor
                     notes += (f"{self._name_type[n]} one-word or weak alias counts {factor:g}",)
+                if as_person and self._kinds[e] not in ("person", "any"):
+                    score *= PERSON_SHAPED_OTHER_FACTOR
+                    notes += (
+                        f"a person's name against a listed {self._types[e]} counts {PERSON_SHAPED_OTHER_FACTOR:g}",
+                    )
                 if score >= floor:
                     score, notes = self._weigh_words(comparison, entity_kind, score, notes)
                 if score > scored.get(e, (0.0,))[0]:
@@ -416,6 +432,9 @@ class Screener:
             found = common_only(comparison, weights.person)
             if found:
                 return score * found[0], (*notes, found[1])
+            other = other_name_typo(comparison, weights.person)
+            if other:
+                return score * OTHER_NAME_TYPO_FACTOR, (*notes, other)
             return score, notes
         if generic_only(comparison, weights.common_other):
             return score * GENERIC_ONLY_FACTOR, (

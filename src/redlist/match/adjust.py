@@ -11,7 +11,11 @@ what kind of names met:
   "electronics", "holding"), while a distinctive word of either name goes unmet, counts less;
 - an organisation's name whose distinctive words are met only by a typo in a short word
   ("Cemex" / "CIMEX") counts less;
-- a Chinese personal name is held to its syllables (:mod:`redlist.match.chinese_names`).
+- a Chinese personal name is held to its syllables (:mod:`redlist.match.chinese_names`);
+- an untyped query shaped like a person's name meets organisations, vessels and aircraft at a
+  lower score (:func:`person_shaped`);
+- a two-word person's name whose one word is another listed name one consonant off
+  ("Barakat" / "BARAKA") counts less (:func:`other_name_typo`).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from __future__ import annotations
 from rapidfuzz.distance import Levenshtein
 
 from redlist.match.chinese_names import han_name_keys, pinyin_name_keys, same_name, spelt_in
-from redlist.match.normalize import NameForm
+from redlist.match.normalize import NameForm, _words
 from redlist.match.score import Comparison
 from redlist.match.weights import WordCounts
 from redlist.model import NameType
@@ -43,6 +47,22 @@ GENERIC_ONLY_FACTOR = 0.85
 SHORT_WORD = 6
 #: ... a query whose one distinctive word is met only so counts this much against an organisation.
 SHORT_FUZZY_FACTOR = 0.9
+#: A two-word person's name with one word another listed name one consonant off ("Ali Barakat"
+#: / "Ali BARAKA", "Ali Awad" / "Ali ASWAD"), the other word a common name, counts this much:
+#: that word is a different name, not a typo of it.
+OTHER_NAME_TYPO_FACTOR = 0.75
+#: ... the other word "common": borne by at least this share of the listed persons' names (0.1 %,
+#: some 21 names: "ali" 792, "mansour" 32, "barakat" 21).
+VERY_COMMON_SHARE = 0.001
+#: ... and a "short" word: this long or shorter (long names one letter apart are mostly typos).
+OTHER_NAME_WORD = 7
+
+#: An untyped query shaped like a person's name ("GAO, Li", 郭伟, "Maria Gomez") against an
+#: organisation, vessel or aircraft counts this much: a person is not a company, but an
+#: untyped query may still name one, so the match is lowered rather than dropped.
+PERSON_SHAPED_OTHER_FACTOR = 0.8
+#: The most words a name read as a person's by its words alone may have.
+PERSON_SHAPED_WORDS = 3
 
 
 def common_only(comparison: Comparison, counts: WordCounts) -> tuple[float, str] | None:
@@ -76,6 +96,56 @@ def common_only(comparison: Comparison, counts: WordCounts) -> tuple[float, str]
         return None
     words = ", ".join(sorted(met))
     return factor, f"only common name words met: {words}; listed name also has {', '.join(unmet)}"
+
+
+def other_name_typo(comparison: Comparison, counts: WordCounts) -> str | None:
+    """Why a two-word person's name match rests on a different short name one letter off, or None.
+
+    "Ali Barakat" against "Ali BARAKA": "ali" is borne by hundreds of listed persons, and
+    "barakat" is not a typo of "baraka" but a name of its own (other listed persons bear it);
+    "Khalid Mansour" against "Khalil MANSUR" likewise (khalid/khalil). Applies when two words
+    are met, one of them one consonant from the list's word (a vowel or a doubled letter apart is
+    a romanisation, :func:`_consonant_edit`), in words of :data:`OTHER_NAME_WORD` letters or
+    fewer, the query's word is borne by listed persons (a typo seldom makes a real name), and
+    the other word is a common name (:data:`VERY_COMMON_SHARE`). With three words or more met,
+    the rest of the name says more than one letter.
+    """
+    other = [
+        (q, c)
+        for q, c, _ in comparison.pairs
+        if q != c
+        and 3 <= len(q) <= OTHER_NAME_WORD
+        and len(c) <= OTHER_NAME_WORD
+        and counts.counts.get(q, 0) >= 2  # a name listed persons bear: a typo seldom makes one
+        and _consonant_edit(q, c)
+    ]
+    if len(other) != 1 or len(comparison.pairs) != 2:  # more words met equal: one person
+        return None
+    word, listed = other[0]
+    least = VERY_COMMON_SHARE * counts.names
+    if any(counts.counts.get(q, 0) < least for q, _, _ in comparison.pairs if q != word):
+        return None
+    return f"{word} is a name of its own, not a typo of {listed}; the other word is a common name"
+
+
+def _consonant_edit(a: str, b: str) -> bool:
+    """Whether two words are one consonant apart (added, dropped or changed): a vowel or a
+    doubled letter apart is how romanisations of one name differ ("Hussein" / "Hussain",
+    "Ahmad" / "Ahmed", "Hassan" / "Hasan")."""
+    ops = Levenshtein.editops(a, b).as_list()
+    if len(ops) != 1:
+        return False
+    tag, src, dest = str(ops[0][0]), int(ops[0][1]), int(ops[0][2])
+    if tag == "replace":
+        return a[src] not in _VOWELS and b[dest] not in _VOWELS
+    # added or dropped: the longer word's letter, unless it doubles a neighbour ("Hassan" / "Hasan")
+    longer, pos = (b, dest) if tag == "insert" else (a, src)
+    ch = longer[pos]
+    doubled = (pos > 0 and longer[pos - 1] == ch) or (pos + 1 < len(longer) and longer[pos + 1] == ch)
+    return ch not in _VOWELS and not doubled
+
+
+_VOWELS = frozenset("aeiouy")
 
 
 def short_fuzzy_only(comparison: Comparison, common: frozenset[str]) -> str | None:
@@ -123,6 +193,36 @@ def _distinctive(loose: list[str], other: list[str], common: frozenset[str]) -> 
     return any(t not in common and all(Levenshtein.distance(t, u) > 1 for u in other) for t in loose)
 
 
+def person_shaped(
+    name: str, query: NameForm, common_person: frozenset[str], han_parts: tuple[str, str] | None
+) -> bool:
+    """Whether an untyped query reads as a person's name rather than an organisation's.
+
+    ``name`` is the query as typed, ``query`` its person form (no legal form in it: a name with
+    one is read as a company before this). A person's name is: "LAST, First" (one comma, a few
+    words either side); a Han-script surname and given name (``han_parts``, see
+    :func:`redlist.match.cjk.personal_name`); a pinyin personal name ("Ping Sun", "Qiang Gao");
+    or two or three words that are all names listed persons bear (``common_person``, counted at
+    index time: "Maria Gomez", "Ali Issa").
+    """
+    if han_parts is not None:
+        return True
+    tokens = query.tokens
+    if not 2 <= len(tokens) <= PERSON_SHAPED_WORDS + 1 or not all(t.isalpha() for t in tokens):
+        return False
+    words = _words()
+    if any(t in words.org and t not in words.person for t in tokens):
+        return False  # an organisation's word ("Kish Airlines, Headquarters")
+    if name.count(",") == 1:
+        last, first = name.split(",")
+        return (
+            1 <= len(last.split()) <= PERSON_SHAPED_WORDS and 1 <= len(first.split()) <= PERSON_SHAPED_WORDS
+        )
+    if len(tokens) > PERSON_SHAPED_WORDS:
+        return False
+    return pinyin_name_keys(tokens) is not None or all(t in common_person for t in tokens)
+
+
 def alias_factor(name_type: str, candidate: NameForm, kind: str) -> float:
     """Weak aliases and one-word aliases count less: alone, they never make a full-score match."""
     factor = WEAK_ALIAS_FACTOR if name_type == NameType.WEAK else 1.0
@@ -132,7 +232,11 @@ def alias_factor(name_type: str, candidate: NameForm, kind: str) -> float:
 
 
 def same_chinese_name(
-    han_parts: tuple[str, str] | None, query: NameForm, candidate: NameForm, kind: str
+    han_parts: tuple[str, str] | None,
+    query: NameForm,
+    candidate: NameForm,
+    kind: str,
+    person_query: bool = False,
 ) -> bool:
     """False when a Chinese personal name meets a list name that is not its syllables in an allowed order.
 
@@ -140,11 +244,18 @@ def same_chinese_name(
     against a person's names, and must be spelt out in an organisation's name (华为 in "Huawei
     Technologies"); a pinyin personal name is held so against list names that are pinyin personal
     names themselves. Other pairs are left to the scorer (True).
+
+    ``person_query``: the query, untyped, reads as a person's name
+    (:func:`person_shaped`); then a list name that is a pinyin personal name is held to the
+    syllables whatever the entry's type ("Zhao Gang" listed as an organisation), and a Han-script
+    personal name must be the whole of an organisation's name ("Guowei", not "Guowei Group").
     """
     # a list entry of no known type counts as a person when its name is a pinyin personal name
-    personal = kind == "person" or (kind == "any" and pinyin_name_keys(candidate.tokens) is not None)
+    personal = kind == "person" or (
+        (kind == "any" or person_query) and pinyin_name_keys(candidate.tokens) is not None
+    )
     if han_parts is not None:
-        if personal:
+        if personal or person_query:
             return same_name(han_name_keys(*han_parts), candidate.tokens)
         return spelt_in("".join(han_parts), candidate.tokens)
     if not personal or query.via != "name":
