@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from redlist.api.deps import ApiError, Auth, Facade, FastJSON, actor
 from redlist.api.yente import entity_dict
 from redlist.service import Query as ScreenQuery
-from redlist.service import check_summary, screen_summary
+from redlist.service import Redlist, ScreenResult, check_summary, screen_summary
 
 router = APIRouter()
 
@@ -95,19 +95,24 @@ def readyz(redlist: Facade) -> JSONResponse:
     return JSONResponse(status, status_code=200 if status["ready"] else 503)
 
 
+def _record_screen(redlist: Redlist, request: Request, given: BaseModel, result: ScreenResult) -> None:
+    """One screening in the audit trail: what was asked, the answer's summary, who and on what data."""
+    redlist.record(
+        "screen",
+        given.model_dump(exclude_none=True),
+        screen_summary(result),
+        who=actor(request),
+        receipt=result.data,
+    )
+
+
 @router.post("/screen", tags=["screening"], response_class=FastJSON)
 async def screen(
     body: ScreenRequest, request: Request, redlist: Facade, _: Auth
 ) -> FastJSON:  # ~1 ms of CPU: no thread hop
     """Screen one party: matches at or above the threshold, with explained scores."""
     result = redlist.screen(body.query(), threshold=body.threshold, limit=body.limit, on=body.on)
-    redlist.record(
-        "screen",
-        body.model_dump(exclude_none=True),
-        screen_summary(result),
-        who=actor(request),
-        receipt=result.data,
-    )
+    _record_screen(redlist, request, body, result)
     if result.error:
         raise ApiError(400, result.error)
     return FastJSON(result.to_dict())
@@ -123,13 +128,7 @@ def screen_batch(body: BatchRequest, request: Request, redlist: Facade, _: Auth)
         (q.query() for q in body.queries), threshold=body.threshold, limit=body.limit
     )
     for query, result in zip(body.queries, results, strict=True):
-        redlist.record(
-            "screen",
-            query.model_dump(exclude_none=True),
-            screen_summary(result),
-            who=actor(request),
-            receipt=result.data,
-        )
+        _record_screen(redlist, request, query, result)
     return FastJSON({"results": [r.to_dict() for r in results]})
 
 
