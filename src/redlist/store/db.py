@@ -29,6 +29,7 @@ from redlist.errors import StoreError
 from redlist.model import Change, ChangeEvent, Entity, RawFile, Snapshot
 from redlist.store.archive import RawArchive
 from redlist.store.schema import HEAD, events, records, snapshot_records, snapshots, update_log
+from redlist.store.snapshot_row import snapshot_of
 
 # Statements built once: building a select costs more than running it on SQLite.
 _S = snapshots.c
@@ -530,19 +531,4 @@ def _rawfile_dict(f: RawFile) -> dict[str, Any]:
 
 
 def _snapshot(r: Row[Any]) -> Snapshot:
-    row = r._mapping
-    return Snapshot(
-        id=row["id"],
-        source=row["source"],
-        as_of=row["as_of"],
-        fetched_at=row["fetched_at"],
-        sha256=row["sha256"],
-        parser_version=row["parser_version"],
-        format=row["format"] or "",
-        record_count=row["record_count"],
-        origin=row["origin"],
-        files=[RawFile(**f) for f in json.loads(row["files"])],
-        warnings=json.loads(row["warnings"]),
-        status=row["status"],
-        note=row["note"],
-    )
+    return snapshot_of(r._mapping)

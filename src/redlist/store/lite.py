@@ -14,7 +14,6 @@ schema revision this code expects is opened the full way (created or migrated).
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -23,8 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from redlist.errors import StoreError
-from redlist.model import RawFile, Snapshot
+from redlist.model import Snapshot
 from redlist.store.head import HEAD
+from redlist.store.snapshot_row import snapshot_of
 
 if TYPE_CHECKING:
     from redlist.store.db import Store
@@ -91,14 +91,14 @@ class LiteStore:
             rows = self._all(_SNAPSHOTS + " WHERE source = :source" + _ORDER, {"source": source})
         else:
             rows = self._all(_SNAPSHOTS + _ORDER)
-        return [_snapshot(r) for r in rows]
+        return [snapshot_of(r) for r in rows]
 
     def latest(self, source: str) -> Snapshot | None:
         """The newest publication of a source (by as-of date)."""
         if self._full is not None:
             return self._full.latest(source)
         row = self.one(_LATEST, {"source": source})
-        return _snapshot(row) if row is not None else None
+        return snapshot_of(row) if row is not None else None
 
     # --- plain SQL ---------------------------------------------------------------------------------
 
@@ -190,22 +190,3 @@ class LiteStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _snapshot(row: dict[str, Any]) -> Snapshot:
-    """As :func:`redlist.store.db._snapshot` builds it from the same row."""
-    return Snapshot(
-        id=row["id"],
-        source=row["source"],
-        as_of=row["as_of"],
-        fetched_at=row["fetched_at"],
-        sha256=row["sha256"],
-        parser_version=row["parser_version"],
-        format=row["format"] or "",
-        record_count=row["record_count"],
-        origin=row["origin"],
-        files=[RawFile(**f) for f in json.loads(row["files"])],
-        warnings=json.loads(row["warnings"]),
-        status=row["status"],
-        note=row["note"],
-    )
