@@ -107,3 +107,8 @@ def test_one_misspelt_word_and_a_shorter_name(screener: Screener) -> None:
     assert score < MATCH_THRESHOLD and "listed name has more words: walmart/welmart" in summary
     assert _score(screener, "Welmart Inc.", "wm")[0] >= MATCH_THRESHOLD  # the name itself
     assert _score(screener, "Gazprim", "gz")[0] >= MATCH_THRESHOLD  # a misspelling of the whole name
+
+
+def test_words_joined_in_the_query_meet_the_name(screener: Screener) -> None:
+    score, summary = _score(screener, "RIVERASANDOVAL, Reyna Isabel", "rr")
+    assert score >= 0.95 and "not met" not in summary

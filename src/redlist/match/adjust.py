@@ -237,12 +237,14 @@ def unmet_anchors(comparison: Comparison) -> list[str]:
     if comparison.method != "tokens":
         return []
     met = {c for _, c, _ in comparison.pairs}
+    # a word of the list name joined with the next to meet the query ("SAMPATHSUNDAR") is met
+    joined = [c for c in met if c not in comparison.candidate.tokens]
     return [
         "/".join(sorted(group))
         for group in name_anchors(
             comparison.candidate.text, comparison.candidate.tokens, comparison.candidate.weights
         )
-        if not group & met
+        if not group & met and not any(t in c for t in group for c in joined)
     ]
 
 
