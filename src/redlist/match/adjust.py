@@ -15,7 +15,12 @@ what kind of names met:
 - an untyped query shaped like a person's name meets organisations, vessels and aircraft at a
   lower score (:func:`person_shaped`);
 - a two-word person's name whose one word is another listed name one consonant off
-  ("Barakat" / "BARAKA") counts less (:func:`other_name_typo`).
+  ("Barakat" / "BARAKA") counts less (:func:`other_name_typo`);
+- a query meeting neither a listed person's first given name nor their first surname ("Ali
+  Rashid" / "Gholam Ali RASHID") counts less (:func:`unmet_anchors`);
+- an organisation's name whose one distinctive word of up to 8 letters is met only with a typo,
+  while the listed name has more words ("Walmart" / "WELMART GROUP"), counts less
+  (:func:`short_fuzzy_only`).
 """
 
 from __future__ import annotations
