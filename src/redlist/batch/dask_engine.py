@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from redlist.batch.read import InputRow
-from redlist.batch.run import BatchSummary, _chunks, _record, screen_answer, write_answers
+from redlist.batch.run import BatchSummary, screen_answer, write_answers
+from redlist.batch.workers import chunks, record
 from redlist.errors import RedlistError
 from redlist.screen import Screener
 
@@ -59,7 +60,7 @@ def screen_partition(
     if answer is None:
         _ANSWERS.clear()
         answer = _ANSWERS[key] = screen_answer(screener, threshold, limit, lists)
-    return [_record(answer, row) for row in rows]
+    return [record(answer, row) for row in rows]
 
 
 def _client(scheduler: str | None, workers: int) -> Any:
@@ -131,7 +132,7 @@ def _run(
     flight (the input is never held in memory whole)."""
     slots = max(2, 3 * len(client.scheduler_info().get("workers", {}) or [1]))
     pending: collections.deque[Any] = collections.deque()
-    for chunk in _chunks(rows, partition_rows):
+    for chunk in chunks(rows, partition_rows):
         pending.append(
             client.submit(screen_partition, index_path, chunk, threshold, limit, lists, pure=False)
         )
