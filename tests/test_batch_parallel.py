@@ -175,3 +175,36 @@ def test_a_worker_that_dies_stops_the_run_with_a_message() -> None:
 
     with pytest.raises(RedlistError, match=r"worker process stopped \(exit code 3\)"):
         list(answer_rows(_rows(["a"] * 10 + ["die"]), _PidAnswer(), workers=2))
+
+
+class _FakeDealer:
+    """Answers each sent share at once, remembering which worker got which names."""
+
+    def __init__(self) -> None:
+        self.got: dict[int, list[str]] = {}
+        self.results: dict[tuple[int, int], list[dict]] = {}
+
+    def send(self, worker: int, tag: tuple[int, int], rows: list) -> None:
+        self.got.setdefault(worker, []).extend(row.name for row in rows)
+        self.results[tag] = [{"id": row.key, "worker": worker} for row in rows]
+
+    def result(self, tag: tuple[int, int]) -> list[dict]:
+        return self.results.pop(tag)
+
+
+@pytest.mark.parametrize("keyed", [True, False])
+def test_rows_dealt_by_query_come_back_in_input_order(keyed: bool) -> None:
+    from redlist.batch.workers import in_order
+
+    dealer = _FakeDealer()
+    names = [f"n{i % 101}" for i in range(1000)]
+    key = (lambda row: row.name) if keyed else None
+    records = list(in_order(_rows(names), dealer, 3, key, chunk_rows=17, ahead=2))
+    assert [x["id"] for x in records] == [f"r{i}" for i in range(1000)]
+    assert not dealer.results  # every share collected
+    assert len(dealer.got) == 3
+    if keyed:  # every repeat of a name meets the same worker
+        workers_of = {name: {w for w, got in dealer.got.items() if name in got} for name in set(names)}
+        assert all(len(ws) == 1 for ws in workers_of.values())
+    else:  # dealt in equal runs
+        assert sorted(len(got) for got in dealer.got.values()) == [333, 333, 334]

@@ -186,7 +186,7 @@ class _ScreenAnswer:
 
     def route_key(self, row: InputRow) -> tuple[Any, ...]:
         """What makes two rows the same question (the answer cache's key)."""
-        return _query_key(row_query(row, self.lists))
+        return query_key(row, self.lists)
 
     def __call__(self, row: InputRow) -> dict[str, Any]:
         query = row_query(row, self.lists)
@@ -205,6 +205,12 @@ class _ScreenAnswer:
         earlier, query.birth_date, query.nationality = found
         again = ScreenResult(query, earlier.matches, earlier.error, earlier.warnings, cleared=earlier.cleared)
         return again.to_dict()
+
+
+def query_key(row: InputRow, lists: list[str] | None = None) -> tuple[Any, ...]:
+    """What makes two rows of a screening batch the same question: name, type, country,
+    identifiers and qualifiers (a repeat gets the earlier answer, and the same worker)."""
+    return _query_key(row_query(row, lists))
 
 
 def _query_key(query: Query) -> tuple[Any, ...]:

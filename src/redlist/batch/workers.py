@@ -10,13 +10,14 @@ dealt out in turn. Records come back in input order.
 
 from __future__ import annotations
 
+import collections
 import gc
 import itertools
 import multiprocessing
 import queue
 import signal
 from collections.abc import Callable, Hashable, Iterable, Iterator
-from typing import Any
+from typing import Any, Protocol
 
 from redlist.batch.read import InputRow
 from redlist.errors import RedlistError
@@ -30,6 +31,18 @@ AHEAD = 4
 _POLL_S = 1.0
 
 Answer = Callable[[InputRow], dict[str, Any]]
+RouteKey = Callable[[InputRow], Hashable]
+Tag = tuple[int, int]  # (window, worker)
+
+
+class Dealer(Protocol):
+    """Where :func:`in_order` sends rows: ``send`` a worker its rows of a window, then ``result``
+    gives their records (in the order sent), waiting as needed."""
+
+    def send(self, worker: int, tag: Tag, rows: list[InputRow]) -> None: ...
+
+    def result(self, tag: Tag) -> list[dict[str, Any]]: ...
+
 
 # The answering function of the run in progress: set before the workers are forked, so that they
 # inherit it (and the index it closes over) instead of receiving it.
@@ -48,7 +61,7 @@ def chunks(rows: Iterable[InputRow], size: int) -> Iterator[list[InputRow]]:
         yield chunk
 
 
-def route_key(answer: Answer) -> Callable[[InputRow], Hashable] | None:
+def route_key(answer: Answer) -> RouteKey | None:
     """The function giving the key an answer function caches rows by, if it has one."""
     key = getattr(answer, "route_key", None)
     return key if callable(key) else None
@@ -78,16 +91,17 @@ class _Pool:
         self.procs = [
             ctx.Process(target=_serve, args=(box, self.outbox), daemon=True) for box in self.inboxes
         ]
+        self.arrived: dict[Tag, list[dict[str, Any]]] = {}
         for proc in self.procs:
             proc.start()
 
-    def send(self, worker: int, tag: tuple[int, int], rows: list[InputRow]) -> None:
+    def send(self, worker: int, tag: Tag, rows: list[InputRow]) -> None:
         self.inboxes[worker].put((tag, rows))
 
-    def receive(self) -> tuple[tuple[int, int], list[dict[str, Any]]]:
-        while True:
+    def result(self, tag: Tag) -> list[dict[str, Any]]:
+        while tag not in self.arrived:
             try:
-                tag, records, exc = self.outbox.get(timeout=_POLL_S)
+                got, records, exc = self.outbox.get(timeout=_POLL_S)
             except queue.Empty:
                 for proc in self.procs:
                     if not proc.is_alive():
@@ -95,7 +109,8 @@ class _Pool:
                 continue
             if exc is not None:
                 raise exc
-            return tag, records
+            self.arrived[got] = records
+        return self.arrived.pop(tag)
 
     def close(self, finished: bool) -> None:
         """Stop the workers: after the work sent (``finished``), else at once."""
@@ -112,10 +127,9 @@ class _Pool:
             box.cancel_join_thread()
 
 
-def _deal(
-    rows: list[InputRow], workers: int, key: Callable[[InputRow], Hashable] | None, turn: int
-) -> list[list[int]]:
-    """The positions in ``rows`` each worker answers."""
+def deal(rows: list[InputRow], workers: int, key: RouteKey | None, turn: int) -> list[list[int]]:
+    """The positions in ``rows`` each worker answers: by a hash of the row's ``key`` (every repeat
+    of a query to the same worker), else in equal runs starting with worker ``turn``."""
     shares: list[list[int]] = [[] for _ in range(workers)]
     for pos, row in enumerate(rows):
         worker = (
@@ -138,7 +152,7 @@ def answer_in_workers(rows: Iterable[InputRow], answer: Answer, workers: int) ->
     pool = _Pool(workers)
     finished = False
     try:
-        yield from _pipeline(pool, iter(rows), answer_count=workers, key=key)
+        yield from in_order(rows, pool, workers, key)
         finished = True
     finally:
         pool.close(finished)
@@ -147,32 +161,43 @@ def answer_in_workers(rows: Iterable[InputRow], answer: Answer, workers: int) ->
             gc.unfreeze()
 
 
-def _pipeline(
-    pool: _Pool, rows: Iterator[InputRow], answer_count: int, key: Callable[[InputRow], Hashable] | None
+def in_order(
+    rows: Iterable[InputRow],
+    dealer: Dealer,
+    workers: int,
+    key: RouteKey | None,
+    chunk_rows: int = CHUNK_ROWS,
+    ahead: int = AHEAD,
 ) -> Iterator[dict[str, Any]]:
-    windows = chunks(rows, CHUNK_ROWS * answer_count)
-    in_flight: dict[int, tuple[int, list[list[int]]]] = {}  # window -> (rows in it, positions per worker)
-    done: dict[tuple[int, int], list[dict[str, Any]]] = {}
-    sent = written = 0
-    while True:
-        while len(in_flight) <= AHEAD and (window := next(windows, None)):
-            shares = _deal(window, answer_count, key, sent)
-            for worker, positions in enumerate(shares):
-                if positions:
-                    pool.send(worker, (sent, worker), [window[pos] for pos in positions])
-            in_flight[sent] = (len(window), shares)
-            sent += 1
-        if written == sent:
-            return
-        size, shares = in_flight.pop(written)
-        awaited = [(written, worker) for worker, positions in enumerate(shares) if positions]
-        while any(tag not in done for tag in awaited):
-            tag, records = pool.receive()
-            done[tag] = records
-        out: list[dict[str, Any] | None] = [None] * size
-        for worker, positions in enumerate(shares):
-            if positions:
-                for pos, rec in zip(positions, done.pop((written, worker)), strict=True):
-                    out[pos] = rec
-        written += 1
-        yield from (rec for rec in out if rec is not None)
+    """The records of ``rows`` in input order, answered by ``workers`` workers through ``dealer``.
+
+    Rows are read in windows of ``chunk_rows`` × ``workers``; each window's rows are dealt out by
+    ``key`` (see :func:`deal`) and ``ahead`` windows are kept in flight beyond the one being
+    written, so the input is never held whole and no worker waits for the writing.
+    """
+    windows = chunks(rows, chunk_rows * workers)
+    in_flight: collections.deque[tuple[int, list[InputRow], list[list[int]]]] = collections.deque()
+    for number, window in enumerate(windows):
+        in_flight.append((number, window, _send(dealer, number, window, deal(window, workers, key, number))))
+        if len(in_flight) > ahead:
+            yield from _collect(dealer, *in_flight.popleft())
+    while in_flight:
+        yield from _collect(dealer, *in_flight.popleft())
+
+
+def _send(dealer: Dealer, number: int, window: list[InputRow], shares: list[list[int]]) -> list[list[int]]:
+    for worker, positions in enumerate(shares):
+        if positions:
+            dealer.send(worker, (number, worker), [window[pos] for pos in positions])
+    return shares
+
+
+def _collect(
+    dealer: Dealer, number: int, window: list[InputRow], shares: list[list[int]]
+) -> Iterator[dict[str, Any]]:
+    out: list[dict[str, Any]] = [{}] * len(window)
+    for worker, positions in enumerate(shares):
+        if positions:
+            for pos, rec in zip(positions, dealer.result((number, worker)), strict=True):
+                out[pos] = rec
+    return iter(out)
