@@ -176,11 +176,18 @@ class Checker:
         self.latest = latest_snapshots(store)  # source -> its newest snapshot
         self.screener = screener or Screener(status_index(store, data, self.parties))
         # an index given from elsewhere: each unknown entry alone (by id first: an index opened
-        # from its file decodes an entry only when it is used, a stored graph a party likewise)
-        for e, entity_id in enumerate(self.screener.entity_ids):
-            party_id = self.parties.of_entry.get(entity_id)
-            if party_id is None or party_id not in self.parties.parties:  # party_of(entity_id) is None
-                self.parties.add_alone(self.screener.entities[e])
+        # from its file decodes an entry only when it is used, a stored graph a party likewise);
+        # the index of the same data has none, which sets tell without a loop in Python
+        entity_ids = list(self.screener.entity_ids)
+        of_entry = self.parties.of_entry
+        if (
+            set(entity_ids) - of_entry.keys()
+            or set(map(of_entry.__getitem__, entity_ids)) - self.parties.parties.keys()
+        ):
+            for e, entity_id in enumerate(entity_ids):
+                party_id = of_entry.get(entity_id)
+                if party_id is None or party_id not in self.parties.parties:  # party_of(entity_id) is None
+                    self.parties.add_alone(self.screener.entities[e])
         self._events_of: dict[str, list[LegalEvent]] = defaultdict(list)
         for event in self.events:
             for ref in event.parties:

@@ -10,7 +10,7 @@ also read from the database then.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, Iterator, KeysView, MutableMapping
 from typing import Any
 
 from redlist.model import Entity
@@ -38,8 +38,9 @@ def load(store: Any, key: str) -> PartyGraph | None:
     if found.get("data_key") != f"{key}:{RESOLVER_VERSION}":
         return None
     of_entry = {e: p for e, p in store.rows("SELECT entry_id, party_id FROM party_entries")}
-    if isinstance(store, LiteStore):  # in the order the full read gives (SQLite's table order)
-        ids = dict.fromkeys(pid for (pid,) in store.rows("SELECT id FROM parties ORDER BY rowid"))
+    if isinstance(store, LiteStore):  # the ids: those of the entries, and any party without one
+        ids = dict.fromkeys(of_entry.values())
+        ids.update(dict.fromkeys(pid for (pid,) in store.rows(_WITHOUT_ENTRIES)))
         parties = LazyParties(ids, lambda pid: store.rows(_ONE, {"id": pid})[0][0])
     else:  # read once: the full store may be shared by a server's threads and closed on reload
         raw = {pid: data for pid, data in store.rows("SELECT id, data FROM parties")}
@@ -49,6 +50,7 @@ def load(store: Any, key: str) -> PartyGraph | None:
 
 
 _ONE = "SELECT data FROM parties WHERE id = :id"
+_WITHOUT_ENTRIES = "SELECT id FROM parties WHERE id NOT IN (SELECT party_id FROM party_entries)"
 
 
 class LazyParties(MutableMapping[str, Party]):
@@ -79,6 +81,10 @@ class LazyParties(MutableMapping[str, Party]):
 
     def __contains__(self, party_id: object) -> bool:
         return party_id in self._ids
+
+    def keys(self) -> KeysView[str]:
+        """The party ids (a view of a dict's keys: set operations on it run in C)."""
+        return self._ids.keys()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._ids)

@@ -71,6 +71,12 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _cursor(conn: sqlite3.Connection, factory: Any) -> sqlite3.Cursor:
+    cursor = conn.cursor()
+    cursor.row_factory = factory
+    return cursor
+
+
 class LiteStore:
     """A SQLite store's snapshots and plain SQL through sqlite3; anything else through a full
     :class:`~redlist.store.Store` opened when first needed (see the module docstring)."""
@@ -123,15 +129,18 @@ class LiteStore:
         :meth:`~redlist.store.Store.rows` gives them (read through it once it is open)."""
         if self._full is not None:
             return self._full.rows(sql, args)
-        return [tuple(r.values()) for r in self._all(sql, args)]
+        return self._fetch(sql, args, None)  # plain tuples (the party graph's tens of thousands)
 
     def _all(self, sql: str, args: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        return [dict(r) for r in self._fetch(sql, args, sqlite3.Row)]
+
+    def _fetch(self, sql: str, args: dict[str, Any] | None, factory: Any) -> list[Any]:
         current = getattr(self._local, "conn", None)
         if current is not None:
-            return [dict(r) for r in current.execute(sql, args or {}).fetchall()]
+            return _cursor(current, factory).execute(sql, args or {}).fetchall()
         with self._lock:
             self._check_open()
-            return [dict(r) for r in self._conn.execute(sql, args or {}).fetchall()]
+            return _cursor(self._conn, factory).execute(sql, args or {}).fetchall()
 
     def run(self, sql: str, args: dict[str, Any] | None = None) -> int:
         """Run one statement inside the open :meth:`write`; returns the rows it touched."""
