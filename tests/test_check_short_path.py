@@ -168,3 +168,26 @@ def test_other_data_or_code_compiles_anew(tmp_path: Path, monkeypatch: pytest.Mo
 
 def _refuse() -> Any:
     raise AssertionError("the strict loader ran: the compiled data was not read")
+
+
+def test_the_stored_graph_read_with_sqlite3_has_every_party(history: Path) -> None:
+    """Parties are listed through their entries; one without any (not written by save()) too."""
+    import sqlite3
+
+    from redlist.parties import stored
+    from redlist.store.db import Store
+
+    with service.open(history) as r:
+        key = r._current().key
+    with sqlite3.connect(history / "redlist.sqlite") as db:
+        db.execute("INSERT INTO parties (id, name, data) SELECT 'probe', name, data FROM parties LIMIT 1")
+    short = lite.open_lite(history, history / "redlist.sqlite")
+    assert isinstance(short, lite.LiteStore)
+    with short, Store.open(history) as full:
+        one, other = stored.load(short, key), stored.load(full, key)
+        assert one is not None and other is not None
+        assert set(one.parties) == set(other.parties) and "probe" in one.parties
+        assert one.of_entry == other.of_entry
+        assert [one.parties[p].to_dict() for p in sorted(one.parties)] == [
+            other.parties[p].to_dict() for p in sorted(other.parties)
+        ]

@@ -24,7 +24,7 @@ RESOLVER_VERSION = "4"  # 4: published subsidiary_of relations, primary/copy nam
 
 def meta(store: Any) -> dict[str, str]:
     """The stored graph's ``party_meta`` (data key, when built, counts, notes, unlisted parties)."""
-    return {k: v for k, v in store.rows("SELECT key, value FROM party_meta")}
+    return dict(store.rows("SELECT key, value FROM party_meta"))
 
 
 def built_key(store: Any) -> str | None:
@@ -37,13 +37,15 @@ def load(store: Any, key: str) -> PartyGraph | None:
     found = meta(store)
     if found.get("data_key") != f"{key}:{RESOLVER_VERSION}":
         return None
-    of_entry = {e: p for e, p in store.rows("SELECT entry_id, party_id FROM party_entries")}
+    of_entry: dict[str, str] = dict(store.rows("SELECT entry_id, party_id FROM party_entries"))
     if isinstance(store, LiteStore):  # the ids: those of the entries, and any party without one
         ids = dict.fromkeys(of_entry.values())
-        ids.update(dict.fromkeys(pid for (pid,) in store.rows(_WITHOUT_ENTRIES)))
+        # save() writes each party with its entries: look for others only when the counts differ
+        if store.rows("SELECT count(*) FROM parties")[0][0] != len(ids):
+            ids.update(dict.fromkeys(pid for (pid,) in store.rows(_WITHOUT_ENTRIES)))
         parties = LazyParties(ids, lambda pid: store.rows(_ONE, {"id": pid})[0][0])
     else:  # read once: the full store may be shared by a server's threads and closed on reload
-        raw = {pid: data for pid, data in store.rows("SELECT id, data FROM parties")}
+        raw: dict[str, str] = dict(store.rows("SELECT id, data FROM parties"))
         parties = LazyParties(dict.fromkeys(raw), raw.__getitem__)
     unlisted = {k: Entity.from_dict(v) for k, v in json.loads(found.get("unlisted", "{}")).items()}
     return PartyGraph(parties, of_entry, json.loads(found.get("notes", "[]")), unlisted)  # type: ignore[arg-type]
