@@ -59,25 +59,23 @@ from typing import TYPE_CHECKING, Any
 # imported now: ``summary`` is also the name of its module, which would shadow the function
 from redlist.curated.summary import ListSummary, summary
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the model's classes as the loader re-exports them
     from redlist.curated.loader import (
-        CuratedDataError,
-        check,
-        curated_entities,
-        data_dir,
-        load,
-        load_events,
-        load_lists,
-    )
-    from redlist.curated.model import (
         CaseRef,
         CuratedData,
+        CuratedDataError,
         CuratedEntry,
         CuratedList,
         CuratedRelation,
         Edition,
         LegalEvent,
+        check,
+        curated_entities,
+        data_dir,
         entry_entity,
+        load,
+        load_events,
+        load_lists,
     )
     from redlist.curated.schema import EFFECTS, EVENT_KINDS
     from redlist.datafile import VERIFICATION

@@ -46,26 +46,6 @@ from redlist.errors import DataFileError
 from redlist.model import LIST_IDS, Entity, Scope
 from redlist.versions import folder_version  # the digest, kept apart from the reader (start-up)
 
-__all__ = [
-    "EVENTS_FILE",
-    "CaseRef",
-    "CuratedData",
-    "CuratedDataError",
-    "CuratedEntry",
-    "CuratedList",
-    "CuratedRelation",
-    "Edition",
-    "LegalEvent",
-    "check",
-    "curated_entities",
-    "data_dir",
-    "entry_entity",
-    "folder_version",
-    "load",
-    "load_events",
-    "load_lists",
-]
-
 EVENTS_FILE = "events.yaml"
 
 
