@@ -24,7 +24,8 @@ LAYERS: dict[str, int] = {
     "redlist.settings": 1,
     "redlist.identifiers": 2,
     "redlist.datafile": 2,
-    "redlist.versions": 2,  # the digests of the bundled data and the receipt, parsing nothing
+    "redlist.versions": 2,
+    "redlist.compiled": 1,  # the strict loaders' output kept between processes (pickles)  # the digests of the bundled data and the receipt, parsing nothing
     "redlist.sources": 3,
     "redlist.store": 4,
     "redlist.cache": 4,

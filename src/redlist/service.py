@@ -39,7 +39,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
-from redlist import __version__, cache
+from redlist import __version__, cache, compiled
 from redlist.errors import InvalidInput, RedlistError
 from redlist.keys import ApiKey, create_key, load_keys, revoke_key, verify
 from redlist.model import LIST_IDS, LISTS, Activity, Change, ChangeEvent, Entity
@@ -212,23 +212,25 @@ class Generation:
 
     @cached_property
     def curated(self) -> CuratedData:
-        """The bundled curated data, parsed once per data key and kept in the cache folder (the
-        YAML files' parse and validation take ten times as long as reading it back)."""
-        from redlist.curated import CuratedData
-        from redlist.curated import load as load_curated
+        """The bundled curated data: the strict loader's output, kept compiled in the cache folder
+        (importing the loader, pydantic and YAML, and parsing the files take ten times as long as
+        reading it back; :mod:`redlist.curated.compiled`)."""
+        from redlist.curated.compiled import packaged
 
-        return cache.cached(self._cache_folder, "curated", self.key, load_curated, CuratedData)
+        return packaged()
 
     @cached_property
     def parties(self) -> PartyGraph:
         """The party graph of this data: read from the store, or resolved (and stored) when the
         data changed since it was built (resolution normally runs in :meth:`Redlist.update`)."""
-        from redlist.parties import resolve
-        from redlist.parties import storage as party_storage
+        from redlist.parties import stored
 
-        found = party_storage.load(self.store, self.key)
+        found = stored.load(self.store, self.key)
         if found is not None:
             return found
+        from redlist.parties import storage as party_storage
+        from redlist.parties.resolve import resolve
+
         graph = resolve(self.store, self.curated, self.settings.home)
         party_storage.save(self.store, graph, self.key)
         return graph
@@ -364,6 +366,8 @@ class Redlist:
 
             settings = Settings.load()
         self.settings = settings
+        # the bundled data files' compiled form (curated lists, regimes) is kept in the cache folder
+        compiled.keep_in(settings.cache_dir if settings.cache else None)
         self.background = background
         self.freeze = freeze  # keep the indexes out of the cyclic GC (the server's long-lived objects)
         self.keys = Keys(self.settings.home)
@@ -773,7 +777,7 @@ class Redlist:
         purpose: str | None,
     ) -> CheckResult:
         from redlist.check import Checker
-        from redlist.parties import resolve
+        from redlist.parties.resolve import resolve
         from redlist.store.pinned import PinnedStore
 
         pins, answered_on = read_receipt(receipt)
@@ -915,7 +919,7 @@ class Redlist:
         edition and date, its entries and how many are confirmed from government text.
         """
         from redlist import sources
-        from redlist.curated import summary as curated_summary
+        from redlist.curated.summary import summary as curated_summary
         from redlist.store.inventory import source_status
 
         today = today or date.today()
@@ -1135,13 +1139,13 @@ class Redlist:
 
     def _resolve_parties(self, store: Store, progress: Progress | None = None) -> PartyGraph:
         """Resolve the party graph of the data as it is now and store it (update time, not query time)."""
-        from redlist.curated import load as load_curated
-        from redlist.parties import resolve
+        from redlist.curated.compiled import packaged
         from redlist.parties import storage as party_storage
+        from redlist.parties.resolve import resolve
 
         if progress:
             progress("parties: resolving", 0, None)
-        graph = resolve(store, load_curated(), self.settings.home)
+        graph = resolve(store, packaged(), self.settings.home)
         party_storage.save(store, graph, data_key(self.settings, store))
         if progress:
             progress("parties: resolving", 1, 1)
