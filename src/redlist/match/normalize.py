@@ -265,6 +265,16 @@ def _legal_split(tokens: list[str]) -> tuple[list[str], set[str]]:
     return _legal_split_exact(tokens)
 
 
+def written_legal_forms(text: str) -> frozenset[str]:
+    """The legal forms a name carries spelt as the table spells them: none read off a typo.
+
+    "Saul" at the end of "FLORES TINAJERO, Saul" is one slip from "SARL", and "Shavkat" two from
+    "sharikat": the scorer may read them so against a company's name, but they do not make the
+    name a company's (:func:`redlist.screen.Screener.screen` keeps such a query untyped).
+    """
+    return frozenset(_legal_split_exact(fold(text[:_MAX_NAME]).split())[1])
+
+
 def _legal_split_exact(tokens: list[str]) -> tuple[list[str], set[str]]:
     words = _words()
     out: list[str] = []
