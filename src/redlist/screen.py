@@ -40,7 +40,7 @@ from redlist.match.chinese_names import (
 from redlist.match.cjk import han_similarity, personal_name
 from redlist.match.explain import name_features, name_summary
 from redlist.match.index import NameIndex
-from redlist.match.normalize import NameForm, forms, has_han, written_legal_forms
+from redlist.match.normalize import NameForm, forms, has_han, has_hangul, written_legal_forms
 from redlist.match.pinyin_reading import pinyin_forms
 from redlist.match.qualifiers import (
     MAX_RAISE,
@@ -172,7 +172,9 @@ def kind_of(query_type: str | None) -> str:
 def compare(name1: str, name2: str, kind: str = "any") -> float:
     """The similarity of two names in [0, 1], as the screener scores them (no index, no qualifiers)."""
     kind = kind_of(kind)
-    if has_han(name1) and has_han(name2):
+    if (has_han(name1) and has_han(name2)) or (has_hangul(name1) and has_hangul(name2)):
+        # syllable by syllable: one syllable of a short Han or Korean name is not a typo (김종은 /
+        # 김정은 are two people), which their romanisations would make one
         return han_similarity(name1, name2)
     best = 0.0
     for a in forms(name1, kind):
