@@ -260,3 +260,19 @@ def test_a_listed_person_named_like_a_company_is_read_as_either() -> None:
     assert _ids(screener.screen(Query("Sinar Maju Bersama", type="company"))) == ["p-1"]
     assert _ids(screener.screen(Query("Wei Ming Pao", type="company"))) == []
     assert _ids(screener.screen(Query("Wei Ming Pao", type="person"))) == ["p-2"]
+
+
+def test_a_slip_in_a_short_word_no_listed_name_has_is_a_typo() -> None:
+    person = EntityType.PERSON
+    screener = Screener(
+        [
+            _entity("p-1", person, ["CHU, Jim"], ["us_ofac_sdn"]),
+            _entity("p-2", person, ["HASSAN, Ali"], ["us_ofac_sdn"]),
+            _entity("p-3", person, ["TANAKA, Ari"], ["us_ofac_sdn"]),
+        ]
+    )
+    match = screener.screen(Query("Jm Chu")).matches[0]  # "jm" is no listed name's word
+    assert match.entity_id == "p-1" and match.score >= MATCH_THRESHOLD
+    assert "no listed name's word" in match.explanation["summary"]
+    # "ari" is a listed name's word: another short name, not a typo of "ali"
+    assert "p-2" not in _ids(screener.screen(Query("Ari Hassan")))

@@ -362,6 +362,13 @@ class Screener:
         )
         scored: dict[int, tuple[float, Comparison, int, tuple[str, ...]]] = {}
         names = self.index.names
+        # the query's short words that no listed name has: a slip in one is a typo ("Jm Chu")
+        vocabulary = self.index.token_ids
+        unknown = {
+            id(f): frozenset(t for t in f.tokens if len(t) <= 3 and t not in vocabulary)
+            for fs in by_kind.values()
+            for f in fs
+        }
         for n in self._candidates(by_kind, exhaustive, threshold):
             e = self._name_entity[n]
             if not self._allowed(e, query, kind):
@@ -370,7 +377,7 @@ class Screener:
             query_forms = by_kind.get(entity_kind) or by_kind.get("organization") or by_kind[kind]
             list_form = names[n]
             for qf in query_forms:
-                comparison = compare_forms(qf, list_form, entity_kind)
+                comparison = compare_forms(qf, list_form, entity_kind, unknown=unknown[id(qf)])
                 score = comparison.score
                 notes: tuple[str, ...] = ()
                 if score > OTHER_NAME_CAP and not same_chinese_name(

@@ -40,6 +40,9 @@ _ABBREVIATION = 0.8
 ONE_WORD_CAP = 0.6
 _TWO_SLIPS_LEN = 7  # from seven letters a word may carry two slips that keep its first two letters
 _SHORT_SLIP = 0.5  # a changed letter in a word of two or three letters
+#: ... when the query's word is no word of any listed name: a typo, not another short name ("Jm
+#: Chu" / "JIM CHU"; "Ari Hassan" / "ALI HASSAN" stays 0.5: "ari" is a listed name's word)
+_SHORT_TYPO = 0.6
 _MIN_TOKEN_SIM = 0.75  # one typo in a four-letter word; "Ahmed" / "Mohamed" (0.71) stay apart
 _CONFLICT = 1.0  # cost of words on both sides that the other lacks, per share of the name
 _NUMBER_FACTOR = 0.9  # "Fund II" vs "Fund" or "Trust 2004-1" vs "2004-2": likely related, not the same
@@ -242,16 +245,19 @@ def _acronyms(
 
 
 def _align(
-    qt, qw, ct, cw, initials: bool = True, refused: list | None = None
+    qt, qw, ct, cw, initials: bool = True, refused: list | None = None, unknown: frozenset[str] = frozenset()
 ) -> list[tuple[int, int, float]]:
     """Greedy one-to-one alignment of tokens, best pairs first (initials only in person names).
 
-    A given name or surname is not paired with a patronymic made from it (added to ``refused``).
+    A given name or surname is not paired with a patronymic made from it (added to ``refused``);
+    a slip in a short query word that is in ``unknown`` (no listed name's word) counts more.
     """
     pairs = []
     for i, q in enumerate(qt):
         for j, c in enumerate(ct):
             sim = token_similarity(q, c)
+            if sim == _SHORT_SLIP and q in unknown:
+                sim = _SHORT_TYPO
             if sim and initials and _given_or_surname_vs_patronymic(qt, i, ct, j):
                 if refused is not None:
                     refused.append(f"{q} and {c}: a name and a patronymic, not one name")
@@ -401,9 +407,17 @@ def _without_legal_typos(
 
 
 def compare_forms(
-    query: NameForm, candidate: NameForm, kind: str = "any", symmetric: bool = False
+    query: NameForm,
+    candidate: NameForm,
+    kind: str = "any",
+    symmetric: bool = False,
+    unknown: frozenset[str] = frozenset(),
 ) -> Comparison:
-    """Score one query form against one list form (or two names alike, with ``symmetric``)."""
+    """Score one query form against one list form (or two names alike, with ``symmetric``).
+
+    ``unknown``: the query's words that are no listed name's word (the screener knows them): a
+    slip in such a short word is a typo, not another short name.
+    """
     qt, qw, ct, cw = query.tokens, query.weights, candidate.tokens, candidate.weights
     if not qt or not ct:
         return Comparison(0.0, (), 0.0, 0.0, "tokens", query, candidate)
@@ -419,7 +433,7 @@ def compare_forms(
     rules: list[str] = []
     if "abdul" in qt and "abdul" not in query.tokens or "abdul" in ct and "abdul" not in candidate.tokens:
         rules.append("'abd al' read as abdul")
-    aligned = _align(qt, qw, ct, cw, kind == "person" or kind == "any", rules)
+    aligned = _align(qt, qw, ct, cw, kind == "person" or kind == "any", rules, unknown)
     q_total, c_total = sum(qw) or 1.0, sum(cw) or 1.0
     q_hit = c_hit = q_sim = c_sim = 0.0
     strong = 0
@@ -472,7 +486,9 @@ def compare_forms(
         score *= _NUMBER_FACTOR
     pairs = tuple((qt[i], ct[j], sim) for i, j, sim in aligned)
     for q, c, sim in pairs:
-        if q != c and sim == _TRANSLIT and (q in _BEN_BIN or _baltic(q) or _baltic(c)):
+        if sim == _SHORT_TYPO and q in unknown:
+            rules.append(f"{q}~{c}: a slip in a short word that is no listed name's word")
+        elif q != c and sim == _TRANSLIT and (q in _BEN_BIN or _baltic(q) or _baltic(c)):
             rules.append(
                 f"{q}~{c}: " + ("ben is the particle bin" if q in _BEN_BIN else "a Baltic or Slavic spelling")
             )
