@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -437,7 +437,7 @@ class Screener:
                     continue
                 done.add(qf.tokens)
                 found = self.index.candidates(
-                    qf, _CANDIDATES, keep=_KEEP, min_words=_min_words(qf, threshold)
+                    qf, _CANDIDATES, keep=_KEEP, min_words=_min_words(qf, threshold, self.index.token_ids)
                 )
                 seen.update(dict.fromkeys(found))
         return list(seen)
@@ -548,15 +548,20 @@ def _cleared(matches: Iterable[Match], threshold: float) -> list[dict[str, Any]]
     return out
 
 
-def _min_words(query: NameForm, threshold: float) -> int:
+def _min_words(query: NameForm, threshold: float, vocabulary: Container[str] = ()) -> int:
     """How many of the query's words a list name must hold to be worth scoring.
 
     Two names sharing one word, when the query has two or more, score at most ONE_WORD_CAP (or
-    lose to the words each lacks), so above that threshold such names are not candidates.
+    lose to the words each lacks), so above that threshold such names are not candidates. A
+    word of three letters or fewer that no listed name has does not count: the index looks such
+    words up exactly, so it can never be held, and a slip in it may still be a typo ("Jm Chu").
     """
     if threshold <= ONE_WORD_CAP:
         return 1
-    return 2 if sum(w >= 0.5 for w in query.weights) >= 2 else 1
+    words = sum(
+        w >= 0.5 and (len(t) > 3 or t in vocabulary) for t, w in zip(query.tokens, query.weights, strict=True)
+    )
+    return 2 if words >= 2 else 1
 
 
 def _entity_kind(entity: Entity) -> str:
