@@ -276,3 +276,9 @@ def test_a_slip_in_a_short_word_no_listed_name_has_is_a_typo() -> None:
     assert "no listed name's word" in match.explanation["summary"]
     # "ari" is a listed name's word: another short name, not a typo of "ali"
     assert "p-2" not in _ids(screener.screen(Query("Ari Hassan")))
+
+
+def test_an_entry_of_no_type_is_not_said_to_be_a_person() -> None:
+    screener = Screener([_entity("u-1", EntityType.UNKNOWN, ["PT SINAR MAJU BERSAMA"], ["us_bis_dpl"])])
+    match = screener.screen(Query("PT Sinar Maju Bersama")).matches[0]
+    assert match.entity_id == "u-1" and "named like a company" not in match.explanation["summary"]

@@ -403,7 +403,7 @@ class Screener:
                 continue
             features = name_features(comparison, self._name_type[n])
             summary = name_summary(comparison, self._name_type[n])
-            if self._types[e] == _UNKNOWN and self._kinds[e] == "any" and _company_named(self.entities[e]):
+            if self._types[e] == _UNKNOWN and self.entities[e].type == EntityType.PERSON:
                 notes += ("listed as a person, named like a company (a legal form): read as either",)
             if notes:
                 features["adjustments"] = list(notes)
