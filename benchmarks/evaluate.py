@@ -2,7 +2,7 @@
 
 Usage:
     python benchmarks/evaluate.py [--n 2000] [--negatives 5000] [--seed 20261125] [--json FILE]
-                                  [--candidate-sample 500] [--typed]
+                                  [--candidate-sample 500] [--typed] [--dump typo2,drop_token|all]
 
 Builds the query set (``evalset.py``), screens every query once with ``threshold=0`` and a generous
 limit, and computes every metric for every threshold from the returned scores, so the curve costs
@@ -449,6 +449,33 @@ def examples(report: dict[str, Any], per_family: int = 3) -> str:
     return "\n".join(lines)
 
 
+def dump(report: dict[str, Any], families: str) -> str:
+    """Every miss of the given families (comma-separated, or "all") and every false alert, one a
+    line, tab-separated: kind, family, query, source name, expected score, rank, best match."""
+    wanted = None if families == "all" else set(families.split(","))
+    lines = ["", "### Misses and false alerts at the default threshold (tab-separated)", ""]
+    for m in report["misses"]:
+        if wanted is None or m["family"] in wanted:
+            top = f"{m['top'][0][2]} {m['top'][0][1]:.4f}" if m["top"] else ""
+            lines.append(
+                "\t".join(
+                    [
+                        "miss",
+                        m["family"],
+                        m["query"],
+                        m["source_name"],
+                        str(m["expected_score"]),
+                        str(m["rank"]),
+                        top,
+                    ]
+                )
+            )
+    for a in report["false_alerts"]:
+        top = f"{a['alerts'][0][2]} {a['alerts'][0][1]:.4f}" if a["alerts"] else ""
+        lines.append("\t".join(["false alert", a["family"], a["query"], "", "", "", top]))
+    return "\n".join(lines)
+
+
 def evaluate(
     evalset: EvalSet,
     screener: Any,
@@ -508,6 +535,12 @@ def main(argv: list[str] | None = None) -> None:
         "--typed", action="store_true", help="pass the person/organization type with each query"
     )
     parser.add_argument("--json", type=Path, help="write every number, miss and false alert here")
+    parser.add_argument(
+        "--dump",
+        metavar="FAMILIES",
+        help="print every miss of these families (comma-separated, or 'all') and every false alert, "
+        "tab-separated, after the report",
+    )
     parser.add_argument("--jobs", type=int, default=1, help="processes for the exhaustive comparison")
     parser.add_argument(
         "--candidates-only", action="store_true", help="only the index-versus-exhaustive comparison"
@@ -559,6 +592,8 @@ def main(argv: list[str] | None = None) -> None:
     report["seconds"].update(load=t1 - t0, build=t2 - t1, index=t3 - t2, total=time.perf_counter() - t0)
     print(markdown(report))
     print(examples(report))
+    if args.dump:
+        print(dump(report, args.dump))
     print(f"\ntotal run time {report['seconds']['total']:.0f} s")
     if args.json:
         args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False, default=str))

@@ -20,7 +20,7 @@ import tracemalloc
 from pathlib import Path
 
 from redlist.curated import load
-from redlist.parties import resolve
+from redlist.parties.resolve import resolve
 from redlist.store import Store
 from redlist.store.update import update
 

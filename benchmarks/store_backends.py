@@ -29,8 +29,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from redlist.curated import load as load_curated
-from redlist.parties import resolve
 from redlist.parties import storage as party_storage
+from redlist.parties.resolve import resolve
 from redlist.service import Redlist, data_key
 from redlist.settings import Settings
 from redlist.store import Store

@@ -20,11 +20,13 @@ LAYERS: dict[str, int] = {
     "redlist": 0,  # the version and the lazy exports
     "redlist.util": 0,
     "redlist.errors": 0,
+    "redlist.home": 0,  # a home directory's layout
     "redlist.model": 1,
     "redlist.settings": 1,
     "redlist.identifiers": 2,
     "redlist.datafile": 2,
     "redlist.versions": 2,  # the digests of the bundled data and the receipt, parsing nothing
+    "redlist.compiled": 1,  # the strict loaders' output kept between processes (pickles)
     "redlist.sources": 3,
     "redlist.store": 4,
     "redlist.cache": 4,

@@ -121,3 +121,90 @@ def test_repeated_rows_answered_as_if_screened_alone(batch, tmp_path: Path) -> N
     assert [x["id"] for x in together] == list("abcdefg")
     assert together[1]["error"] and together[5]["error"] == together[1]["error"]
     assert together[3]["query"] == {**together[0]["query"], "id": "d"}
+
+
+def _rows(names: list[str]) -> list:
+    from redlist.batch.read import InputRow
+
+    return [
+        InputRow(line=i + 2, id=f"r{i}", name=name, type=None, country=None) for i, name in enumerate(names)
+    ]
+
+
+class _PidAnswer:
+    """An answer function routed by name that says which process answered."""
+
+    def route_key(self, row) -> str:
+        return row.name
+
+    def __call__(self, row) -> dict:
+        import os
+
+        if row.name == "boom":
+            raise ValueError("cannot answer boom")
+        if row.name == "die":
+            os._exit(3)
+        return {"name": row.name, "pid": os.getpid()}
+
+
+def test_workers_send_every_repeat_of_a_query_to_one_worker() -> None:
+    """Repeats meet the worker that answered the query first (and its answer cache): two workers
+    screen as many distinct queries as one process would, and the order is the input's."""
+    from redlist.batch.run import answer_rows
+
+    names = [f"name {i % 37}" for i in range(3000)]
+    records = list(answer_rows(_rows(names), _PidAnswer(), workers=2))
+    assert [x["id"] for x in records] == [f"r{i}" for i in range(3000)]
+    assert [x["line"] for x in records] == list(range(2, 3002))
+    pids_of: dict[str, set[int]] = {}
+    for x in records:
+        pids_of.setdefault(x["name"], set()).add(x["pid"])
+    assert all(len(pids) == 1 for pids in pids_of.values())
+    assert len(set().union(*pids_of.values())) == 2  # both workers had work
+
+
+def test_a_worker_error_reaches_the_caller() -> None:
+    from redlist.batch.run import answer_rows
+
+    with pytest.raises(ValueError, match="cannot answer boom"):
+        list(answer_rows(_rows(["a", "b"] * 600 + ["boom"]), _PidAnswer(), workers=2))
+
+
+def test_a_worker_that_dies_stops_the_run_with_a_message() -> None:
+    from redlist.batch.run import answer_rows
+
+    with pytest.raises(RedlistError, match=r"worker process stopped \(exit code 3\)"):
+        list(answer_rows(_rows(["a"] * 10 + ["die"]), _PidAnswer(), workers=2))
+
+
+class _FakeDealer:
+    """Answers each sent share at once, remembering which worker got which names."""
+
+    def __init__(self) -> None:
+        self.got: dict[int, list[str]] = {}
+        self.results: dict[tuple[int, int], list[dict]] = {}
+
+    def send(self, worker: int, tag: tuple[int, int], rows: list) -> None:
+        self.got.setdefault(worker, []).extend(row.name for row in rows)
+        self.results[tag] = [{"id": row.key, "worker": worker} for row in rows]
+
+    def result(self, tag: tuple[int, int]) -> list[dict]:
+        return self.results.pop(tag)
+
+
+@pytest.mark.parametrize("keyed", [True, False])
+def test_rows_dealt_by_query_come_back_in_input_order(keyed: bool) -> None:
+    from redlist.batch.workers import in_order
+
+    dealer = _FakeDealer()
+    names = [f"n{i % 101}" for i in range(1000)]
+    key = (lambda row: row.name) if keyed else None
+    records = list(in_order(_rows(names), dealer, 3, key, chunk_rows=17, ahead=2))
+    assert [x["id"] for x in records] == [f"r{i}" for i in range(1000)]
+    assert not dealer.results  # every share collected
+    assert len(dealer.got) == 3
+    if keyed:  # every repeat of a name meets the same worker
+        workers_of = {name: {w for w, got in dealer.got.items() if name in got} for name in set(names)}
+        assert all(len(ws) == 1 for ws in workers_of.values())
+    else:  # dealt in equal runs
+        assert sorted(len(got) for got in dealer.got.values()) == [333, 333, 334]

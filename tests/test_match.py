@@ -93,6 +93,16 @@ def test_legal_form_alone_never_matches() -> None:
         ("REINALDO GREGORIO LENIN CERNA", "Reinaldo Lenin Gregorio Cerna", "person"),
         ("FORENINGEN EL AQSA", "FORENINGEN AL-AQSA", "organization"),
         ("Luminor Oy Limited", "Luminor Oy", "organization"),
+        # digits typed for letters, 9 for g too
+        ("Ser9ei Ivan0v", "Sergei IVANOV", "person"),
+        # Latvian and Lithuanian spellings: a nominative -s, j for the glide y
+        ("Andrejs Kozlovs", "Andrey Nikolayevich KOZLOV", "person"),
+        # 'Abd al-X is Abdul X; Ben is the particle bin; Shaikh is a title
+        ("'Abd al-Qadir Karimi", "Abdul Qadir KAREEMI", "person"),
+        ("Shaikh Hamad Ben Salem", "Hamad bin Salem AL BIN ALI", "person"),
+        # a place left unmet in a company's name (a branch of it) and "Sp. z o.o." written out
+        ("Nordlux", "NORDLUX EUROPE Sp. z o.o.", "organization"),
+        ("Tancotex", "TANCOTEX KOREA", "organization"),
     ],
 )
 def test_same_party_scores_over_threshold(a: str, b: str, kind: str) -> None:
@@ -107,6 +117,7 @@ def test_same_party_scores_over_threshold(a: str, b: str, kind: str) -> None:
         ("WALIJAN ABDUL GHAFOOR HAQQANI", "WALIJAN", "person"),
         ("Industrial and Commercial Bank of Chad", "Industrial and Commercial Bank of China", "organization"),
         ("高石早苗", "高市早苗", "person"),
+        ("최영수", "최영숙", "person"),  # Korean names too are compared syllable by syllable
         ("Apple Inc.", "Huawei Technologies Co., Ltd.", "organization"),
         ("Aaron A. Wendt", "Josh A. Wendt", "person"),
         ("Ahmed Hassan", "Mohamed Hassan", "person"),
@@ -114,6 +125,11 @@ def test_same_party_scores_over_threshold(a: str, b: str, kind: str) -> None:
         ("Khalid Najjar", "Khamis Najjar", "person"),  # two changed letters in six are another name
         ("Open Technologies", "Technologies OJSC", "organization"),  # "open" is a word here
         ("ABC Trading", "Alpha Beta Corp", "organization"),
+        # a given name or surname against the patronymic made from it is another name
+        ("Olga Petrova", "Olga Petrovna SIDORENKO", "person"),
+        ("Mykola Bondar", "Taras Mykolaovych BONDAR", "person"),
+        # a place is not a branch when the names differ in another word too
+        ("Nordlux Trading", "NORDLUX EUROPE FOODS", "organization"),
     ],
 )
 def test_different_parties_score_under_threshold(a: str, b: str, kind: str) -> None:
@@ -139,3 +155,20 @@ def test_compare_rejects_unknown_kind() -> None:
 
     with pytest.raises(RedlistError, match="unknown type"):
         compare("a", "b", kind="planet")
+
+
+def test_the_spelling_and_structure_rules_are_named_in_the_explanation() -> None:
+    from redlist.match.explain import name_features, name_summary
+    from redlist.match.normalize import forms
+    from redlist.match.score import compare_forms
+
+    def summary(a: str, b: str, kind: str) -> str:
+        comparison = compare_forms(forms(a, kind)[0], forms(b, kind)[0], kind)
+        assert name_features(comparison, "primary")["rules"]
+        return name_summary(comparison, "primary")
+
+    assert "a Baltic or Slavic spelling" in summary("Andrejs Kozlovs", "KOZLOV, Andrey", "person")
+    assert "'abd al' read as abdul" in summary("'Abd al-Qadir Karimi", "Abdul Qadir KARIMI", "person")
+    assert "ben is the particle bin" in summary("Hamad Ben Salem", "Hamad bin Salem", "person")
+    assert "a place, a branch" in summary("Tancotex", "TANCOTEX KOREA", "organization")
+    assert "a name and a patronymic" in summary("Olga Petrova", "Olga Petrovna SIDORENKO", "person")

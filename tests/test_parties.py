@@ -270,7 +270,7 @@ def _curated_folder(tmp_path: Path, *, name: str, same_as: str = "[]", identifie
 
 def _resolve(r: Redlist, folder: Path):  # noqa: ANN202 - a PartyGraph
     from redlist.curated import load
-    from redlist.parties import resolve
+    from redlist.parties.resolve import resolve
 
     with r._open_store(shared=False) as store:
         return resolve(store, load(folder), r.settings.home)

@@ -15,8 +15,8 @@ import pytest
 from redlist.check import Checker
 from redlist.curated import load as load_curated
 from redlist.model import Entity, EntityType, Listing, Name, Relation
-from redlist.parties import resolve
 from redlist.parties.evidence import EntryInfo, published_relations
+from redlist.parties.resolve import resolve
 from redlist.sources.listed_names import stable_id
 from redlist.store import Store
 from redlist.store.update import update

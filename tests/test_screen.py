@@ -228,3 +228,59 @@ def test_organisations_meeting_only_on_generic_words_count_less() -> None:
         if m.entity_id == "o-3"
     ]
     assert "common" not in m.explanation["summary"]
+
+
+def test_a_last_word_one_slip_from_a_legal_form_does_not_make_a_company() -> None:
+    person, org = EntityType.PERSON, EntityType.ORGANIZATION
+    screener = Screener(
+        [
+            _entity("p-1", person, ["MORALES TINOCO, Saul"], ["us_ofac_sdn"]),  # "Saul" ~ SARL
+            _entity("p-2", person, ["OO, Kyaw Min"], ["us_ofac_sdn"]),  # "OO" ~ OOO
+            _entity("o-1", org, ["ROSNEFTEGAZ, OOO"], ["us_ofac_sdn"]),
+        ]
+    )
+    assert _ids(screener.screen(Query("MORALES TINOCO, Saul"))) == ["p-1"]
+    assert _ids(screener.screen(Query("Kyaw Min OO"))) == ["p-2"]
+    # a legal form written out still makes a company's name, and a mistyped one is still read
+    # as one against companies, without the person-shaped discount
+    assert _ids(screener.screen(Query("Morales Tinoco SARL"))) == []
+    match = screener.screen(Query("ROSNEFTEGAZ, OOQ")).matches[0]
+    assert match.entity_id == "o-1" and match.score >= 0.9
+
+
+def test_a_listed_person_named_like_a_company_is_read_as_either() -> None:
+    person = EntityType.PERSON
+    screener = Screener(
+        [
+            _entity("p-1", person, ["PT SINAR MAJU BERSAMA"], ["us_bis_dpl"]),
+            _entity("p-2", person, ["PAO, Wei Ming"], ["us_ofac_sdn"]),  # a surname, not a legal form
+        ]
+    )
+    match = screener.screen(Query("PT Sinar Maju Bersama")).matches[0]
+    assert match.entity_id == "p-1" and match.score == 1.0
+    assert "named like a company" in match.explanation["summary"]
+    assert _ids(screener.screen(Query("Sinar Maju Bersama", type="company"))) == ["p-1"]
+    assert _ids(screener.screen(Query("Wei Ming Pao", type="company"))) == []
+    assert _ids(screener.screen(Query("Wei Ming Pao", type="person"))) == ["p-2"]
+
+
+def test_a_slip_in_a_short_word_no_listed_name_has_is_a_typo() -> None:
+    person = EntityType.PERSON
+    screener = Screener(
+        [
+            _entity("p-1", person, ["CHU, Jim"], ["us_ofac_sdn"]),
+            _entity("p-2", person, ["HASSAN, Ali"], ["us_ofac_sdn"]),
+            _entity("p-3", person, ["TANAKA, Ari"], ["us_ofac_sdn"]),
+        ]
+    )
+    match = screener.screen(Query("Jm Chu")).matches[0]  # "jm" is no listed name's word
+    assert match.entity_id == "p-1" and match.score >= MATCH_THRESHOLD
+    assert "no listed name's word" in match.explanation["summary"]
+    # "ari" is a listed name's word: another short name, not a typo of "ali"
+    assert "p-2" not in _ids(screener.screen(Query("Ari Hassan")))
+
+
+def test_an_entry_of_no_type_is_not_said_to_be_a_person() -> None:
+    screener = Screener([_entity("u-1", EntityType.UNKNOWN, ["PT SINAR MAJU BERSAMA"], ["us_bis_dpl"])])
+    match = screener.screen(Query("PT Sinar Maju Bersama")).matches[0]
+    assert match.entity_id == "u-1" and "named like a company" not in match.explanation["summary"]

@@ -23,8 +23,8 @@ from redlist import sources
 from redlist.cli import app as cli
 from redlist.curated import load as load_curated
 from redlist.errors import StoreError
-from redlist.parties import resolve
 from redlist.parties import storage as party_storage  # declares the party tables on the metadata
+from redlist.parties.resolve import resolve
 from redlist.service import Redlist
 from redlist.settings import Settings
 from redlist.store import Store

@@ -4,7 +4,7 @@ A generation is the latest snapshot of every source plus the bundled data files 
 version; anything that changes an answer changes the key. Indexes built from a generation
 (the screener over current entries, the checker's index with removed entries) are kept under
 ``<home>/cache`` with the key in the file name (:func:`cached_file`: memory-mapped index files,
-:mod:`redlist.indexfile`; :func:`cached`: pickles), so the next process opens them instead of
+:mod:`redlist.indexfile`; :func:`cached`, from :mod:`redlist.compiled`: pickles), so the next process opens them instead of
 building them again; a file that cannot be read is rebuilt, never trusted.
 """
 
@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
-import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from redlist.util import gc_paused
+from redlist.compiled import cached as cached  # re-exported: pickles kept per generation
 from redlist.versions import package_dir
 
 T = TypeVar("T")
@@ -53,28 +51,6 @@ def _data_files(package: str) -> list[Path]:
     return [p for p in root.rglob("*") if p.suffix in (".csv", ".yaml")]
 
 
-def cached(folder: Path | None, name: str, key: str, build: Callable[[], T], kind: type[T]) -> T:
-    """``build()``, kept in ``folder/<name>-<key>.pickle`` between runs (no folder: not kept).
-
-    An older file of the same name (another generation) is replaced; a file that fails to load or
-    holds something else than a ``kind`` is rebuilt.
-    """
-    if folder is None:
-        return build()
-    path = folder / f"{name}-{key}.pickle"
-    if path.exists():
-        try:
-            with path.open("rb") as fh, gc_paused():
-                found = pickle.load(fh)
-            if isinstance(found, kind):
-                return found
-        except Exception:  # noqa: BLE001 - a damaged cache is rebuilt
-            pass
-    value = build()
-    _write(path, value, name)
-    return value
-
-
 def cached_file(
     folder: Path | None,
     name: str,
@@ -105,17 +81,3 @@ def cached_file(
     except OSError:  # a read-only home: answer without keeping the index
         pass
     return value
-
-
-def _write(path: Path, value: Any, name: str) -> None:
-    """Write atomically, replacing older generations of ``name``; a read-only home skips it."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob(f"{name}-*.pickle"):
-            old.unlink(missing_ok=True)
-        tmp = path.with_suffix(".tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass

@@ -25,14 +25,15 @@ import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from redlist.curated import CuratedData, LegalEvent
-from redlist.curated import load as load_curated
+from redlist.curated.compiled import packaged as packaged_curated
+from redlist.curated.model import CuratedData, LegalEvent
 from redlist.errors import RedlistError
 from redlist.match.normalize import forms, has_han, identity_tokens
 from redlist.model import Activity, Effect, Entity, IdType, Listing, Verdict
-from redlist.parties import Party, PartyGraph, resolve
+from redlist.parties.graph import PartyGraph
+from redlist.parties.model import Party
 from redlist.regimes.coverage import (
     history_note,
     missing_lists,
@@ -55,9 +56,10 @@ from redlist.regimes.status import (
 from redlist.regimes.timeline import Timeline, build
 from redlist.screen import MATCH_THRESHOLD, Match, Query, Screener
 from redlist.sources import precedence
-from redlist.store import Store
-from redlist.store.current import current_entities
 from redlist.versions import latest_snapshots, receipt
+
+if TYPE_CHECKING:
+    from redlist.store import Store
 
 #: A name match at least this close designates a party outright; two parties matched this well
 #: are ambiguous unless exactly one bears the name as written.
@@ -154,13 +156,17 @@ class Checker:
     ) -> None:
         self.store = store
         self.stale_after = dict(stale_after or {})
-        data = curated or load_curated()
+        data = curated or packaged_curated()
         self.curated_lists = {lst.list_id for lst in data.lists if lst.entries}
         self.curated_version = data.version
         self.curated = data.entities
         self.verification = data.verification
         self.events: list[LegalEvent] = list(data.events)
-        self.parties = parties or resolve(store, data, None)
+        if parties is None:
+            from redlist.parties.resolve import resolve
+
+            parties = resolve(store, data, None)
+        self.parties = parties
         self.coverage: dict[str, str] = {}  # source -> its first snapshot's date
         if store is not None:
             for snap in store.snapshots():
@@ -170,11 +176,18 @@ class Checker:
         self.latest = latest_snapshots(store)  # source -> its newest snapshot
         self.screener = screener or Screener(status_index(store, data, self.parties))
         # an index given from elsewhere: each unknown entry alone (by id first: an index opened
-        # from its file decodes an entry only when it is used, a stored graph a party likewise)
-        for e, entity_id in enumerate(self.screener.entity_ids):
-            party_id = self.parties.of_entry.get(entity_id)
-            if party_id is None or party_id not in self.parties.parties:  # party_of(entity_id) is None
-                self.parties.add_alone(self.screener.entities[e])
+        # from its file decodes an entry only when it is used, a stored graph a party likewise);
+        # the index of the same data has none, which sets tell without a loop in Python
+        entity_ids = list(self.screener.entity_ids)
+        of_entry = self.parties.of_entry
+        if (
+            set(entity_ids) - of_entry.keys()
+            or set(map(of_entry.__getitem__, entity_ids)) - self.parties.parties.keys()
+        ):
+            for e, entity_id in enumerate(entity_ids):
+                party_id = of_entry.get(entity_id)
+                if party_id is None or party_id not in self.parties.parties:  # party_of(entity_id) is None
+                    self.parties.add_alone(self.screener.entities[e])
         self._events_of: dict[str, list[LegalEvent]] = defaultdict(list)
         for event in self.events:
             for ref in event.parties:
@@ -567,6 +580,8 @@ def status_index(
     """What a status question's name may designate: every curated entry (removed ones too), the
     current official entries, the last published version of every removed official entry, and
     the unlisted parties named in ownership judgements."""
+    from redlist.store.current import current_entities
+
     entities = list(curated.entities.values())
     if store is not None:
         entities += current_entities(store) + _removed_entities(store)
@@ -625,9 +640,9 @@ def _bears(party: Party, name: str) -> bool:
 
 
 def _min_share(f: Finding) -> float:
-    from redlist.regimes.rules import load_regimes
+    from redlist.regimes.compiled import regimes
 
-    for regime in load_regimes():
+    for regime in regimes():
         if regime.id == f.regime and regime.min_share is not None:
             return regime.min_share
     return 0.5

@@ -42,8 +42,9 @@ from redlist.model import Entity
 from redlist.screen import Screener, _countries
 
 #: Changes whenever the layout or the meaning of a saved index changes: older files are rebuilt.
-FORMAT = 4  # 2: the common person names table; 3: the word counts of both schemas (match.weights)
-# on one branch and the list name forms of the recall work (Cyrillic, el-/al-) on another; 4: both
+FORMAT = 5  # 2: the common person names table; 3: the word counts of both schemas (match.weights)
+# on one branch and the list name forms of the recall work (Cyrillic, el-/al-) on another; 4: both;
+# 5: listed "persons" named like companies read as either (their kinds, types and name forms)
 SUFFIX = ".rlx"
 _FIELDS = [f.name for f in dataclasses.fields(NameForm)]
 _ID_SEP = "\x1f"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,7 +42,7 @@ from redlist.match.chinese_names import (
 from redlist.match.cjk import han_similarity, personal_name
 from redlist.match.explain import name_features, name_summary
 from redlist.match.index import NameIndex
-from redlist.match.normalize import NameForm, forms, has_han
+from redlist.match.normalize import NameForm, forms, has_han, has_hangul, written_legal_forms
 from redlist.match.pinyin_reading import pinyin_forms
 from redlist.match.qualifiers import (
     MAX_RAISE,
@@ -77,6 +77,7 @@ _CANDIDATES = 30  # names scored per query form
 _KEEP = 0.4  # ... among those with at least this share of the best one's index score
 _COUNTRY_MISMATCH = 0.92
 _COUNTRY_MATCH = 0.02  # added when the query's country is among the entry's
+_UNKNOWN = str(EntityType.UNKNOWN)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -173,7 +174,9 @@ def kind_of(query_type: str | None) -> str:
 def compare(name1: str, name2: str, kind: str = "any") -> float:
     """The similarity of two names in [0, 1], as the screener scores them (no index, no qualifiers)."""
     kind = kind_of(kind)
-    if has_han(name1) and has_han(name2):
+    if (has_han(name1) and has_han(name2)) or (has_hangul(name1) and has_hangul(name2)):
+        # syllable by syllable: one syllable of a short Han or Korean name is not a typo (김종은 /
+        # 김정은 are two people), which their romanisations would make one
         return han_similarity(name1, name2)
     best = 0.0
     for a in forms(name1, kind):
@@ -222,7 +225,7 @@ class Screener:
         self.index = NameIndex(name_forms)
         self._countries = [_countries(e) for e in self.entities]
         self._kinds = [_entity_kind(e) for e in self.entities]
-        self._types = [str(e.type) for e in self.entities]
+        self._types = [_screen_type(e) for e in self.entities]
         self.entity_ids: list[str] = [e.entity_id for e in self.entities]
 
     @classmethod
@@ -338,8 +341,10 @@ class Screener:
             for k in ((kind,) if kind != "any" else ("person", "organization"))
         }
         company = by_kind.get("organization")
-        if kind == "any" and company and any(f.legal_forms for f in company):
-            kind, by_kind = "organization", {"organization": company}  # "... Co., Ltd." names a company
+        if kind == "any" and company and any(f.legal_forms and written_legal_forms(f.text) for f in company):
+            # "... Co., Ltd." names a company; a legal form read off a slip ("Saul" for SARL, "Tin
+            # OO" for OOO) leaves the query untyped: the scorer still reads it so against companies
+            kind, by_kind = "organization", {"organization": company}
         legal_only = company is not None and not any(f.tokens for f in company)
         if legal_only or not any(f.tokens for fs in by_kind.values() for f in fs):
             raise RedlistError(
@@ -348,12 +353,24 @@ class Screener:
         # a Chinese personal name in Han script: only its surname and given name, either way round
         han_parts = personal_name(name, kind)
         # an untyped query shaped like a person's name is one, most likely: organisations,
-        # vessels and aircraft meet it at a lower score ("Ping Sun" is not "Sun Wing Ltd.")
-        as_person = kind == "any" and any(
-            person_shaped(name, f, self.common_person_words(), han_parts) for f in by_kind["person"][:1]
+        # vessels and aircraft meet it at a lower score ("Ping Sun" is not "Sun Wing Ltd."), unless
+        # it may end in a mistyped legal form ("Gazprkm, OWO": the word is read both ways)
+        as_person = (
+            kind == "any"
+            and not any(f.legal_forms for f in company or ())
+            and any(
+                person_shaped(name, f, self.common_person_words(), han_parts) for f in by_kind["person"][:1]
+            )
         )
         scored: dict[int, tuple[float, Comparison, int, tuple[str, ...]]] = {}
         names = self.index.names
+        # the query's short words that no listed name has: a slip in one is a typo ("Jm Chu")
+        vocabulary = self.index.token_ids
+        unknown = {
+            id(f): frozenset(t for t in f.tokens if len(t) <= 3 and t not in vocabulary)
+            for fs in by_kind.values()
+            for f in fs
+        }
         for n in self._candidates(by_kind, exhaustive, threshold):
             e = self._name_entity[n]
             if not self._allowed(e, query, kind):
@@ -362,7 +379,7 @@ class Screener:
             query_forms = by_kind.get(entity_kind) or by_kind.get("organization") or by_kind[kind]
             list_form = names[n]
             for qf in query_forms:
-                comparison = compare_forms(qf, list_form, entity_kind)
+                comparison = compare_forms(qf, list_form, entity_kind, unknown=unknown[id(qf)])
                 score = comparison.score
                 notes: tuple[str, ...] = ()
                 if score > OTHER_NAME_CAP and not same_chinese_name(
@@ -388,6 +405,8 @@ class Screener:
                 continue
             features = name_features(comparison, self._name_type[n])
             summary = name_summary(comparison, self._name_type[n])
+            if self._types[e] == _UNKNOWN and self.entities[e].type == EntityType.PERSON:
+                notes += ("listed as a person, named like a company (a legal form): read as either",)
             if notes:
                 features["adjustments"] = list(notes)
                 summary += "".join(f"; {note}" for note in notes)
@@ -420,7 +439,7 @@ class Screener:
                     continue
                 done.add(qf.tokens)
                 found = self.index.candidates(
-                    qf, _CANDIDATES, keep=_KEEP, min_words=_min_words(qf, threshold)
+                    qf, _CANDIDATES, keep=_KEEP, min_words=_min_words(qf, threshold, self.index.token_ids)
                 )
                 seen.update(dict.fromkeys(found))
         return list(seen)
@@ -539,25 +558,45 @@ def _cleared(matches: Iterable[Match], threshold: float) -> list[dict[str, Any]]
     return out
 
 
-def _min_words(query: NameForm, threshold: float) -> int:
+def _min_words(query: NameForm, threshold: float, vocabulary: Container[str] = ()) -> int:
     """How many of the query's words a list name must hold to be worth scoring.
 
     Two names sharing one word, when the query has two or more, score at most ONE_WORD_CAP (or
-    lose to the words each lacks), so above that threshold such names are not candidates.
+    lose to the words each lacks), so above that threshold such names are not candidates. A
+    word of three letters or fewer that no listed name has does not count: the index looks such
+    words up exactly, so it can never be held, and a slip in it may still be a typo ("Jm Chu").
     """
     if threshold <= ONE_WORD_CAP:
         return 1
-    return 2 if sum(w >= 0.5 for w in query.weights) >= 2 else 1
+    words = sum(
+        w >= 0.5 and (len(t) > 3 or t in vocabulary) for t, w in zip(query.tokens, query.weights, strict=True)
+    )
+    return 2 if words >= 2 else 1
 
 
 def _entity_kind(entity: Entity) -> str:
     if entity.type == EntityType.PERSON:
-        return "person"
+        return "any" if _company_named(entity) else "person"
     if entity.type in (EntityType.ORGANIZATION, EntityType.SECURITY):
         return "organization"
     if entity.type in (EntityType.VESSEL, EntityType.AIRCRAFT):
         return str(entity.type)
     return "any"
+
+
+def _company_named(entity: Entity) -> bool:
+    """A listed "person" whose name is a company's: a legal form in it and no "LAST, First" comma
+    ("PT ANTASENA KREASI", "CHERAS PLAZA SDN. BHD." typed as individuals on a list). Its type is
+    taken as unknown, so that a query naming a company meets it ("PAO, Yu Liang" stays a person)."""
+    name = entity.name
+    return "," not in name and bool(written_legal_forms(name))
+
+
+def _screen_type(entity: Entity) -> str:
+    """The entry's type as screening reads it: unknown for a "person" named like a company."""
+    if entity.type == EntityType.PERSON and _company_named(entity):
+        return str(EntityType.UNKNOWN)
+    return str(entity.type)
 
 
 def _countries(entity: Entity) -> frozenset[str]:

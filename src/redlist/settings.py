@@ -26,6 +26,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 from redlist.errors import RedlistError
+from redlist.home import HomePaths, default_home
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -34,14 +35,7 @@ class SettingsError(RedlistError):
     """A setting has a value redlist cannot use (the message names the setting and its source)."""
 
 
-def default_home() -> Path:
-    """The platform's user data directory for redlist."""
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("redlist", appauthor=False))
-
-
-class Settings(BaseSettings):
+class Settings(HomePaths, BaseSettings):
     """redlist's settings; build them with :meth:`load`."""
 
     model_config = SettingsConfigDict(env_prefix="REDLIST_", extra="forbid", frozen=True)
@@ -163,19 +157,6 @@ class Settings(BaseSettings):
         """The database URL to open the store with (None: the SQLite file :attr:`database_path`)."""
         path = self.database_path
         return None if path is not None else self.database_url
-
-    @property
-    def raw_dir(self) -> Path:
-        """The content-addressed archive of raw publications."""
-        return self.home / "raw"
-
-    @property
-    def cache_dir(self) -> Path:
-        return self.home / "cache"
-
-    @property
-    def keys_path(self) -> Path:
-        return self.home / "api_keys.json"
 
     def base_url(self) -> str:
         """The public base URL of the API, without a trailing slash."""

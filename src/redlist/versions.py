@@ -43,11 +43,15 @@ def curated_version() -> str:
     return folder_version(package_dir("redlist.curated") / "data")
 
 
+def file_version(path: Path) -> str:
+    """A short digest of one data file's bytes."""
+    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
 @functools.cache
 def regimes_version() -> str:
     """A short digest of the packaged ``regimes.yaml``: names it in a receipt."""
-    path = package_dir("redlist.regimes") / "data" / "regimes.yaml"
-    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return file_version(package_dir("redlist.regimes") / "data" / "regimes.yaml")
 
 
 def receipt(latest: Iterable[Snapshot], curated_version: str) -> dict[str, Any]:

@@ -14,14 +14,15 @@ Dask is an optional dependency: ``pip install 'redlist[dask]'``.
 
 from __future__ import annotations
 
-import collections
+import functools
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from redlist.batch.read import InputRow
-from redlist.batch.run import BatchSummary, _chunks, _record, screen_answer, write_answers
+from redlist.batch.run import BatchSummary, query_key, screen_answer, write_answers
+from redlist.batch.workers import in_order, record
 from redlist.errors import RedlistError
 from redlist.screen import Screener
 
@@ -59,7 +60,7 @@ def screen_partition(
     if answer is None:
         _ANSWERS.clear()
         answer = _ANSWERS[key] = screen_answer(screener, threshold, limit, lists)
-    return [_record(answer, row) for row in rows]
+    return [record(answer, row) for row in rows]
 
 
 def _client(scheduler: str | None, workers: int) -> Any:
@@ -128,14 +129,37 @@ def _run(
     partition_rows: int,
 ) -> Iterator[dict[str, Any]]:
     """The records of every partition in input order, with a bounded number of partitions in
-    flight (the input is never held in memory whole)."""
-    slots = max(2, 3 * len(client.scheduler_info().get("workers", {}) or [1]))
-    pending: collections.deque[Any] = collections.deque()
-    for chunk in _chunks(rows, partition_rows):
-        pending.append(
-            client.submit(screen_partition, index_path, chunk, threshold, limit, lists, pure=False)
+    flight (the input is never held in memory whole). Rows are dealt to the workers by their query
+    (:func:`redlist.batch.workers.deal`), so that every repeat meets the worker that answered it."""
+    addresses = sorted(client.scheduler_info().get("workers", {}))
+    dealer = _Dealer(client, addresses, (index_path, threshold, limit, lists))
+    key = functools.partial(query_key, lists=lists)
+    workers = max(1, len(addresses))
+    return in_order(rows, dealer, workers, key, chunk_rows=partition_rows, ahead=2)
+
+
+class _Dealer:
+    """Partitions sent to given Dask workers (a preference: the scheduler may move a partition
+    when its worker is gone, at the cost of that worker's cached answers)."""
+
+    def __init__(self, client: Any, addresses: list[str], args: tuple[Any, ...]) -> None:
+        self.client, self.addresses, self.args = client, addresses, args
+        self.futures: dict[tuple[int, int], Any] = {}
+
+    def send(self, worker: int, tag: tuple[int, int], rows: list[InputRow]) -> None:
+        index_path, threshold, limit, lists = self.args
+        where = [self.addresses[worker]] if self.addresses else None
+        self.futures[tag] = self.client.submit(
+            screen_partition,
+            index_path,
+            rows,
+            threshold,
+            limit,
+            lists,
+            pure=False,
+            workers=where,
+            allow_other_workers=True,
         )
-        if len(pending) >= slots:
-            yield from pending.popleft().result()
-    while pending:
-        yield from pending.popleft().result()
+
+    def result(self, tag: tuple[int, int]) -> list[dict[str, Any]]:
+        return list(self.futures.pop(tag).result())

@@ -8,8 +8,6 @@ and the run goes on, so output rows = input rows.
 from __future__ import annotations
 
 import collections
-import gc
-import itertools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -18,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from redlist.batch.read import InputRow, count_rows, read_rows
+from redlist.batch.workers import answer_in_workers, record
 from redlist.batch.write import CHECK_SHAPE, SCREEN_SHAPE, Shape, open_writer
 from redlist.check import Checker
 from redlist.errors import RedlistError
@@ -93,30 +92,6 @@ def write_answers(
     return counts
 
 
-#: Rows sent to a worker process at a time: large enough that passing them costs little, small
-#: enough that progress moves and that the rows waiting in memory stay few.
-CHUNK_ROWS = 256
-
-# The answering function of the run in progress: set before the worker processes are forked, so
-# that they inherit it (and the index it closes over, shared read-only) instead of receiving it.
-_ANSWER: Callable[[InputRow], dict[str, Any]] | None = None
-
-
-def _record(answer: Callable[[InputRow], dict[str, Any]], row: InputRow) -> dict[str, Any]:
-    return {"id": row.key, "line": row.line, **answer(row)}
-
-
-def _answer_chunk(rows: list[InputRow]) -> list[dict[str, Any]]:
-    assert _ANSWER is not None
-    return [_record(_ANSWER, row) for row in rows]
-
-
-def _chunks(rows: Iterable[InputRow], size: int) -> Iterator[list[InputRow]]:
-    it = iter(rows)
-    while chunk := list(itertools.islice(it, size)):
-        yield chunk
-
-
 def worker_count(workers: int) -> int:
     """``workers``, with 0 meaning one per available core."""
     if workers < 0:
@@ -130,30 +105,15 @@ def answer_rows(
     rows: Iterable[InputRow], answer: Callable[[InputRow], dict[str, Any]], workers: int = 1
 ) -> Iterator[dict[str, Any]]:
     """One record per row, in input order: in this process, or in ``workers`` processes forked
-    from it after the index was loaded (they share it read-only: the mapped index file through
-    the OS page cache, anything built in memory copy-on-write). Where ``fork`` is not available
-    (Windows, macOS's default), the rows are answered here."""
-    global _ANSWER
+    from it after the index was loaded (:mod:`redlist.batch.workers`: they share the index
+    read-only, and every repeat of a query goes to the worker that answered it first). Where
+    ``fork`` is not available (Windows, macOS's default), the rows are answered here."""
     workers = worker_count(workers)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for row in rows:
-            yield _record(answer, row)
+            yield record(answer, row)
         return
-    _ANSWER = answer
-    # the collector would otherwise touch (and so copy) every inherited object; a caller that
-    # froze its own objects (the server) keeps them frozen
-    frozen_here = gc.get_freeze_count() == 0
-    if frozen_here:
-        gc.freeze()
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            # imap keeps the input order and reads ahead only as the workers take chunks
-            for records in pool.imap(_answer_chunk, _chunks(rows, CHUNK_ROWS)):
-                yield from records
-    finally:
-        _ANSWER = None
-        if frozen_here:
-            gc.unfreeze()
+    yield from answer_in_workers(rows, answer, workers)
 
 
 @dataclass(slots=True)
@@ -210,35 +170,58 @@ def screen_answer(
     qualifiers) gets that row's answer again, without screening it again: the same matches,
     under its own id.
     """
-    seen: collections.OrderedDict[tuple[Any, ...], tuple[ScreenResult, str | None, str | None]]
-    seen = collections.OrderedDict()
+    return _ScreenAnswer(screener, threshold, limit, lists)
 
-    def answer(row: InputRow) -> dict[str, Any]:
-        query = row_query(row, lists)
+
+class _ScreenAnswer:
+    """:func:`screen_answer`'s function: it remembers the answers of the last ``ANSWER_CACHE``
+    distinct queries, and tells the worker pool which query a row asks (:meth:`route_key`)."""
+
+    def __init__(
+        self, screener: Screener, threshold: float | None, limit: int, lists: list[str] | None
+    ) -> None:
+        self.screener, self.threshold, self.limit, self.lists = screener, threshold, limit, lists
+        self.seen: collections.OrderedDict[tuple[Any, ...], tuple[ScreenResult, str | None, str | None]]
+        self.seen = collections.OrderedDict()
+
+    def route_key(self, row: InputRow) -> tuple[Any, ...]:
+        """What makes two rows the same question (the answer cache's key)."""
+        return query_key(row, self.lists)
+
+    def __call__(self, row: InputRow) -> dict[str, Any]:
+        query = row_query(row, self.lists)
         if row.error:
             return ScreenResult(query, error=row.error).to_dict()
-        key = (
-            query.name,
-            query.type,
-            query.country,
-            tuple(query.identifiers.items()),
-            query.birth_date,
-            query.nationality,
-        )
-        found = seen.get(key)
+        key = _query_key(query)
+        found = self.seen.get(key)
         if found is None:
-            result = screener.screen(query, threshold=threshold, limit=limit)
+            result = self.screener.screen(query, threshold=self.threshold, limit=self.limit)
             # the query as screened: its date of birth and nationality in their parsed forms
-            seen[key] = (result, query.birth_date, query.nationality)
-            if len(seen) > ANSWER_CACHE:
-                seen.popitem(last=False)
+            self.seen[key] = (result, query.birth_date, query.nationality)
+            if len(self.seen) > ANSWER_CACHE:
+                self.seen.popitem(last=False)
             return result.to_dict()
-        seen.move_to_end(key)
+        self.seen.move_to_end(key)
         earlier, query.birth_date, query.nationality = found
         again = ScreenResult(query, earlier.matches, earlier.error, earlier.warnings, cleared=earlier.cleared)
         return again.to_dict()
 
-    return answer
+
+def query_key(row: InputRow, lists: list[str] | None = None) -> tuple[Any, ...]:
+    """What makes two rows of a screening batch the same question: name, type, country,
+    identifiers and qualifiers (a repeat gets the earlier answer, and the same worker)."""
+    return _query_key(row_query(row, lists))
+
+
+def _query_key(query: Query) -> tuple[Any, ...]:
+    return (
+        query.name,
+        query.type,
+        query.country,
+        tuple(query.identifiers.items()),
+        query.birth_date,
+        query.nationality,
+    )
 
 
 def screen_file(

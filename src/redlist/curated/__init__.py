@@ -46,27 +46,39 @@ the ``load_*`` functions raise :class:`CuratedDataError` on the first. :func:`su
 list's counts (entries by verification level, newest edition); :mod:`redlist.curated.policy` holds the
 citation policy the packaged data is tested against (``confirmed`` only from government text, no
 blocked sources, no machine paths).
+
+The names below are imported on first use: the loader imports pydantic and YAML, which a status
+question reading the compiled data (:mod:`redlist.curated.compiled`) does without; the data's
+classes are declared in :mod:`redlist.curated.model`.
 """
 
-from redlist.curated.loader import (
-    CaseRef,
-    CuratedData,
-    CuratedDataError,
-    CuratedEntry,
-    CuratedList,
-    Edition,
-    LegalEvent,
-    check,
-    curated_entities,
-    data_dir,
-    entry_entity,
-    load,
-    load_events,
-    load_lists,
-)
-from redlist.curated.schema import EFFECTS, EVENT_KINDS
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+# imported now: ``summary`` is also the name of its module, which would shadow the function
 from redlist.curated.summary import ListSummary, summary
-from redlist.datafile import VERIFICATION
+
+if TYPE_CHECKING:  # the model's classes as the loader re-exports them
+    from redlist.curated.loader import (
+        CaseRef,
+        CuratedData,
+        CuratedDataError,
+        CuratedEntry,
+        CuratedList,
+        CuratedRelation,
+        Edition,
+        LegalEvent,
+        check,
+        curated_entities,
+        data_dir,
+        entry_entity,
+        load,
+        load_events,
+        load_lists,
+    )
+    from redlist.curated.schema import EFFECTS, EVENT_KINDS
+    from redlist.datafile import VERIFICATION
 
 __all__ = [
     "EFFECTS",
@@ -77,6 +89,7 @@ __all__ = [
     "CuratedDataError",
     "CuratedEntry",
     "CuratedList",
+    "CuratedRelation",
     "Edition",
     "LegalEvent",
     "ListSummary",
@@ -89,3 +102,26 @@ __all__ = [
     "load_lists",
     "summary",
 ]
+
+_MODEL = ("CaseRef", "CuratedData", "CuratedEntry", "CuratedList", "CuratedRelation", "Edition", "LegalEvent")
+
+
+def __getattr__(name: str) -> Any:
+    """The exported names, each from its module when first asked for."""
+    if name in (*_MODEL, "entry_entity"):
+        from redlist.curated import model
+
+        return getattr(model, name)
+    if name in ("EFFECTS", "EVENT_KINDS"):
+        from redlist.curated import schema
+
+        return getattr(schema, name)
+    if name == "VERIFICATION":
+        from redlist.datafile import VERIFICATION
+
+        return VERIFICATION
+    if name in __all__:
+        from redlist.curated import loader
+
+        return getattr(loader, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

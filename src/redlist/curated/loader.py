@@ -8,20 +8,31 @@ The files are read and checked by :mod:`redlist.datafile` against :mod:`redlist.
 this module adds the checks between items (editions, entry references, duplicate ids, the order
 of dates). Every problem names the file, the line, the entry or event id and the field.
 :func:`check` returns all of them; :func:`load_lists` and :func:`load_events` raise
-:class:`CuratedDataError` with the first one, so bad data never reaches a screening result.
+:class:`CuratedDataError` with the first one, so bad data never reaches a screening result. What
+it builds is declared in :mod:`redlist.curated.model` (re-exported here); the packaged data is read
+through :func:`redlist.curated.compiled.packaged`, which keeps this loader's output between
+processes.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from redlist import datafile
-from redlist import identifiers as ids
+from redlist.curated.model import (
+    CaseRef,
+    CuratedData,
+    CuratedEntry,
+    CuratedList,
+    CuratedRelation,
+    Edition,
+    LegalEvent,
+    entry_entity,
+)
 from redlist.curated.schema import (
     EditionSpec,
     EntrySpec,
@@ -32,7 +43,7 @@ from redlist.curated.schema import (
 )
 from redlist.datafile import Document, ScopeSpec
 from redlist.errors import DataFileError
-from redlist.model import LIST_IDS, Entity, EntityType, IdType, Listing, Name, NameType, Scope
+from redlist.model import LIST_IDS, Entity, Scope
 from redlist.versions import folder_version  # the digest, kept apart from the reader (start-up)
 
 EVENTS_FILE = "events.yaml"
@@ -40,94 +51,6 @@ EVENTS_FILE = "events.yaml"
 
 class CuratedDataError(DataFileError):
     """A curated data file is malformed; the message names the file, the entry or event and the field."""
-
-
-@dataclass(frozen=True)
-class Edition:
-    """A dated tranche or edition of a list (e.g. DoD's 2021-01-14 CCMC tranche)."""
-
-    id: str
-    date: str
-    citation: str
-    source_url: str
-    verification: str
-
-
-@dataclass(frozen=True)
-class CuratedEntry:
-    """One hand-reviewed list entry. Dates are ISO strings.
-
-    ``relisted_on`` holds dates on which the entry was taken off and put back on the list the same
-    day (DoD's Hesai delisting and re-listing on a new record). A removal followed by a re-listing
-    on a later day is modelled as ``removal``/``relisting`` events in ``events.yaml`` instead.
-    """
-
-    list_id: str
-    id: str
-    entity_id: str
-    name: str
-    aliases: tuple[str, ...]
-    type: str
-    country: str | None
-    listed_on: str
-    removed_on: str | None
-    edition: str | None
-    identifiers: tuple[tuple[str, str], ...]  # (IdType value, value as published)
-    citation: str
-    source_url: str
-    verification: str
-    notes: str | None
-    relisted_on: tuple[str, ...] = ()
-    same_as: tuple[str, ...] = ()  # entry ids (official or curated) of the same party
-    related: tuple[RelatedSpec, ...] = ()
-    scope: Scope | None = None  # the listing covers the party's equipment only for these purposes
-
-    def periods(self) -> list[tuple[str, str | None]]:
-        """The listing periods as (start, end) pairs; end None while still listed."""
-        starts = [self.listed_on, *self.relisted_on]
-        ends: list[str | None] = [*self.relisted_on, self.removed_on]
-        return list(zip(starts, ends, strict=True))
-
-
-@dataclass(frozen=True)
-class CuratedList:
-    """One curated list file."""
-
-    list_id: str
-    title: str
-    authority: str
-    source_url: str
-    editions: tuple[Edition, ...]
-    entries: tuple[CuratedEntry, ...]
-    path: Path
-    scopes: tuple[Scope, ...] = ()
-
-
-@dataclass(frozen=True)
-class CaseRef:
-    """The court case an event belongs to."""
-
-    title: str
-    docket: str | None
-    court: str | None
-
-
-@dataclass(frozen=True)
-class LegalEvent:
-    """A dated legal event acting on a listing (designation, injunction, vacatur, removal...)."""
-
-    id: str
-    date: str
-    kind: str
-    list_id: str
-    parties: tuple[dict[str, str], ...]  # each exactly one of {"entry"|"entity_id": id}
-    effect: str
-    until: str | None
-    case: CaseRef | None
-    citation: str
-    source_url: str
-    verification: str
-    summary: str
 
 
 # --- list files ------------------------------------------------------------------------------
@@ -152,9 +75,13 @@ def _entry(spec: EntrySpec, list_id: str, scopes: dict[str, Scope]) -> CuratedEn
         notes=spec.notes,
         relisted_on=tuple(spec.relisted_on),
         same_as=tuple(spec.same_as),
-        related=tuple(spec.related),
+        related=tuple(_relation(r) for r in spec.related),
         scope=scopes.get(spec.scope) if spec.scope else None,
     )
+
+
+def _relation(spec: RelatedSpec) -> CuratedRelation:
+    return CuratedRelation(spec.entry, spec.relation, spec.share, spec.reason, spec.citation, spec.source_url)
 
 
 def _reference_problems(
@@ -357,49 +284,9 @@ def check(folder: Path | None = None) -> list[str]:
     return problems
 
 
-def entry_entity(entry: CuratedEntry) -> Entity:
-    """One curated entry as a :class:`redlist.model.Entity` of source ``curated``."""
-    names = [Name(entry.name)] + [Name(a, NameType.AKA) for a in entry.aliases if a != entry.name]
-    listings = [
-        Listing(
-            list_id=entry.list_id,
-            source_id=entry.id,
-            listed_on=start,
-            ends_on=end,
-            federal_register=[entry.citation],
-            source_url=entry.source_url,
-            remarks=f"verification: {entry.verification}",
-            scope=entry.scope,
-        )
-        for start, end in entry.periods()
-    ]
-    return Entity(
-        source="curated",
-        key=entry.entity_id,
-        entity_id=entry.entity_id,
-        type=EntityType(entry.type),
-        names=names,
-        identifiers=[ids.make(IdType(kind), value) for kind, value in entry.identifiers],
-        countries=[entry.country] if entry.country else [],
-        listings=listings,
-        remarks=entry.notes,
-    )
-
-
 def curated_entities(folder: Path | None = None) -> list[Entity]:
     """Every curated entry as an :class:`Entity`, one listing per listing period."""
     return [entry_entity(e) for lst in load_lists(folder) for e in lst.entries]
-
-
-@dataclass(frozen=True)
-class CuratedData:
-    """Everything in one curated folder, loaded and checked once: lists, events, entries as entities."""
-
-    lists: tuple[CuratedList, ...]
-    events: tuple[LegalEvent, ...]
-    entities: dict[str, Entity] = field(default_factory=dict)  # entity id -> entity
-    verification: dict[str, str] = field(default_factory=dict)  # entity id -> verification level
-    version: str = ""  # a digest of the folder's data files: names a receipt's curated data
 
 
 def load(folder: Path | None = None) -> CuratedData:

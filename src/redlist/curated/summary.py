@@ -10,7 +10,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from redlist.curated.loader import CuratedList, load
+from redlist.curated.compiled import packaged
+from redlist.curated.model import CuratedList
 
 
 @dataclass(frozen=True)
@@ -48,5 +49,10 @@ def list_summary(lst: CuratedList) -> ListSummary:
 
 def summary(folder: Path | None = None) -> list[ListSummary]:
     """The figures of every curated list of ``folder`` (default: the packaged data), by list id."""
-    data = load(folder)
+    if folder is None:
+        data = packaged()
+    else:
+        from redlist.curated.loader import load
+
+        data = load(folder)
     return sorted((list_summary(lst) for lst in data.lists), key=lambda s: s.list_id)

@@ -27,6 +27,7 @@ def name_features(c: Comparison, name_type: str) -> dict[str, Any]:
         "query_coverage": round(c.query_coverage, 3),
         "list_coverage": round(c.list_coverage, 3),
         "legal_forms": {"query": sorted(c.query.legal_forms), "list": sorted(c.candidate.legal_forms)},
+        **({"rules": list(c.rules)} if c.rules else {}),
     }
 
 
@@ -47,4 +48,5 @@ def name_summary(c: Comparison, name_type: str) -> str:
     unmatched = len(c.candidate.tokens) - len(c.pairs)
     if unmatched > 0 and c.method == "tokens":
         parts.append(f"{unmatched} list word(s) not in the query")
+    parts.extend(c.rules)
     return "; ".join(parts)

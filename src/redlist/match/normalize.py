@@ -57,6 +57,7 @@ class _Words:
     org: dict[str, float] = field(default_factory=dict)
     person: dict[str, float] = field(default_factory=dict)
     person_variants: dict[str, str] = field(default_factory=dict)
+    places: frozenset[str] = frozenset()
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -71,14 +72,32 @@ def _words() -> _Words:
     legal = {tuple(r["variant"].split()): r["form"] for r in _rows("legal_forms.csv")}
     org: dict[str, float] = {}
     person: dict[str, float] = {}
+    places: set[str] = set()
     for r in _rows("name_words.csv"):
+        if r["role"] == "place":
+            places.add(r["word"])
+            continue
         weight = float(r["weight"])
         if r["role"] in ("stop", "generic"):
             org.setdefault(r["word"], weight)
         if r["role"] in ("stop", "particle", "title"):
             person.setdefault(r["word"], weight)
     abbreviations = {r["short"]: r["long"] for r in _rows("abbreviations.csv")}
-    return _Words(legal, abbreviations, max(len(k) for k in legal), org, person, dict(_PERSON_VARIANTS))
+    return _Words(
+        legal,
+        abbreviations,
+        max(len(k) for k in legal),
+        org,
+        person,
+        dict(_PERSON_VARIANTS),
+        frozenset(places),
+    )
+
+
+def place_words() -> frozenset[str]:
+    """Continents, regions and countries (``name_words.csv``, role place): in a company's name,
+    where a branch of it works ("FABERLIC EUROPE" is Faberlic's)."""
+    return _words().places
 
 
 @cache
@@ -100,8 +119,16 @@ def has_han(text: str) -> bool:
     return _HAN.search(text) is not None
 
 
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def has_hangul(text: str) -> bool:
+    """Whether a name has Korean syllable blocks (each one a syllable, as a Han character is)."""
+    return _HANGUL.search(text) is not None
+
+
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
-_LEET = str.maketrans("013457@$", "oieastas")
+_LEET = str.maketrans("0134579@$", "oieastgas")
 _NUMBER_WORDS = {w: str(n) for w, n in NUMBER_WORDS.items()}
 _NUMBER_WORDS.update(
     {"fourty": "40", "first": "1", "second": "2", "third": "3", "1st": "1", "2nd": "2", "3rd": "3"}
@@ -138,7 +165,7 @@ def _unleet(token: str) -> list[str]:
     if _INNER_DIGIT.search(token) or (
         token[-1:].isdigit() and token[-2:-1].isalpha() and len(token) > 3 and token[-1] in "013457"
     ):
-        return [token.translate(_LEET)]  # "sech1n", "ig0r", "sechi1"
+        return [token.translate(_LEET)]  # "sech1n", "ig0r", "i9or", "sechi1"
     return _LETTERS_DIGITS.findall(token) or [token]  # "damour850" -> damour 850
 
 
@@ -265,6 +292,16 @@ def _legal_split(tokens: list[str]) -> tuple[list[str], set[str]]:
     return _legal_split_exact(tokens)
 
 
+def written_legal_forms(text: str) -> frozenset[str]:
+    """The legal forms a name carries spelt as the table spells them: none read off a typo.
+
+    "Saul" at the end of "FLORES TINAJERO, Saul" is one slip from "SARL", and "Shavkat" two from
+    "sharikat": the scorer may read them so against a company's name, but they do not make the
+    name a company's (:func:`redlist.screen.Screener.screen` keeps such a query untyped).
+    """
+    return frozenset(_legal_split_exact(fold(text[:_MAX_NAME]).split())[1])
+
+
 def _legal_split_exact(tokens: list[str]) -> tuple[list[str], set[str]]:
     words = _words()
     out: list[str] = []
@@ -324,6 +361,12 @@ _PERSON_VARIANTS = {
     "abdal": "abdul",
     "abdoul": "abdul",
 }
+
+
+def particle_spelling(word: str) -> str:
+    """One spelling of an Arabic name particle or compound: "abdal" and "abdel" are abdul, "ibn"
+    is bin (so that "Abd al-Aziz" joined meets "Abdul Aziz")."""
+    return _PERSON_VARIANTS.get(word, word)
 
 
 def _weight(token: str, table: dict[str, float]) -> float:

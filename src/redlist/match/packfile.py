@@ -182,8 +182,11 @@ class Strings(Sequence[str]):
         return str(self._data[self._offsets[i] : self._offsets[i + 1]], "utf-8", "surrogatepass")
 
     def __iter__(self) -> Iterator[str]:
-        for i in range(len(self)):
-            yield self[i]
+        # one comprehension over the offsets: half the time of a method call per string
+        data, offsets = self._data, self._offsets
+        return iter(
+            [str(data[a:b], "utf-8", "surrogatepass") for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
+        )
 
 
 class Ragged(Sequence[np.ndarray]):

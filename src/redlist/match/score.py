@@ -23,6 +23,8 @@ from redlist.match.normalize import (
     legal_form_names,
     legal_form_words,
     nicknames,
+    particle_spelling,
+    place_words,
 )
 
 #: How much of the longer name's weight counts, by kind: person names often lack middle names.
@@ -38,6 +40,9 @@ _ABBREVIATION = 0.8
 ONE_WORD_CAP = 0.6
 _TWO_SLIPS_LEN = 7  # from seven letters a word may carry two slips that keep its first two letters
 _SHORT_SLIP = 0.5  # a changed letter in a word of two or three letters
+#: ... when the query's word is no word of any listed name: a typo, not another short name ("Jm
+#: Chu" / "JIM CHU"; "Ari Hassan" / "ALI HASSAN" stays 0.5: "ari" is a listed name's word)
+_SHORT_TYPO = 0.6
 _MIN_TOKEN_SIM = 0.75  # one typo in a four-letter word; "Ahmed" / "Mohamed" (0.71) stay apart
 _CONFLICT = 1.0  # cost of words on both sides that the other lacks, per share of the name
 _NUMBER_FACTOR = 0.9  # "Fund II" vs "Fund" or "Trust 2004-1" vs "2004-2": likely related, not the same
@@ -59,10 +64,12 @@ class Comparison:
     method: str  # "tokens" or "whole string"
     query: NameForm
     candidate: NameForm
+    rules: tuple[str, ...] = ()  # the spelling and structure rules that changed this score
 
 
 _DROP_VOWELS = str.maketrans("", "", "aeiouy")
 _TRANSLIT = 0.9  # two romanisations of one name ("Ivanoff" / "Ivanov", "Saeed" / "Said")
+_BEN_BIN = frozenset({"ben", "bin"})
 #: Spellings that romanisation schemes use for one sound, rewritten alike (longest first).
 _SPELLINGS = (
     ("shch", "sh"),
@@ -79,12 +86,23 @@ _SPELLINGS = (
 _ENDINGS = (("off", "ov"), ("eff", "ev"), ("iy", "i"), ("ij", "i"), ("yj", "i"), ("ii", "i"))
 _ENDING_FORMS = tuple(old for old, _ in _ENDINGS)
 _DOUBLE = re.compile(r"(.)\1+")
+#: j after a vowel and before none is the glide y in Baltic, Slavic and German spellings ("Sergej" /
+#: "Sergey", "Nikolaj" / "Nikolay")
+_GLIDE_J = re.compile(r"(?<=[aeiou])j(?![aeiou])")
+#: a nominative -s after a consonant: Latvian and Lithuanian spellings of foreign names
+#: ("Lavrovs" / "Lavrov", "Sergejs" / "Sergej")
+_BALTIC_S = re.compile(r"(?<=[bcdfghjklmnprtvz])s$")
 
 
 @lru_cache(maxsize=500_000)
 def translit_key(token: str) -> str:
     """One spelling for a name's romanisations: kh/h, ph/f, zh/dzh/dj/j, x/ks, ou/u, ee/i, y/i,
-    double letters, and the endings -off/-ov, -iy/-ij/-y ("Kozloff" / "Kozlov", "Zhijen" / "Zhizhen")."""
+    double letters, the endings -off/-ov, -iy/-ij/-y ("Kozloff" / "Kozlov", "Zhijen" / "Zhizhen"),
+    a Baltic -s and a j after a vowel ("Sergejs Lavrovs" / "Sergey Lavrov")."""
+    if len(token) > 5:
+        token = _BALTIC_S.sub("", token)
+    if "j" in token:
+        token = _GLIDE_J.sub("y", token)
     if token.endswith(_ENDING_FORMS):
         for old, new in _ENDINGS:
             if token.endswith(old) and len(token) > len(old) + 2:
@@ -108,6 +126,26 @@ def skeleton(token: str) -> str:
     return out
 
 
+#: Endings of East Slavic patronymics ("Oleksandrovych", "Fedorovna", "Ivanovich").
+_PATRONYMIC = ("ovich", "evich", "ovych", "evych", "ovna", "evna", "ivna", "yevna")
+
+
+def patronymic_pair(a: str, b: str) -> bool:
+    """Whether one word is the patronymic made from the other's stem: a given name or surname
+    against a father's name is another name ("Oleksandr" / "Oleksandrovych", "Fedorova" /
+    "Fedorovna", "Ivanov" / "Ivanovich"), though it begins alike. A slip in the patronymic keeps
+    it one ("Viktorovich" / "Viktorovih" is no pair: the stem leaves too much over); so may a
+    dropped letter ("Ivanvna"), which is why :func:`_align` asks this only of a first or last word."""
+    for name, father in ((a, b), (b, a)):
+        ending = next((e for e in _PATRONYMIC if father.endswith(e)), None)
+        if ending is None or name.endswith(_PATRONYMIC):
+            continue
+        stem = father[: -len(ending)]
+        if len(stem) >= 3 and name.startswith(stem) and len(name) - len(stem) <= 3:
+            return True
+    return False
+
+
 def _digit_shape(token: str) -> str:
     """A token with its digits blanked: "ahl1" and "ahl2" have one shape, "2004" and "2005" another."""
     return "".join("9" if c.isdigit() else c for c in token)
@@ -121,6 +159,8 @@ def token_similarity(a: str, b: str) -> float:
     short = nicknames()
     if short.get(a, a) == short.get(b, b):  # "Ted" / "Theodore", "Bill" / "William"
         return _NICKNAME
+    if a in _BEN_BIN and b in _BEN_BIN:  # the Maghrebi spelling of the particle ("Isa Ben Tarif")
+        return _TRANSLIT
     if (a in _ROMAN or b in _ROMAN) and (a in _ROMAN or a in "ivx") and (b in _ROMAN or b in "ivx"):
         return _NUMBERED_SIBLING  # "Fund VII" / "Fund VIII", "Partners IV" / "Partners V"
     if len(a) == 1 or len(b) == 1:  # an initial meets a name (scored for person names only)
@@ -171,7 +211,8 @@ def _joins(
     shorts = abbreviated()
     i = 0
     while i < len(tokens) - 1:
-        joined = tokens[i] + tokens[i + 1]
+        # "abd al" joined is "abdul" ("Abd al-Aziz" / "Abdul Aziz")
+        joined = particle_spelling(tokens[i] + tokens[i + 1])
         split = joined in targets and tokens[i] not in targets
         if joined not in targets:  # a split word whose first half read as an abbreviation:
             for short in shorts.get(tokens[i], ()):  # "Inv Estment" -> "investment estment"
@@ -207,12 +248,24 @@ def _acronyms(
     return tuple(out), tuple(weights)
 
 
-def _align(qt, qw, ct, cw, initials: bool = True) -> list[tuple[int, int, float]]:
-    """Greedy one-to-one alignment of tokens, best pairs first (initials only in person names)."""
+def _align(
+    qt, qw, ct, cw, initials: bool = True, refused: list | None = None, unknown: frozenset[str] = frozenset()
+) -> list[tuple[int, int, float]]:
+    """Greedy one-to-one alignment of tokens, best pairs first (initials only in person names).
+
+    A given name or surname is not paired with a patronymic made from it (added to ``refused``);
+    a slip in a short query word that is in ``unknown`` (no listed name's word) counts more.
+    """
     pairs = []
     for i, q in enumerate(qt):
         for j, c in enumerate(ct):
             sim = token_similarity(q, c)
+            if sim == _SHORT_SLIP and q in unknown:
+                sim = _SHORT_TYPO
+            if sim and initials and _given_or_surname_vs_patronymic(qt, i, ct, j):
+                if refused is not None:
+                    refused.append(f"{q} and {c}: a name and a patronymic, not one name")
+                continue
             if (
                 sim == _INITIAL
                 and not initials
@@ -235,6 +288,18 @@ def _align(qt, qw, ct, cw, initials: bool = True) -> list[tuple[int, int, float]
     if len(set(qt)) < len(qt) or len(set(ct)) < len(ct):
         out = _in_order(_in_order(out, ct, 1), qt, 0)
     return out
+
+
+def _given_or_surname_vs_patronymic(qt: tuple[str, ...], i: int, ct: tuple[str, ...], j: int) -> bool:
+    """A first or last word (a given name, a surname) against the other name's patronymic made
+    from it: "Olga Fedorova" is not "Olga Fedorovna KOVITIDI". A middle word one letter off a
+    patronymic is the patronymic mistyped ("Olga Ivanvna" / "Olga Ivanovna")."""
+    q, c = qt[i], ct[j]
+    if len(q) == len(c) or not patronymic_pair(q, c):
+        return False
+    if c.endswith(_PATRONYMIC):
+        return i in (0, len(qt) - 1)
+    return j in (0, len(ct) - 1)
 
 
 def _in_order(aligned: list[tuple[int, int, float]], tokens, side: int) -> list[tuple[int, int, float]]:
@@ -346,9 +411,17 @@ def _without_legal_typos(
 
 
 def compare_forms(
-    query: NameForm, candidate: NameForm, kind: str = "any", symmetric: bool = False
+    query: NameForm,
+    candidate: NameForm,
+    kind: str = "any",
+    symmetric: bool = False,
+    unknown: frozenset[str] = frozenset(),
 ) -> Comparison:
-    """Score one query form against one list form (or two names alike, with ``symmetric``)."""
+    """Score one query form against one list form (or two names alike, with ``symmetric``).
+
+    ``unknown``: the query's words that are no listed name's word (the screener knows them): a
+    slip in such a short word is a typo, not another short name.
+    """
     qt, qw, ct, cw = query.tokens, query.weights, candidate.tokens, candidate.weights
     if not qt or not ct:
         return Comparison(0.0, (), 0.0, 0.0, "tokens", query, candidate)
@@ -361,7 +434,10 @@ def compare_forms(
             ct, cw = _acronyms(qt, ct, cw)
     qt, qw = _without_legal_typos(qt, qw, query, candidate)
     ct, cw = _without_legal_typos(ct, cw, candidate, query)
-    aligned = _align(qt, qw, ct, cw, kind == "person" or kind == "any")
+    rules: list[str] = []
+    if "abdul" in qt and "abdul" not in query.tokens or "abdul" in ct and "abdul" not in candidate.tokens:
+        rules.append("'abd al' read as abdul")
+    aligned = _align(qt, qw, ct, cw, kind == "person" or kind == "any", rules, unknown)
     q_total, c_total = sum(qw) or 1.0, sum(cw) or 1.0
     q_hit = c_hit = q_sim = c_sim = 0.0
     strong = 0
@@ -382,8 +458,14 @@ def compare_forms(
     # a word on each side that the other lacks ("Ahmed" where the other has "Mohamed") is a different party
     score -= _CONFLICT * min(1 - q_hit / q_total, 1 - c_hit / c_total)
     if strong < 2:
-        # a word counts when it and its partner both do ("tradin" met "trading", a generic word)
+        # a word counts when it and its partner both do ("tradin" met "trading", a generic word);
+        # a place left unmet in an organisation's name does not ("Faberlic" / "FABERLIC EUROPE")
         q_eff, c_eff = list(qw), list(cw)
+        places = place_words() if kind != "person" else frozenset()
+        loose = [t for t in (*qt, *ct) if t in places]
+        if loose:
+            q_eff = [0.0 if t in places else w for t, w in zip(qt, qw, strict=True)]
+            c_eff = [0.0 if t in places else w for t, w in zip(ct, cw, strict=True)]
         for i, j, _ in aligned:
             q_eff[i] = c_eff[j] = min(qw[i], cw[j])
         q_words = sum(w >= 0.5 for w in q_eff)
@@ -392,6 +474,9 @@ def compare_forms(
             score = min(
                 score, ONE_WORD_CAP
             )  # one shared word between names of different length is not enough
+        elif loose and score > ONE_WORD_CAP and _one_word_capped(aligned, qt, qw, ct, cw):
+            unmet = sorted(set(loose) - {qt[i] for i, _, _ in aligned} - {ct[j] for _, j, _ in aligned})
+            rules.append(f"{', '.join(unmet)}: a place, a branch of the same company")
     method = "tokens"
     if len(qt) != len(ct):
         whole = ratio("".join(qt), "".join(ct)) / 100
@@ -404,4 +489,26 @@ def compare_forms(
     if len(aligned) < max(len(qt), len(ct)) and _unmatched_number(qt, ct, aligned):
         score *= _NUMBER_FACTOR
     pairs = tuple((qt[i], ct[j], sim) for i, j, sim in aligned)
-    return Comparison(max(0.0, min(score, 1.0)), pairs, q_cov, c_cov, method, query, candidate)
+    for q, c, sim in pairs:
+        if sim == _SHORT_TYPO and q in unknown:
+            rules.append(f"{q}~{c}: a slip in a short word that is no listed name's word")
+        elif q != c and sim == _TRANSLIT and (q in _BEN_BIN or _baltic(q) or _baltic(c)):
+            rules.append(
+                f"{q}~{c}: " + ("ben is the particle bin" if q in _BEN_BIN else "a Baltic or Slavic spelling")
+            )
+    return Comparison(max(0.0, min(score, 1.0)), pairs, q_cov, c_cov, method, query, candidate, tuple(rules))
+
+
+def _one_word_capped(aligned, qt, qw, ct, cw) -> bool:
+    """Whether the one-word cap would hold if places counted as words (for the explanation)."""
+    q_eff, c_eff = list(qw), list(cw)
+    for i, j, _ in aligned:
+        q_eff[i] = c_eff[j] = min(qw[i], cw[j])
+    q_words = sum(w >= 0.5 for w in q_eff)
+    c_words = sum(w >= 0.5 for w in c_eff)
+    return q_words != c_words and max(q_words, c_words) > 1
+
+
+def _baltic(token: str) -> bool:
+    """Whether the romanisation key read a Baltic -s or a j for y in this word."""
+    return (len(token) > 5 and _BALTIC_S.search(token) is not None) or _GLIDE_J.search(token) is not None

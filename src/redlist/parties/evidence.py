@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from redlist.curated import CuratedData
+from redlist.curated.model import CuratedData
 from redlist.match.normalize import has_han, identity_tokens
 from redlist.model import Entity, EntityType, IdType, NameType, Relation
 from redlist.parties.model import Link

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from redlist.curated import CuratedData
+from redlist.curated.model import CuratedData
 from redlist.model import Entity, EntityType
 from redlist.parties.evidence import (
     EntryInfo,
@@ -28,12 +28,17 @@ from redlist.parties.evidence import (
     published_relations,
     source_key_notes,
 )
+from redlist.parties.graph import PartyGraph
 from redlist.parties.judgements import load_all
 from redlist.parties.model import EVIDENCE, Link, Member, Party, Related
 from redlist.sources import precedence
-from redlist.store import Store
 from redlist.store.current import merge
 from redlist.util import gc_paused
+
+if TYPE_CHECKING:
+    from redlist.store import Store
+
+__all__ = ["PartyGraph", "official_entries", "resolve"]
 
 #: Anchor preference among official lists (the most authoritative entry names the party).
 _LIST_ORDER = (
@@ -59,51 +64,6 @@ _REVERSE = {
     "branch": "has_branch",
     "affiliate": "has_affiliate",
 }
-
-
-@dataclass
-class PartyGraph:
-    """Every party, and which party each entry belongs to."""
-
-    parties: dict[str, Party]
-    of_entry: dict[str, str]  # entry id -> party id
-    notes: list[str] = field(default_factory=list)  # bundled judgements replaced by the user's
-    entities: dict[str, Entity] = field(default_factory=dict)  # unlisted parties, for the index
-
-    def party_of(self, entry_id: str) -> Party | None:
-        """The party an entry (or a party id) belongs to."""
-        party_id = self.of_entry.get(entry_id)
-        return self.parties.get(party_id) if party_id else None
-
-    def add_alone(self, entity: Entity) -> Party:
-        """A party of one entry the graph was not resolved with (an index built from other entities)."""
-        party = Party(
-            id=entity.entity_id,
-            name=entity.name,
-            type=str(entity.type),
-            names=[n.value for n in entity.names],
-            countries=sorted(countries(entity)),
-            members=[Member(entity.entity_id, entity.name, [entity.source], entity.list_ids, True)],
-        )
-        self.parties[party.id] = party
-        self.of_entry[entity.entity_id] = party.id
-        return party
-
-    def stats(self) -> dict[str, object]:
-        """How many parties and entries, and how many links of each kind of evidence."""
-        by_evidence: dict[str, int] = defaultdict(int)
-        for party in self.parties.values():
-            for link in party.links:
-                by_evidence[link.evidence] += 1
-        related = sum(len(p.related) for p in self.parties.values()) // 2
-        multi = sum(1 for p in self.parties.values() if len(p.members) > 1)
-        return {
-            "parties": len(self.parties),
-            "entries": len(self.of_entry),
-            "parties_with_several_entries": multi,
-            "links": dict(sorted(by_evidence.items())),
-            "related_links": related,
-        }
 
 
 # --- the entries -------------------------------------------------------------------------------------

@@ -4,24 +4,25 @@ Three tables beside the store's own (declared on the store's shared metadata, cr
 migrations): ``parties`` (one JSON document per party: members, links
 with their evidence, related parties), ``party_entries`` (entry id -> party id) and
 ``party_meta`` (the data key, when it was built, counts, notes). :func:`save` replaces the whole
-graph in one transaction; :func:`load` returns it only when it was built from the same data.
+graph in one transaction; :func:`load` returns it only when it was built from the same data
+(read with plain SQL, without SQLAlchemy on a one-shot caller's SQLite store:
+:mod:`redlist.parties.stored`, re-exported here).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, MutableMapping
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, Index, Table, Text, delete, insert, select
+from sqlalchemy import Column, Index, Table, Text, delete, insert
 
-from redlist.parties.model import Party
-from redlist.parties.resolve import PartyGraph
+from redlist.parties.graph import PartyGraph
+from redlist.parties.stored import RESOLVER_VERSION, LazyParties, built_key, load
+from redlist.parties.stored import meta as stored_meta
 from redlist.store import Store
 from redlist.store.schema import Key, metadata
 
-#: Bumped when resolution changes, so a graph resolved by an older redlist is resolved again.
-RESOLVER_VERSION = "4"  # 4: published subsidiary_of relations, primary/copy name links
+__all__ = ["RESOLVER_VERSION", "LazyParties", "built_key", "info", "load", "party_entries", "parties", "save"]
 
 parties = Table(
     "parties",
@@ -41,16 +42,6 @@ party_entries = Table(
 party_meta = Table(
     "party_meta", metadata, Column("key", Key, primary_key=True), Column("value", Text, nullable=False)
 )
-
-
-def _meta(store: Store) -> dict[str, str]:
-    with store.connect() as conn:
-        return {k: v for k, v in conn.execute(select(party_meta.c.key, party_meta.c.value))}
-
-
-def built_key(store: Store) -> str | None:
-    """The data key the stored graph was built from (None: never built)."""
-    return _meta(store).get("data_key")
 
 
 def save(store: Store, graph: PartyGraph, key: str) -> None:
@@ -79,55 +70,9 @@ def save(store: Store, graph: PartyGraph, key: str) -> None:
         conn.execute(insert(party_meta), [{"key": k, "value": v} for k, v in meta.items()])
 
 
-def load(store: Store, key: str) -> PartyGraph | None:
-    """The stored graph if it was built from the data named ``key``, else None."""
-    if built_key(store) != f"{key}:{RESOLVER_VERSION}":
-        return None
-    from redlist.model import Entity
-
-    with store.connect() as conn:
-        raw = {row[0]: row[1] for row in conn.execute(select(parties.c.id, parties.c.data))}
-        of_entry = {e: p for e, p in conn.execute(select(party_entries.c.entry_id, party_entries.c.party_id))}
-    meta = _meta(store)
-    unlisted = {k: Entity.from_dict(v) for k, v in json.loads(meta.get("unlisted", "{}")).items()}
-    return PartyGraph(LazyParties(raw), of_entry, json.loads(meta.get("notes", "[]")), unlisted)  # type: ignore[arg-type]
-
-
-class LazyParties(MutableMapping[str, Party]):
-    """The parties of a stored graph, each decoded from its JSON when first asked for: a status
-    question reads a handful of the tens of thousands (decoding them all took a second)."""
-
-    def __init__(self, raw: dict[str, str]) -> None:
-        self._raw = raw
-        self._done: dict[str, Party] = {}
-
-    def __getitem__(self, party_id: str) -> Party:
-        found = self._done.get(party_id)
-        if found is None:
-            found = self._done[party_id] = Party.from_dict(json.loads(self._raw[party_id]))
-        return found
-
-    def __setitem__(self, party_id: str, party: Party) -> None:
-        self._raw.setdefault(party_id, "")
-        self._done[party_id] = party
-
-    def __delitem__(self, party_id: str) -> None:
-        del self._raw[party_id]
-        self._done.pop(party_id, None)
-
-    def __contains__(self, party_id: object) -> bool:
-        return party_id in self._raw
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._raw)
-
-    def __len__(self) -> int:
-        return len(self._raw)
-
-
 def info(store: Store) -> dict[str, object]:
     """When the stored graph was built, from which data, and its counts."""
-    meta = _meta(store)
+    meta = stored_meta(store)
     return {
         "data_key": meta.get("data_key"),
         "built_at": meta.get("built_at"),

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from redlist.model import LISTS, Effect
-from redlist.regimes.rules import Regime, load_regimes
+from redlist.regimes.compiled import regimes as packaged_regimes
+from redlist.regimes.model import Regime
 from redlist.sources import SOURCES, precedence
 
 
@@ -56,7 +57,7 @@ _RESTRICTING = {Effect.PROHIBITED.value, Effect.RESTRICTED.value, Effect.REVIEW.
 
 def restricting_lists(activity: str, regimes: Iterable[Regime] | None = None) -> list[str]:
     """The lists with a regime whose rules restrict ``activity`` (own listings, not ownership)."""
-    regimes = load_regimes() if regimes is None else regimes
+    regimes = packaged_regimes() if regimes is None else regimes
     found = {
         r.list_id
         for r in regimes

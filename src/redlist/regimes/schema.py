@@ -14,12 +14,11 @@ from pydantic import AfterValidator, Field, PlainValidator, field_validator, mod
 from redlist.datafile import Prose, Schema, Url, Verification
 from redlist.model import Activity
 from redlist.regimes.dates import DateRule, parse_date_rule
+from redlist.regimes.model import ACTIVITIES as ACTIVITIES  # re-exported (declared with the model)
 
 RuleEffect = Literal["prohibited", "restricted", "allowed"]
 EndsOnMeaning = Literal["expired", "removed"]
 
-#: What a US person may ask about.
-ACTIVITIES: tuple[str, ...] = tuple(a.value for a in Activity)
 #: A rule's effect on its activity while in force.
 RULE_EFFECTS: tuple[str, ...] = get_args(RuleEffect)
 #: What a listing's ``ends_on`` means for a regime.

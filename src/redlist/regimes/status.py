@@ -62,14 +62,14 @@ from redlist.model import (
     Verdict,
     parse_iso_day,
 )
+from redlist.regimes.compiled import regimes as packaged_regimes
 from redlist.regimes.coverage import history_note
-from redlist.regimes.rules import (
+from redlist.regimes.model import (
     ACTIVITIES,
     ACTIVITY_TEXT,
     BeyondScope,
     Regime,
     Rule,
-    load_regimes,
     regimes_for,
 )
 
@@ -843,7 +843,7 @@ def evaluate(
         src: parse_date(first, f"coverage date of {src}").isoformat()
         for src, first in (coverage or {}).items()
     }
-    regimes = regimes if regimes is not None else load_regimes()
+    regimes = regimes if regimes is not None else packaged_regimes()
     notices = _date_notices(day, today, coverage)
 
     by_list: dict[str, list[Any]] = {}

@@ -22,7 +22,7 @@ from datetime import date
 from typing import Any
 
 from redlist.model import LISTS, State
-from redlist.regimes.rules import ACTIVITIES
+from redlist.regimes.model import ACTIVITIES
 from redlist.regimes.status import Assessment, ListingSpan, evaluate
 
 #: The states a timeline's ``states`` runs take, in the order a chart's legend shows them.

@@ -3,53 +3,55 @@
 A list's *primary* source dates and describes its entries; its *copies* (the CSL, and the bundled
 curated entries of a list redlist also parses from official text) add only what the primary lacks. :func:`rank` orders sources for merging a record seen in several of them, and
 :func:`is_copy` tells the status engine which listings to set aside when the primary has its own.
+
+The file is read by its strict loader (:mod:`redlist.sources.precedence_file`) and kept compiled
+between processes (:mod:`redlist.compiled`): a status question reads it without pydantic or YAML.
 """
 
 from __future__ import annotations
 
 import functools
-from importlib import resources
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field
-
-from redlist import datafile
-from redlist.datafile import Schema
-from redlist.errors import DataFileError
-from redlist.model import LIST_IDS, SOURCE_IDS
+from redlist import compiled
+from redlist.versions import file_version, package_dir
 
 #: The bundled curated entries' source: a copy of the lists parsed from official text.
 CURATED = "curated"
+#: The modules that read the file (a change to them compiles it anew).
+CODE = ("redlist.sources.precedence_file", "redlist.datafile")
 
 
-class _ListSources(Schema):
-    primary: str | None = None
-    copies: list[str] = Field(default_factory=list)
-    distinct: bool = False
+@dataclass(frozen=True)
+class ListSources:
+    """Who publishes one list: its primary source (None: only copies), the copies, and whether
+    the primary lists each party once."""
 
-
-class _File(Schema):
-    lists: dict[str, _ListSources]
+    primary: str | None
+    copies: tuple[str, ...]
+    distinct: bool
 
 
 def _path() -> Path:
-    return Path(str(resources.files("redlist.sources").joinpath("data", "precedence.yaml")))
+    return package_dir("redlist.sources") / "data" / "precedence.yaml"
 
 
 @functools.cache
-def _load() -> dict[str, _ListSources]:
-    doc = datafile.read(_path())
-    spec, problems = datafile.validate(doc, _File)
-    if spec is not None:
-        for list_id, entry in spec.lists.items():
-            if list_id not in LIST_IDS:
-                problems.append(doc.problem(("lists", list_id), f"unknown list id {list_id!r}"))
-            for source in [entry.primary, *entry.copies]:
-                if source is not None and source not in (*SOURCE_IDS, CURATED):
-                    problems.append(doc.problem(("lists", list_id), f"unknown source id {source!r}"))
-    datafile.raise_problems(problems, DataFileError)
-    assert spec is not None
-    return dict(spec.lists)
+def _load() -> dict[str, ListSources]:
+    path = _path()
+    found = compiled.load("precedence", file_version(path), CODE, lambda: _strict(path), dict)
+    return {
+        list_id: ListSources(entry["primary"], tuple(entry["copies"]), bool(entry["distinct"]))
+        for list_id, entry in found.items()
+    }
+
+
+def _strict(path: Path) -> dict[str, dict[str, Any]]:
+    from redlist.sources.precedence_file import load
+
+    return load(path, others=(CURATED,))
 
 
 def primary(list_id: str) -> str | None:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from redlist.model import SOURCE_IDS, Entity
 from redlist.sources import precedence
-from redlist.store.db import Store
 from redlist.util import gc_paused
+
+if TYPE_CHECKING:
+    from redlist.store.db import Store
 
 
 def current_entities(store: Store, sources: Iterable[str] = SOURCE_IDS) -> list[Entity]:

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, Row, bindparam, delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -29,7 +29,7 @@ from redlist.errors import StoreError
 from redlist.model import Change, ChangeEvent, Entity, RawFile, Snapshot
 from redlist.store.archive import RawArchive
 from redlist.store.schema import HEAD, events, records, snapshot_records, snapshots, update_log
-from redlist.store.snapshot_row import snapshot_of
+from redlist.store.snapshot_row import VERSIONS_SQL, record_versions, snapshot_of
 
 # Statements built once: building a select costs more than running it on SQLite.
 _S = snapshots.c
@@ -55,11 +55,7 @@ _SAME = (
     .where(_S.source == bindparam("source"), _S.sha256 == bindparam("sha256"), _S.as_of == bindparam("as_of"))
     .limit(1)
 )
-_VERSIONS = (
-    select(snapshot_records.c.snapshot_id, records.c.data)
-    .join(records, records.c.hash == snapshot_records.c.record_hash)
-    .where(snapshot_records.c.entity_id == bindparam("entity_id"))
-)
+_VERSIONS = text(VERSIONS_SQL)  # the sqlite3 reader runs the same statement
 _SNAPSHOTS_IN = select(snapshots).where(_S.id.in_(bindparam("ids", expanding=True)))
 _COUNT = select(func.count()).select_from(snapshots).where(_S.source == bindparam("source"))
 
@@ -315,13 +311,16 @@ class Store:
     def records_of(self, entity_id: str) -> list[tuple[Snapshot, Entity]]:
         """Every stored version of an entity across sources and snapshots, oldest first."""
         with self.connect() as conn:
-            rows = conn.execute(_VERSIONS, {"entity_id": entity_id}).all()
+            rows = [(sid, data) for sid, data in conn.execute(_VERSIONS, {"entity_id": entity_id})]
             ids = sorted({sid for sid, _ in rows})
             found = conn.execute(_SNAPSHOTS_IN, {"ids": ids}).all() if ids else []
-        snaps = {r.id: _snapshot(r) for r in found}
-        out = [(snaps[sid], Entity.from_dict(json.loads(data))) for sid, data in rows]
-        out.sort(key=lambda pair: (pair[0].as_of, pair[0].id or 0))
-        return out
+        return record_versions(rows, {r.id: _snapshot(r) for r in found})
+
+    def rows(self, sql: str, args: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        """The rows of one plain SQL query with named ``:parameters`` (the modules above the store
+        read their own tables so, through this store or :class:`~redlist.store.lite.LiteStore`)."""
+        with self.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(sql), args or {})]
 
     def raw_files(self, snapshot: Snapshot) -> dict[str, bytes]:
         """The archived raw bytes of a snapshot, for re-parsing."""

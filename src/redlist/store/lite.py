@@ -1,10 +1,13 @@
 """A SQLite store read (and written, for the audit trail) with the ``sqlite3`` module alone.
 
 A one-shot command (``redlist screen NAME``, ``redlist check NAME``) reads little from the store:
-the snapshots (for the data key and the answer's receipt), and appends a row to the audit trail.
+the snapshots (for the data key and the answer's receipt), a status question's entries' stored
+versions (:meth:`~LiteStore.records_of`) and the party graph (plain SQL, :meth:`~LiteStore.rows`),
+and appends a row to the audit trail.
 Importing SQLAlchemy for that costs more than the rest of such an answer, so the facade opens a
-SQLite store through :func:`open_lite`: :class:`LiteStore` answers :meth:`~LiteStore.snapshots`
-and :meth:`~LiteStore.latest` itself, runs plain SQL with named ``:parameters``
+SQLite store through :func:`open_lite`: :class:`LiteStore` answers :meth:`~LiteStore.snapshots`,
+:meth:`~LiteStore.latest` and :meth:`~LiteStore.records_of` itself (the row builders are the full
+store's, :mod:`redlist.store.snapshot_row`), runs plain SQL with named ``:parameters``
 (:meth:`~LiteStore.one`, :meth:`~LiteStore.run`, inside :meth:`~LiteStore.write`, which takes
 the same write lock as :class:`~redlist.store.Store`), and hands every other call to a full
 :class:`~redlist.store.Store` opened on first use (after which the snapshots are read through it
@@ -22,9 +25,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from redlist.errors import StoreError
-from redlist.model import Snapshot
+from redlist.model import Entity, Snapshot
 from redlist.store.head import HEAD
-from redlist.store.snapshot_row import snapshot_of
+from redlist.store.snapshot_row import VERSIONS_SQL, record_versions, snapshot_of
 
 if TYPE_CHECKING:
     from redlist.store.db import Store
@@ -68,6 +71,12 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _cursor(conn: sqlite3.Connection, factory: Any) -> sqlite3.Cursor:
+    cursor = conn.cursor()
+    cursor.row_factory = factory
+    return cursor
+
+
 class LiteStore:
     """A SQLite store's snapshots and plain SQL through sqlite3; anything else through a full
     :class:`~redlist.store.Store` opened when first needed (see the module docstring)."""
@@ -100,6 +109,14 @@ class LiteStore:
         row = self.one(_LATEST, {"source": source})
         return snapshot_of(row) if row is not None else None
 
+    def records_of(self, entity_id: str) -> list[tuple[Snapshot, Entity]]:
+        """Every stored version of an entry across sources and snapshots, oldest first."""
+        if self._full is not None:
+            return self._full.records_of(entity_id)
+        rows = self.rows(VERSIONS_SQL, {"entity_id": entity_id})
+        snaps = {s.id: s for s in self.snapshots()} if rows else {}
+        return record_versions(rows, snaps)  # type: ignore[arg-type]
+
     # --- plain SQL ---------------------------------------------------------------------------------
 
     def one(self, sql: str, args: dict[str, Any] | None = None) -> dict[str, Any] | None:
@@ -107,13 +124,23 @@ class LiteStore:
         rows = self._all(sql, args)
         return rows[0] if rows else None
 
+    def rows(self, sql: str, args: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        """The rows of one plain SQL query with named ``:parameters``, as the full store's
+        :meth:`~redlist.store.Store.rows` gives them (read through it once it is open)."""
+        if self._full is not None:
+            return self._full.rows(sql, args)
+        return self._fetch(sql, args, None)  # plain tuples (the party graph's tens of thousands)
+
     def _all(self, sql: str, args: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        return [dict(r) for r in self._fetch(sql, args, sqlite3.Row)]
+
+    def _fetch(self, sql: str, args: dict[str, Any] | None, factory: Any) -> list[Any]:
         current = getattr(self._local, "conn", None)
         if current is not None:
-            return [dict(r) for r in current.execute(sql, args or {}).fetchall()]
+            return _cursor(current, factory).execute(sql, args or {}).fetchall()
         with self._lock:
             self._check_open()
-            return [dict(r) for r in self._conn.execute(sql, args or {}).fetchall()]
+            return _cursor(self._conn, factory).execute(sql, args or {}).fetchall()
 
     def run(self, sql: str, args: dict[str, Any] | None = None) -> int:
         """Run one statement inside the open :meth:`write`; returns the rows it touched."""

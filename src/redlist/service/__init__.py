@@ -31,7 +31,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,11 +39,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
-from redlist import __version__, cache
+from redlist import __version__, compiled
 from redlist.errors import InvalidInput, RedlistError
 from redlist.keys import ApiKey, create_key, load_keys, revoke_key, verify
 from redlist.model import LIST_IDS, LISTS, Activity, Change, ChangeEvent, Entity
 from redlist.screen import MATCH_THRESHOLD, QUERY_TYPES, Match, Query, Screener, ScreenResult, kind_of
+from redlist.service.generation import JUDGEMENTS_FILE, Generation, data_key
+from redlist.service.quick import QuickSettings, default_home, load_settings
+from redlist.service.watching import WatchOperations
 from redlist.util import gc_paused
 
 # Imported when used (start-up time): a one-name screening needs neither the status engine
@@ -53,8 +56,7 @@ from redlist.util import gc_paused
 # (see __getattr__ below).
 if TYPE_CHECKING:
     from redlist.batch.run import BatchSummary
-    from redlist.check import Checker, CheckResult
-    from redlist.curated import CuratedData
+    from redlist.check import CheckResult
     from redlist.parties import Party, PartyGraph
     from redlist.regimes.rules import ACTIVITIES, ACTIVITY_TEXT
     from redlist.regimes.timeline import Timeline
@@ -62,8 +64,7 @@ if TYPE_CHECKING:
     from redlist.store import Store
     from redlist.store.update import Progress, UpdateResult
     from redlist.watch.audit import AuditWriter
-    from redlist.watch.monitor import Monitor, RunReport
-    from redlist.watch.storage import WatchStore
+    from redlist.watch.monitor import RunReport
 
 __all__ = [
     "ACTIVITIES",
@@ -76,13 +77,17 @@ __all__ = [
     "CheckResult",
     "EntityRecord",
     "Generation",
+    "JUDGEMENTS_FILE",
     "Keys",
     "Query",
+    "QuickSettings",
     "Redlist",
     "ScreenResult",
     "Settings",
     "Timeline",
     "UpdateResult",
+    "default_home",
+    "load_settings",
     "open",
 ]
 
@@ -147,189 +152,6 @@ class EntityRecord:
         }
 
 
-#: The home's own judgements file (redlist.parties.judgements.USER_FILE, a test checks): named
-#: here so that working out the data key does not import the judgements' reader (pydantic, YAML).
-JUDGEMENTS_FILE = "judgements.yaml"
-
-
-def data_key(settings: Settings, store: Store) -> str:
-    """The key of the data a store and the home's own judgements hold now."""
-    return cache.data_key(store, [settings.home / JUDGEMENTS_FILE])
-
-
-class Generation:
-    """The data of one data key and everything built from it, shared by every call that uses it.
-
-    The store connection is opened for the generation; the indexes are built on first use (a
-    server that only screens never builds the checker's index) and taken from the disk cache
-    when the settings allow it.
-    """
-
-    def __init__(self, settings: Settings, store: Store) -> None:
-        self.settings = settings
-        self.store = store
-        self.key = data_key(settings, store)
-        self.loaded_at = time.time()
-        self._lock = threading.RLock()
-        self._users = 0
-        self._retired = False
-
-    # --- lifetime --------------------------------------------------------------------------------
-
-    def acquire(self) -> None:
-        with self._lock:
-            self._users += 1
-
-    def release(self) -> None:
-        with self._lock:
-            self._users -= 1
-            close = self._retired and self._users == 0
-        if close:
-            self.store.close()
-
-    def retire(self) -> None:
-        """Replaced by a newer generation: close the store once no call uses it any more."""
-        with self._lock:
-            self._retired = True
-            close = self._users == 0
-        if close:
-            self.store.close()
-
-    # --- what is built from the data ---------------------------------------------------------------
-
-    def _cached(self, name: str, build: Callable[[], Screener]) -> Screener:
-        """The index ``name`` of this data: opened from its file in the cache folder (memory-mapped,
-        nothing deserialised up front), or built and written there."""
-        from redlist import indexfile
-
-        return cache.cached_file(
-            self._cache_folder, name, self.key, build, indexfile.save, indexfile.load, indexfile.SUFFIX
-        )
-
-    @property
-    def _cache_folder(self) -> Path | None:
-        return self.settings.cache_dir if self.settings.cache else None
-
-    @cached_property
-    def curated(self) -> CuratedData:
-        """The bundled curated data, parsed once per data key and kept in the cache folder (the
-        YAML files' parse and validation take ten times as long as reading it back)."""
-        from redlist.curated import CuratedData
-        from redlist.curated import load as load_curated
-
-        return cache.cached(self._cache_folder, "curated", self.key, load_curated, CuratedData)
-
-    @cached_property
-    def parties(self) -> PartyGraph:
-        """The party graph of this data: read from the store, or resolved (and stored) when the
-        data changed since it was built (resolution normally runs in :meth:`Redlist.update`)."""
-        from redlist.parties import resolve
-        from redlist.parties import storage as party_storage
-
-        found = party_storage.load(self.store, self.key)
-        if found is not None:
-            return found
-        graph = resolve(self.store, self.curated, self.settings.home)
-        party_storage.save(self.store, graph, self.key)
-        return graph
-
-    @cached_property
-    def screener(self) -> Screener:
-        """The index of the entries listed today (official and curated)."""
-        return self._cached("screener-current", lambda: Screener.from_store(self.store))
-
-    @cached_property
-    def checker(self) -> Checker:
-        """The status checker, whose index also holds entries no longer listed."""
-        from redlist.check import Checker, status_index
-
-        index = self._cached(
-            "screener-check", lambda: Screener(status_index(self.store, self.curated, self.parties))
-        )
-        return Checker(
-            self.store,
-            screener=index,
-            curated=self.curated,
-            parties=self.parties,
-            stale_after=self.settings.stale_after,
-        )
-
-    @cached_property
-    def by_id(self) -> dict[str, Entity]:
-        """Entries listed today by entity id."""
-        out: dict[str, Entity] = {}
-        for entity in self.screener.entities:
-            out.setdefault(entity.entity_id, entity)
-        return out
-
-    @cached_property
-    def name_index(self) -> list[tuple[str, str]]:
-        """(folded name, entity id) of every name of every entry listed today, for prefix search."""
-        return [
-            (" ".join(n.value.casefold().split()), e.entity_id)
-            for e in self.screener.entities
-            for n in e.names
-        ]
-
-    @cached_property
-    def receipt(self) -> dict[str, Any]:
-        """The data this generation answers from (see :func:`redlist.check.receipt`)."""
-        from redlist.versions import latest_snapshots, receipt
-
-        return receipt(latest_snapshots(self.store).values(), self.curated_version)
-
-    @cached_property
-    def curated_version(self) -> str:
-        """The curated data's version, without parsing the curated files when they are not loaded
-        (a screening answer needs only this digest of them)."""
-        if "curated" in self.__dict__:
-            return self.curated.version
-        from redlist.versions import curated_version
-
-        return curated_version()
-
-    @cached_property
-    def screen_warning(self) -> str | None:
-        """Said with every screening answer when no official list is loaded at all."""
-        from redlist.versions import latest_snapshots
-
-        if latest_snapshots(self.store):
-            return None
-        return (
-            "No official list is loaded (only the bundled curated lists): OFAC, BIS and the CSL are not "
-            "screened. Load them with `redlist update` (or --from saved files)."
-        )
-
-    def stamp(self, result: ScreenResult) -> ScreenResult:
-        """``result`` with the receipt of this data and the warning of a store without lists."""
-        result.data = self.receipt
-        if self.screen_warning and self.screen_warning not in result.warnings:
-            result.warnings.insert(0, self.screen_warning)
-        return result
-
-    @contextmanager
-    def index_file(self) -> Iterator[Path]:
-        """The file of the screening index of this data (for processes that open it themselves):
-        the one in the cache folder, or a temporary copy removed afterwards."""
-        from redlist import indexfile
-
-        screener = self.screener  # opens the cached file, or builds the index and writes it
-        path = self.settings.cache_dir / f"screener-current-{self.key}{indexfile.SUFFIX}"
-        if self.settings.cache and path.exists():
-            yield path
-            return
-        import tempfile
-
-        with tempfile.TemporaryDirectory(prefix="redlist-index-") as folder:
-            path = Path(folder) / f"screener{indexfile.SUFFIX}"
-            indexfile.save(screener, path)
-            yield path
-
-    def warm(self) -> None:
-        """Build the screening index now (the server does this before it reports ready)."""
-        _ = self.screener, self.by_id
-
-
 class Keys:
     """The API keys of a home directory (stored hashed; a secret is shown once, when created)."""
 
@@ -353,7 +175,7 @@ class Keys:
         return any(k.revoked is None for k in load_keys(self.home))
 
 
-class Redlist:
+class Redlist(WatchOperations):
     """redlist's operations over one home directory; see the module docstring."""
 
     def __init__(
@@ -364,6 +186,8 @@ class Redlist:
 
             settings = Settings.load()
         self.settings = settings
+        # the bundled data files' compiled form (curated lists, regimes) is kept in the cache folder
+        compiled.keep_in(settings.cache_dir if settings.cache else None)
         self.background = background
         self.freeze = freeze  # keep the indexes out of the cyclic GC (the server's long-lived objects)
         self.keys = Keys(self.settings.home)
@@ -773,7 +597,7 @@ class Redlist:
         purpose: str | None,
     ) -> CheckResult:
         from redlist.check import Checker
-        from redlist.parties import resolve
+        from redlist.parties.resolve import resolve
         from redlist.store.pinned import PinnedStore
 
         pins, answered_on = read_receipt(receipt)
@@ -915,7 +739,7 @@ class Redlist:
         edition and date, its entries and how many are confirmed from government text.
         """
         from redlist import sources
-        from redlist.curated import summary as curated_summary
+        from redlist.curated.summary import summary as curated_summary
         from redlist.store.inventory import source_status
 
         today = today or date.today()
@@ -1135,13 +959,13 @@ class Redlist:
 
     def _resolve_parties(self, store: Store, progress: Progress | None = None) -> PartyGraph:
         """Resolve the party graph of the data as it is now and store it (update time, not query time)."""
-        from redlist.curated import load as load_curated
-        from redlist.parties import resolve
+        from redlist.curated.compiled import packaged
         from redlist.parties import storage as party_storage
+        from redlist.parties.resolve import resolve
 
         if progress:
             progress("parties: resolving", 0, None)
-        graph = resolve(store, load_curated(), self.settings.home)
+        graph = resolve(store, packaged(), self.settings.home)
         party_storage.save(store, graph, data_key(self.settings, store))
         if progress:
             progress("parties: resolving", 1, 1)
@@ -1177,319 +1001,6 @@ class Redlist:
             self.refresh()
         return results
 
-    # --- watchlists, alerts, the audit trail -------------------------------------------------------
-
-    @contextmanager
-    def _watch_store(self) -> Iterator[WatchStore]:
-        from redlist.watch.storage import WatchStore
-
-        with self._open_store(shared=False) as store:
-            yield WatchStore(store)
-
-    @staticmethod
-    def default_user() -> str:
-        """Who acts when no API key names the caller: the OS user."""
-        import getpass
-
-        try:
-            return getpass.getuser()
-        except Exception:  # noqa: BLE001 - no user name in this environment
-            return "unknown"
-
-    def audit(self, action: str, given: Any, answer: Any, *, who: str | None = None) -> dict[str, Any]:
-        """Append one row to the audit trail now (the data generation is the current one)."""
-        from redlist.watch import audit as watch_audit
-
-        self._auditor.flush()  # rows submitted earlier come first
-        with self.generation() as gen:
-            generation = {"data_key": gen.key, "sources": gen.receipt.get("sources", [])}
-        with self._watch_store() as ws:
-            return watch_audit.append(ws, action, who or self.default_user(), generation, given, answer)
-
-    def record(
-        self,
-        action: str,
-        given: Any,
-        answer: Any,
-        *,
-        who: str | None = None,
-        receipt: Mapping[str, Any] | None = None,
-        wait: bool = False,
-    ) -> None:
-        """Put a screening or a check in the audit trail (when the ``audit`` setting is on), from a
-        background writer: ``wait`` until it is written (the CLI), or not (the API). ``receipt`` is
-        the answer's ``data`` (the snapshots it answered from)."""
-        if not self.settings.audit:
-            return
-        generation: dict[str, Any]
-        if receipt is not None:
-            generation = {"data_key": None, "sources": list(receipt.get("sources", []))}
-        else:
-            with self.generation() as gen:
-                generation = {"data_key": gen.key, "sources": gen.receipt.get("sources", [])}
-        self._auditor.submit(action, who or self.default_user(), generation, given, answer)
-        if wait:
-            self._auditor.flush()
-
-    def watch_add(
-        self,
-        name: str,
-        input_path: str | Path,
-        *,
-        kind: str = "parties",
-        activity: str | None = None,
-        encoding: str | None = None,
-        who: str | None = None,
-        today: str | date | None = None,
-    ) -> dict[str, Any]:
-        """Create (or replace the rows of) a watchlist from a CSV/XLSX/Parquet/JSONL file and screen
-        it once in full, which raises its first alerts. ``kind`` is ``parties`` (customers,
-        counterparties, suppliers: the ``activity`` asked, default transact, several comma
-        separated) or ``portfolio`` (rows by ISIN, with quantity: buy, sell and divest-by)."""
-        from redlist.regimes.status import parse_activity
-        from redlist.watch.rows import read_watch_file
-
-        name = _watch_name(name)
-        rows = read_watch_file(input_path, kind, encoding=encoding)
-        activities = activity or ("invest,divest" if kind == "portfolio" else "transact")
-        for a in activities.split(","):
-            parse_activity(a)
-        with self._watch_store() as ws:
-            with ws.transaction():
-                ws.put_watchlist(name, kind, activities, rows)
-            report = self._monitor(ws, today).run_full([name])
-        self.audit(
-            "watch.add", {"watchlist": name, "rows": len(rows), "kind": kind}, report.to_dict(), who=who
-        )
-        self._audit_raised(report, who)
-        self._notify(report)
-        return {
-            "watchlist": name,
-            "rows": len(rows),
-            "kind": kind,
-            "activity": activities,
-            "run": report.to_dict(),
-        }
-
-    def watch_add_rows(
-        self,
-        name: str,
-        rows: list[dict[str, Any]],
-        *,
-        kind: str = "parties",
-        activity: str | None = None,
-        who: str | None = None,
-        today: str | date | None = None,
-    ) -> dict[str, Any]:
-        """:meth:`watch_add` from row objects (the API's JSON body: the file's columns as keys)."""
-        import json
-        import tempfile
-
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "rows.jsonl"
-            lines = (json.dumps({"name": None, **r}, ensure_ascii=False) + "\n" for r in rows)
-            path.write_text("".join(lines), encoding="utf-8")
-            try:
-                return self.watch_add(name, path, kind=kind, activity=activity, who=who, today=today)
-            except InvalidInput as exc:
-                raise InvalidInput(str(exc).replace(str(path), "rows")) from None
-
-    def watchlists(self) -> list[dict[str, Any]]:
-        """Every watchlist with its row and open alert counts (webhook secrets left out)."""
-        with self._watch_store() as ws:
-            return [_public_watchlist(w) for w in ws.watchlists()]
-
-    def watchlist(self, name: str) -> dict[str, Any]:
-        """One watchlist: its settings, rows and alerts."""
-        with self._watch_store() as ws:
-            found = ws.watchlist(name)
-            if found is None:
-                raise InvalidInput(f"no watchlist {name!r} (see `redlist watch list`)")
-            return {
-                **_public_watchlist(found),
-                "rows": ws.rows(name),
-                "alerts": ws.alerts(watchlist=name),
-            }
-
-    def watch_remove(self, name: str, *, who: str | None = None) -> None:
-        """Delete a watchlist with its rows, alerts and exclusions (the audit trail keeps its history)."""
-        with self._watch_store() as ws:
-            if ws.watchlist(name) is None:
-                raise InvalidInput(f"no watchlist {name!r} (see `redlist watch list`)")
-            with ws.transaction():
-                ws.remove_watchlist(name)
-        self.audit("watch.remove", {"watchlist": name}, {"removed": True}, who=who)
-
-    def watch_webhook(self, name: str, url: str | None, secret: str | None = None) -> dict[str, Any]:
-        """Set (or clear, with ``url=None``) the webhook of a watchlist."""
-        from redlist.watch import webhooks as watch_webhooks
-
-        if url is not None:
-            watch_webhooks.check_url(url)
-            if not secret:
-                raise InvalidInput("a webhook needs a secret (to sign what is sent)")
-        with self._watch_store() as ws:
-            if ws.watchlist(name) is None:
-                raise InvalidInput(f"no watchlist {name!r} (see `redlist watch list`)")
-            ws.set_webhook(name, url, secret)
-            return _public_watchlist(ws.watchlist(name) or {})
-
-    def watch_run(
-        self,
-        *,
-        full: bool = False,
-        today: str | date | None = None,
-        who: str | None = None,
-        notify: bool = True,
-    ) -> RunReport:
-        """Re-check the watchlists: against what changed since the last run (reverse search), or
-        every row against the lists (``full``); date-driven alerts are raised either way."""
-        with self._watch_store() as ws:
-            monitor = self._monitor(ws, today)
-            report = monitor.run_full() if full else monitor.run_changes()
-        self.audit("watch.run", {"full": full, "on": report.on}, report.to_dict(), who=who)
-        self._audit_raised(report, who)
-        if notify:
-            self._notify(report)
-        return report
-
-    def _audit_raised(self, report: RunReport, who: str | None) -> None:
-        """One audit row per raised alert, written together (one transaction for a run's alerts)."""
-        if not report.raised:
-            return
-        with self.generation() as gen:
-            generation = {"data_key": gen.key, "sources": gen.receipt.get("sources", [])}
-        for alert in report.raised:
-            self._auditor.submit(
-                "alert.raised",
-                who or self.default_user(),
-                generation,
-                {"alert": alert["id"]},
-                _alert_summary(alert),
-            )
-        self._auditor.flush()
-
-    def _monitor(self, ws: WatchStore, today: str | date | None) -> Monitor:
-        from redlist.regimes.status import parse_date
-        from redlist.watch.monitor import Monitor
-
-        day = parse_date(today, "today") if today is not None else date.today()
-        gen = self._current()
-        folder = self.settings.cache_dir if self.settings.cache else None
-        return Monitor(ws, gen, today=day, cache_dir=folder)
-
-    def _notify(self, report: RunReport, *, dry_run: bool = False) -> list[dict[str, Any]]:
-        from redlist.watch import webhooks as watch_webhooks
-
-        out = []
-        down: set[str] = set()  # receivers that failed every attempt in this run: tried once more each
-        with self._watch_store() as ws:
-            lists = {w["name"]: w for w in ws.watchlists()}
-            for alert in report.raised:
-                wl = lists.get(alert["watchlist"])
-                if not wl or not wl.get("webhook_url"):
-                    continue
-                if dry_run:
-                    out.append(watch_webhooks.preview(wl, alert))
-                    continue
-                timing = dict(self._webhook_timing)
-                if wl["webhook_url"] in down:
-                    timing["attempts"] = 1
-                sent = watch_webhooks.deliver(ws, wl, alert, **timing)
-                if not sent["delivered"]:
-                    down.add(wl["webhook_url"])
-                out.append(sent)
-        return out
-
-    def webhook_previews(self, report: RunReport) -> list[dict[str, Any]]:
-        """What the alerts a run raised would send to their watchlists' webhooks (nothing is sent)."""
-        return self._notify(report, dry_run=True)
-
-    #: Retry timing of webhook deliveries (tests shorten it).
-    _webhook_timing: dict[str, Any] = {}
-
-    def webhook_preview(self, name: str) -> list[dict[str, Any]]:
-        """What would be sent for the watchlist's open alerts (``--dry-run``): nothing is sent."""
-        from redlist.watch import webhooks as watch_webhooks
-
-        with self._watch_store() as ws:
-            wl = ws.watchlist(name)
-            if wl is None:
-                raise InvalidInput(f"no watchlist {name!r} (see `redlist watch list`)")
-            if not wl.get("webhook_url"):
-                raise InvalidInput(f"watchlist {name!r} has no webhook (see `redlist watch webhook`)")
-            return [watch_webhooks.preview(wl, a) for a in ws.alerts(watchlist=name, status="open")]
-
-    def webhook_deliveries(self, name: str | None = None) -> list[dict[str, Any]]:
-        """The delivery log (every attempt)."""
-        with self._watch_store() as ws:
-            return ws.deliveries(name)
-
-    def alerts(self, *, open_only: bool = False, watchlist: str | None = None) -> list[dict[str, Any]]:
-        """Alerts, oldest change first (``open_only``: those waiting for a decision)."""
-        with self._watch_store() as ws:
-            return ws.alerts(watchlist=watchlist, status="open" if open_only else None)
-
-    def alert(self, alert_id: str) -> dict[str, Any]:
-        """One alert with its decisions."""
-        with self._watch_store() as ws:
-            found = ws.alert(alert_id)
-            if found is None:
-                raise InvalidInput(f"no alert {alert_id!r} (see `redlist alerts`)")
-            found["decisions"] = ws.decisions(alert_id)
-            return found
-
-    def decide(self, alert_id: str, decision: str, reason: str, *, who: str | None = None) -> dict[str, Any]:
-        """Record an analyst's decision (true_match, false_positive or escalate) with its reason."""
-        from redlist.watch import alerts as watch_alerts
-
-        who = who or self.default_user()
-        with self._watch_store() as ws:
-            alert = watch_alerts.decide(ws, alert_id, decision, reason, who)
-        self.audit(
-            "alert.decision",
-            {"alert": alert_id, "decision": alert["decision"], "reason": reason},
-            {"status": alert["status"], "evidence_hash": alert["evidence_hash"]},
-            who=who,
-        )
-        return alert
-
-    def audit_rows(self, since: str | date | None = None) -> list[dict[str, Any]]:
-        """The audit trail's rows (from ``since``, a date), oldest first."""
-        from redlist.regimes.status import parse_date
-
-        self._auditor.flush()
-        day = parse_date(since, "since").isoformat() if since else None
-        with self._watch_store() as ws:
-            return ws.audit_rows(day)
-
-    def audit_verify(self, text: str | None = None) -> dict[str, Any]:
-        """Verify the hash chain of the stored trail, or of an export's text."""
-        from redlist.watch import audit as watch_audit
-
-        if text is not None:  # an export may start mid-chain (--since)
-            return watch_audit.verify(watch_audit.read_export(text), complete=False)
-        return watch_audit.verify(self.audit_rows())
-
-    def audit_export(self, handle: IO[str], *, since: str | date | None = None, format: str = "jsonl") -> int:
-        """Write the trail (from ``since``) as JSON lines or CSV; returns how many rows."""
-        from redlist.watch import audit as watch_audit
-
-        return watch_audit.export(self.audit_rows(since), handle, format)
-
-
-def _watch_name(name: str) -> str:
-    clean = name.strip()
-    if not clean or len(clean) > 100 or any(c in clean for c in "\x00\x1f/"):
-        raise InvalidInput(f"watchlist name {name!r}: 1 to 100 characters, no '/'")
-    return clean
-
-
-def _public_watchlist(w: dict[str, Any]) -> dict[str, Any]:
-    out = {k: v for k, v in w.items() if k != "webhook_secret"}
-    out["webhook"] = bool(w.get("webhook_url"))
-    return out
-
 
 def screen_summary(result: ScreenResult) -> dict[str, Any]:
     """What the audit trail keeps of a screening answer: each match's entry, score and lists."""
@@ -1513,101 +1024,6 @@ def check_summary(result: CheckResult) -> dict[str, Any]:
         "findings": [{"list": f.get("list"), "state": f.get("state")} for f in result.findings],
         "error": result.error,
     }
-
-
-def _alert_summary(alert: dict[str, Any]) -> dict[str, Any]:
-    ev = alert["evidence"]
-    return {
-        "watchlist": alert["watchlist"],
-        "row_id": alert["row_id"],
-        "party_id": alert["party_id"],
-        "status": ev.get("status"),
-        "change": alert["changes"][-1]["text"] if alert["changes"] else None,
-        "evidence_hash": alert["evidence_hash"],
-    }
-
-
-class QuickSettings:
-    """The settings when nothing but the home directory is set: :class:`~redlist.settings.Settings`'
-    defaults, read without pydantic (a one-shot command's start-up; see :func:`load_settings`).
-
-    It holds what opening the data and answering one question read; any other setting is taken from
-    a full :class:`~redlist.settings.Settings` loaded on first use (the same values: a test
-    compares them field by field).
-    """
-
-    database_url: str | None = None
-    cache: bool = True
-    audit: bool = True
-    reload_interval: float = 5.0
-
-    def __init__(self, home: Path) -> None:
-        self.home = home
-        self.stale_after: dict[str, int] = {}
-
-    @property
-    def database_path(self) -> Path:
-        return self.home / "redlist.sqlite"
-
-    @property
-    def store_url(self) -> None:
-        return None
-
-    @property
-    def raw_dir(self) -> Path:
-        return self.home / "raw"
-
-    @property
-    def cache_dir(self) -> Path:
-        return self.home / "cache"
-
-    @property
-    def keys_path(self) -> Path:
-        return self.home / "api_keys.json"
-
-    @cached_property
-    def full(self) -> Settings:
-        from redlist.settings import Settings
-
-        return Settings.load(home=self.home)
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") or name == "full":
-            raise AttributeError(name)
-        return getattr(self.full, name)
-
-
-def load_settings(home: str | Path | None = None, **overrides: Any) -> Settings:
-    """:meth:`Settings.load <redlist.settings.Settings.load>`, or :class:`QuickSettings` when
-    nothing but the home directory is set: no other setting given, no ``REDLIST_*`` variable but
-    ``REDLIST_HOME``, no ``redlist.toml`` (nothing to validate, so nothing to say differently)."""
-    folder = _quick_home(home, overrides)
-    if folder is not None:
-        return cast("Settings", QuickSettings(folder))
-    from redlist.settings import Settings
-
-    return Settings.load(home=home, **overrides)
-
-
-def _quick_home(home: str | Path | None, overrides: dict[str, Any]) -> Path | None:
-    """The home directory when :func:`load_settings` may answer with the defaults, else None."""
-    if any(v is not None for v in overrides.values()):
-        return None
-    if any(k.upper().startswith("REDLIST_") and k != "REDLIST_HOME" for k in os.environ):
-        return None  # another setting, or REDLIST_CONFIG (names are matched in any case)
-    if home is None:
-        home = os.environ.get("REDLIST_HOME")
-        if home == "":
-            return None
-    folder = Path(home).expanduser() if home is not None else default_home()
-    return None if (folder / "redlist.toml").exists() else folder
-
-
-def default_home() -> Path:
-    """:func:`redlist.settings.default_home` (a test checks), without importing the settings' model."""
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("redlist", appauthor=False))
 
 
 def open(home: str | Path | None = None, **settings: Any) -> Redlist:  # noqa: A001 - redlist.open()

@@ -1,0 +1,37 @@
+"""A home directory's layout: where the store, the raw archive, the caches and the API keys live.
+
+Shared by the full settings (:class:`redlist.settings.Settings`) and the pydantic-free settings of
+a one-shot command (:class:`redlist.service.quick.QuickSettings`), so the two cannot disagree.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def default_home() -> Path:
+    """The platform's user data directory for redlist."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("redlist", appauthor=False))
+
+
+class HomePaths:
+    """The files and folders of the home directory ``self.home``."""
+
+    home: Path
+
+    @property
+    def raw_dir(self) -> Path:
+        """The content-addressed archive of raw publications."""
+        return self.home / "raw"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Index files and compiled data, rebuilt when missing."""
+        return self.home / "cache"
+
+    @property
+    def keys_path(self) -> Path:
+        """The API keys (hashed)."""
+        return self.home / "api_keys.json"
