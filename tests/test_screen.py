@@ -168,7 +168,9 @@ def test_common_names_met_while_the_list_name_has_more_count_less() -> None:
     summary = scores["p-2"].explanation["summary"]
     assert "only common name words met: miguel, morales; listed name also has angel" in summary
     assert scores["p-1"].explanation["features"]["adjustments"] == [
-        "only common name words met: miguel, morales; listed name also has luis, martinez"
+        "only common name words met: miguel, morales; listed name also has luis, martinez",
+        # neither Luis, his first given name, nor Martinez, his first surname
+        "the listed person's first given name or surname not met: luis, martinez",
     ]
     # the whole name is an alert as before, and a matching date of birth lifts the partial one
     assert [m.entity_id for m in screener.screen(Query("Miguel Angel Morales")).matches] == ["p-2"]

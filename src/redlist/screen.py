@@ -21,6 +21,7 @@ from typing import Any
 from redlist.errors import RedlistError
 from redlist.identifiers import is_valid, normalize
 from redlist.match.adjust import (
+    ANCHOR_UNMET_FACTOR,
     GENERIC_ONLY_FACTOR,
     OTHER_NAME_TYPO_FACTOR,
     PERSON_SHAPED_OTHER_FACTOR,
@@ -32,6 +33,7 @@ from redlist.match.adjust import (
     person_shaped,
     same_chinese_name,
     short_fuzzy_only,
+    unmet_anchors,
 )
 from redlist.match.chinese_names import (
     OTHER_NAME_CAP,
@@ -450,10 +452,18 @@ class Screener:
         if kind == "person":
             found = common_only(comparison, weights.person)
             if found:
-                return score * found[0], (*notes, found[1])
-            other = other_name_typo(comparison, weights.person)
-            if other:
-                return score * OTHER_NAME_TYPO_FACTOR, (*notes, other)
+                score, notes = score * found[0], (*notes, found[1])
+            else:
+                other = other_name_typo(comparison, weights.person)
+                if other:
+                    score, notes = score * OTHER_NAME_TYPO_FACTOR, (*notes, other)
+            unmet = unmet_anchors(comparison)
+            if unmet:
+                score *= ANCHOR_UNMET_FACTOR
+                notes = (
+                    *notes,
+                    f"the listed person's first given name or surname not met: {', '.join(unmet)}",
+                )
             return score, notes
         if generic_only(comparison, weights.common_other):
             return score * GENERIC_ONLY_FACTOR, (

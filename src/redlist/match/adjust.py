@@ -15,15 +15,28 @@ what kind of names met:
 - an untyped query shaped like a person's name meets organisations, vessels and aircraft at a
   lower score (:func:`person_shaped`);
 - a two-word person's name whose one word is another listed name one consonant off
-  ("Barakat" / "BARAKA") counts less (:func:`other_name_typo`).
+  ("Barakat" / "BARAKA") counts less (:func:`other_name_typo`);
+- a query meeting neither a listed person's first given name nor their first surname ("Ali
+  Rashid" / "Gholam Ali RASHID") counts less (:func:`unmet_anchors`);
+- an organisation's name whose one distinctive word of up to 8 letters is met only with a typo,
+  while the listed name has more words ("Walmart" / "WELMART GROUP"), counts less
+  (:func:`short_fuzzy_only`).
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rapidfuzz.distance import Levenshtein
 
-from redlist.match.chinese_names import han_name_keys, pinyin_name_keys, same_name, spelt_in
-from redlist.match.normalize import NameForm, _words
+from redlist.match.chinese_names import (
+    han_name_keys,
+    pinyin_name_keys,
+    pinyin_syllables_only,
+    same_name,
+    spelt_in,
+)
+from redlist.match.normalize import NameForm, _words, fold
 from redlist.match.score import Comparison
 from redlist.match.weights import WordCounts
 from redlist.model import NameType
@@ -56,6 +69,23 @@ OTHER_NAME_TYPO_FACTOR = 0.75
 VERY_COMMON_SHARE = 0.001
 #: ... and a "short" word: this long or shorter (long names one letter apart are mostly typos).
 OTHER_NAME_WORD = 7
+
+#: ... or a distinctive word up to this long met only with a typo when the listed name also has
+#: words the query lacks ("Walmart" / "WELMART GROUP"): two differences, a misspelling and a
+#: shorter name, make a different company more likely than one misspelt.
+SHORT_WORD_MORE_WORDS = 8
+
+#: A listed person's first given name or (first) surname that the query does not meet counts
+#: this much: people are known by their first given name and their surname, and leave out a
+#: middle name, a second surname or a patronymic ("Diego PEREZ" for "Diego PEREZ HENAO"); a
+#: query without the first given name or the surname names someone else ("Ali Rashid" is not
+#: "Gholam Ali RASHID", "Ibrahim Suleiman" is the father in "Mohamed Ibrahim SULEIMAN", "Pedro
+#: Martinez" is not "Pedro CARDONA MARTINEZ", whose surname is Cardona).
+ANCHOR_UNMET_FACTOR = 0.85
+#: Name suffixes that are neither a given name nor a surname.
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+#: Words that make one name with the word after them ("Abdel Hamid", "Abu Anas"), like particles.
+_NAME_PREFIXES = frozenset({"abd", "abdul", "abu", "umm"})
 
 #: An untyped query shaped like a person's name ("GAO, Li", 郭伟, "Maria Gomez") against an
 #: organisation, vessel or aircraft counts this much: a person is not a company, but an
@@ -168,9 +198,15 @@ def short_fuzzy_only(comparison: Comparison, common: frozenset[str]) -> str | No
     if not met:
         return None
     _, listed, sim = met[0]
-    if sim >= 1.0 or max(len(word), len(listed)) > SHORT_WORD:
+    longest = max(len(word), len(listed))
+    if sim >= 1.0 or longest > SHORT_WORD_MORE_WORDS:
         return None
-    return f"its one distinctive word met only with a typo in a short word: {word}/{listed}"
+    if longest <= SHORT_WORD:
+        return f"its one distinctive word met only with a typo in a short word: {word}/{listed}"
+    met_c = {c for _, c, _ in comparison.pairs}
+    if any(t not in met_c for t in comparison.candidate.tokens):
+        return f"its one distinctive word met only with a typo, and the listed name has more words: {word}/{listed}"
+    return None
 
 
 def generic_only(comparison: Comparison, common: frozenset[str]) -> bool:
@@ -191,6 +227,75 @@ def generic_only(comparison: Comparison, common: frozenset[str]) -> bool:
 def _distinctive(loose: list[str], other: list[str], common: frozenset[str]) -> bool:
     """An unmet word that is not common and not one typo from an unmet word of the other name ("ans"/"and")."""
     return any(t not in common and all(Levenshtein.distance(t, u) > 1 for u in other) for t in loose)
+
+
+def unmet_anchors(comparison: Comparison) -> list[str]:
+    """The listed person's first given name and (first) surname that the query does not meet.
+
+    The parts of a list name are read from how the lists write it: OFAC writes the surname in
+    capitals after the given names ("Miguel TREVINO MORALES": given name Miguel, surnames Trevino
+    and Morales, the first of which is the family name). A name written all in one case says
+    only which word is the first given name. A written word is met when any of its parts is
+    ("Abdul-Malik", "Martinez-Carrillo"); a lone particle goes with the word after it ("AL
+    JEBRY", "ABDEL HAMID"). Names compared as a whole string (words joined or split) are not read so.
+    """
+    if comparison.method != "tokens":
+        return []
+    met = {c for _, c, _ in comparison.pairs}
+    # a word of the list name joined with the next to meet the query ("SAMPATHSUNDAR") is met
+    joined = [c for c in met if c not in comparison.candidate.tokens]
+    return [
+        "/".join(sorted(group))
+        for group in name_anchors(
+            comparison.candidate.text, comparison.candidate.tokens, comparison.candidate.weights
+        )
+        if not group & met and not any(t in c for t in group for c in joined)
+    ]
+
+
+@lru_cache(maxsize=100_000)
+def name_anchors(
+    text: str, tokens: tuple[str, ...], weights: tuple[float, ...]
+) -> tuple[frozenset[str], ...]:
+    """The words of a listed person's name that a query naming them holds: the first given name
+    and, when the casing says which it is, the first surname (see :func:`unmet_anchors`)."""
+    words = [w for w in text.split() if any(c.isalpha() for c in w)]
+    capitals = [_capitals(w) for w in words]
+    if any(capitals) and not all(capitals):
+        first = capitals.index(True)
+        if first > 0 and all(capitals[first:]):  # "Given Names SURNAME SURNAME"
+            given = _word_groups(words[:first], tokens, weights)
+            surname = _word_groups(words[first:], tokens, weights)
+            return tuple(group[0] for group in (given, surname) if group)
+    groups = _word_groups(words, tokens, weights)
+    return (groups[0],) if len(groups) > 1 else ()
+
+
+def _capitals(word: str) -> bool:
+    letters = [c for c in word if c.lower() != c.upper()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _word_groups(
+    words: list[str], tokens: tuple[str, ...], weights: tuple[float, ...]
+) -> list[frozenset[str]]:
+    """The name's tokens, one group per written word; a lone particle joins the next word."""
+    strong = {t for t, w in zip(tokens, weights, strict=True) if w >= 0.5 and len(t) > 1}
+    light = {t for t, w in zip(tokens, weights, strict=True) if w < 0.5}
+    variants = _words().person_variants  # "el" is "al", "abdel" is "abdul" in the name's form
+    out: list[frozenset[str]] = []
+    pending: set[str] = set()
+    for word in words:
+        folded = [variants.get(t, t) for t in fold(word).split()]
+        parts = [t for t in folded if (t in strong or t in light) and t not in _SUFFIXES]
+        if not parts:
+            continue  # a title ("Hajji"), an initial, a suffix ("Jr.")
+        if all(t in light or t in _NAME_PREFIXES for t in parts):
+            pending.update(parts)
+            continue
+        out.append(frozenset(pending.union(parts)))
+        pending = set()
+    return out
 
 
 def person_shaped(
@@ -261,6 +366,10 @@ def same_chinese_name(
     if not personal or query.via != "name":
         return True
     keys = pinyin_name_keys(query.tokens)
-    if keys is None or pinyin_name_keys(candidate.tokens) is None:
+    if keys is None:
+        return True
+    # a list name of pinyin syllables only is a Chinese name even with no common surname at
+    # either end ("LI, Ping" is not "PING LI JING": a given name cut short)
+    if pinyin_name_keys(candidate.tokens) is None and not pinyin_syllables_only(candidate.tokens):
         return True
     return same_name(keys, candidate.tokens)

@@ -101,6 +101,25 @@ def pinyin_name_keys(tokens: tuple[str, ...]) -> frozenset[str] | None:
     return frozenset("".join(tokens[r:] + tokens[:r]) for r in range(n))
 
 
+@lru_cache(maxsize=200_000)
+def pinyin_syllables_only(tokens: tuple[str, ...]) -> bool:
+    """Whether a name is two to four pinyin syllables and nothing else, whatever its surname.
+
+    A list name such as "PING LI JING" is no pinyin personal name to :func:`pinyin_name_keys`
+    (neither end is a common surname), but it is a Chinese name all the same: a pinyin personal
+    name meeting it is held to its syllables (see :func:`redlist.match.adjust.same_chinese_name`).
+    """
+    if not 2 <= len(tokens) <= 4:
+        return False
+    count = 0
+    for t in tokens:
+        parts = split_pinyin(t)
+        if not parts:
+            return False
+        count += len(parts)
+    return 2 <= count <= 4
+
+
 def han_name_keys(surname: str, given: str) -> frozenset[str]:
     """The list spellings of a Han personal name read as pinyin: surname and given name either way round."""
     return frozenset({surname + given, given + surname})

@@ -47,6 +47,10 @@ _MIN_TOKEN_SIM = 0.75  # one typo in a four-letter word; "Ahmed" / "Mohamed" (0.
 _CONFLICT = 1.0  # cost of words on both sides that the other lacks, per share of the name
 _NUMBER_FACTOR = 0.9  # "Fund II" vs "Fund" or "Trust 2004-1" vs "2004-2": likely related, not the same
 _WHOLE_MIN = 0.9  # joined-string similarity needed when the names split into words differently
+#: Two words sharing their consonants are romanisations of one name ("Yusuf" / "Yousef", letter
+#: by letter 0.67; "Hussein" / "Husayn" 0.57) only while they stay this close letter by letter;
+#: further apart, the shared consonants are a coincidence ("Jaber" / "Jubouri", 0.43).
+_SKELETON_FLOOR = 0.55
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +191,7 @@ def token_similarity(a: str, b: str) -> float:
         sim = max(sim, OSA.normalized_similarity(key_a, key_b) - 0.05)
     if abs(len(a) - len(b)) >= 3 and (a.startswith(b) or b.startswith(a)):
         sim = max(sim, _ABBREVIATION)  # "tech" / "technology", "inst" / "institute"
-    if shorter >= 5 and sim < 0.75 and skeleton(a) == skeleton(b):
+    if shorter >= 5 and _SKELETON_FLOOR <= sim < 0.75 and skeleton(a) == skeleton(b):
         sim = 0.75
     if sim >= _MIN_TOKEN_SIM:
         return sim
