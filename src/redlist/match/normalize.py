@@ -337,9 +337,6 @@ def _weight(token: str, table: dict[str, float]) -> float:
     return 1.0
 
 
-_NO_LEGAL_FORMS: frozenset[str] = frozenset()
-
-
 def form(text: str, kind: str = "any", via: str = "name", cyrillic: bool = True) -> NameForm:
     """One comparable form of a (Latin or transliterated) name."""
     if kind == "person" and text.count(",") == 1:  # "LAST, First" as lists write it
@@ -361,8 +358,7 @@ def form(text: str, kind: str = "any", via: str = "name", cyrillic: bool = True)
     else:
         tokens = [variants.get(t, t) for t in tokens]
     weights = tuple(_weight(t, table) for t in tokens)
-    # most names have no legal form: one shared empty set, not one (GC-tracked) object per name
-    return NameForm(text, tuple(tokens), weights, frozenset(legal) if legal else _NO_LEGAL_FORMS, via, kind)
+    return NameForm(text, tuple(tokens), weights, frozenset(legal), via, kind)
 
 
 def identity_tokens(text: str, kind: str = "any") -> tuple[tuple[str, ...], frozenset[str]]:
