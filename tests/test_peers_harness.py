@@ -148,3 +148,17 @@ def test_query_mix_proportions():
     assert 0.25 < share < 0.35
     assert {origin for _, _, origin in mix} == {"listed", "clean_person", "clean_company"}
     assert mix == speed.query_mix(1000, listed, clean_people, seed=11, listed_share=0.3)
+
+
+def test_gc_timer_counts_the_collections_while_attached() -> None:
+    import gc
+
+    with speed.GcTimer() as timer:
+        gc.collect(0)
+        gc.collect(2)
+    assert timer.runs[0] >= 1 and timer.runs[2] >= 1
+    assert all(s >= 0.0 for s in timer.seconds)
+    runs = list(timer.runs)
+    gc.collect(2)  # detached: not counted
+    assert timer.runs == runs
+    assert timer not in gc.callbacks

@@ -192,7 +192,10 @@ def clean_name(name: str | None) -> str:
     if len(name) > MAX_NAME_LENGTH:
         raise RedlistError(f"name is {len(name):,} characters long; the limit is {MAX_NAME_LENGTH:,}")
     text = _CONTROL.sub(" ", name)
-    if "\ufffd" in text or sum(1 for c in text if unicodedata.category(c) in ("Co", "Cs", "Cn")) > 0:
+    # (no ASCII character is private, a surrogate or unassigned: most names skip the look-up)
+    if "\ufffd" in text or (
+        not text.isascii() and sum(1 for c in text if unicodedata.category(c) in ("Co", "Cs", "Cn")) > 0
+    ):
         raise RedlistError("name contains undecodable or unassigned characters (binary data?)")
     if not any(c.isalnum() for c in text):
         raise RedlistError("name has no letters or digits")

@@ -141,17 +141,30 @@ class NameIndex:
         # (one hash and one binary search for all of them in an index file, where a key at a time
         # costs microseconds); the first key is the word itself
         keys = [k for spelling in _spellings(token) for k in (spelling, *_deletes(spelling))]
-        hashes = hashes64(keys) if isinstance(self.token_ids, StrMap) else None
-        ids = _get_many(self.token_ids, keys, hashes)
-        deleted = _get_many(self._by_delete, keys, hashes)
-        if ids[0] is not None:
-            found[ids[0]] = 1.0
-        near: set[int] = set(deleted[0] or ())
-        for k in range(1, len(keys)):
-            near.update(deleted[k] or ())
-            i = ids[k]
-            if i is not None:
-                near.add(i)
+        near: set[int] = set()
+        if isinstance(self.token_ids, StrMap):
+            hashes = hashes64(keys)
+            ids = _get_many(self.token_ids, keys, hashes)
+            deleted = _get_many(self._by_delete, keys, hashes)
+            if ids[0] is not None:
+                found[ids[0]] = 1.0
+            near.update(deleted[0] or ())
+            for k in range(1, len(keys)):
+                near.update(deleted[k] or ())
+                i = ids[k]
+                if i is not None:
+                    near.add(i)
+        else:  # the tables built in memory: dicts, looked up key by key in one pass
+            token_ids, by_delete = self.token_ids, self._by_delete
+            exact = token_ids.get(token)
+            if exact is not None:
+                found[exact] = 1.0
+            near.update(by_delete.get(token, ()))
+            for key in keys[1:]:
+                near.update(by_delete.get(key, ()))
+                i = token_ids.get(key)
+                if i is not None:
+                    near.add(i)
         if len(token) >= 5:
             near.update(self._by_skeleton.get(skeleton(token), ()))
         for i in near:
@@ -181,25 +194,30 @@ class NameIndex:
             found_ids, rarity = self.expand(token)
             if len(found_ids):
                 ids.append(found_ids)
-                weights.append(rarity * max(weight, 0.2))
+                factor = max(weight, 0.2)
+                # (times 1.0, most words' weight, is the same array: one numpy call less)
+                weights.append(rarity if factor == 1.0 else rarity * factor)
                 counts.append(count)
         if not ids:
             return []
-        words_of = np.repeat(np.asarray(counts, dtype=np.float32), [len(found) for found in ids])
-        all_ids = np.concatenate(ids)
+        # one word found: its arrays as they are (a concatenation of one array copies it)
+        all_ids = ids[0] if len(ids) == 1 else np.concatenate(ids)
+        all_weights = weights[0] if len(weights) == 1 else np.concatenate(weights)
+        if min_words > 1:
+            words_of = np.repeat(np.asarray(counts, dtype=np.float32), [len(found) for found in ids])
         if min_words > 1 and len(all_ids) * _SPARSE > len(self.names):
             # many postings: count over every name (one pass, no sort)
             found = np.bincount(all_ids, weights=words_of, minlength=len(self.names))
             hit = np.flatnonzero(found >= min_words)
             if not len(hit):
                 return []
-            raw = np.bincount(all_ids, weights=np.concatenate(weights), minlength=len(self.names))
+            raw = np.bincount(all_ids, weights=all_weights, minlength=len(self.names))
             scores = raw[hit] / self.norm[hit]
         else:
             # few postings (most queries): count over the names found only (the sums are the
             # same, added in the same order)
             unique_ids, inverse = _unique(all_ids)
-            sums = np.bincount(inverse, weights=np.concatenate(weights))
+            sums = np.bincount(inverse, weights=all_weights)
             if min_words > 1:
                 kept = np.bincount(inverse, weights=words_of) >= min_words
                 unique_ids, sums = unique_ids[kept], sums[kept]

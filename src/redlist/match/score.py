@@ -191,7 +191,8 @@ def token_similarity(a: str, b: str) -> float:
         sim = max(sim, OSA.normalized_similarity(key_a, key_b) - 0.05)
     if abs(len(a) - len(b)) >= 3 and (a.startswith(b) or b.startswith(a)):
         sim = max(sim, _ABBREVIATION)  # "tech" / "technology", "inst" / "institute"
-    if shorter >= 5 and _SKELETON_FLOOR <= sim < 0.75 and skeleton(a) == skeleton(b):
+    # (a skeleton keeps the first letter: words that differ there are not looked up)
+    if shorter >= 5 and _SKELETON_FLOOR <= sim < 0.75 and a[0] == b[0] and skeleton(a) == skeleton(b):
         sim = 0.75
     if sim >= _MIN_TOKEN_SIM:
         return sim
