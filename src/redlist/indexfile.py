@@ -133,7 +133,7 @@ def load(path: Path) -> Screener:
     screener.entity_ids = Strings(pack["entity_ids"], pack["entity_ids.offsets"])  # type: ignore[assignment]
     screener.index = index
     # a view of the mapped array, not a list of 58,000 int objects (see packfile._ints)
-    screener._name_entity = memoryview(pack["name_entity"])  # type: ignore[assignment]
+    screener._name_entity = memoryview(pack["name_entity"])  # type: ignore[assignment,arg-type]
     screener._name_type = _decode_codes(pack["name_type"], meta["name_types"])
     screener._kinds = _decode_codes(pack["kinds"], meta["kinds"])
     screener._types = _decode_codes(pack["types"], meta["types"])
