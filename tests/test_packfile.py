@@ -64,14 +64,14 @@ def _records(tmp_path: Path, items: list[bytes], keep: int | None) -> tuple[Reco
     return Records(pack["data"], pack["offsets"], decode, keep=keep), decoded
 
 
-def test_records_keep_the_most_recently_used(tmp_path: Path) -> None:
+def test_records_keep_the_last_decoded(tmp_path: Path) -> None:
     items = [f"name {i}".encode() for i in range(10)]
     records, decoded = _records(tmp_path, items, keep=3)
     assert len(records) == 10 and records[-1] == "NAME 9" and records[2:4] == ["NAME 2", "NAME 3"]
     decoded.clear()
-    for i in (0, 1, 2, 0, 3, 0, 1):  # 1 is the least recently used when 3 comes in
+    for i in (0, 1, 2, 0, 3, 0, 1):  # 0 is the first decoded of those kept when 3 comes in
         assert records[i] == f"NAME {i}"
-    assert decoded == ["name 0", "name 1", "name 2", "name 3", "name 1"]
+    assert decoded == ["name 0", "name 1", "name 2", "name 3", "name 0", "name 1"]
     assert len(records._done) == 3
     assert list(records) == [f"NAME {i}" for i in range(10)]  # decoded again, the same
     records.forget()

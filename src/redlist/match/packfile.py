@@ -141,7 +141,7 @@ def strmap_arrays(prefix: str, table: Mapping[str, Sequence[int]]) -> dict[str, 
 
 
 class Records(Sequence[T], Generic[T]):
-    """A sequence of records decoded from a blob on access; the ``keep`` most recently used are kept.
+    """A sequence of records decoded from a blob on access; the ``keep`` last decoded are kept.
 
     Bounded, so that a long batch run or a server worker does not end up holding every record
     decoded as Python objects (tens of MB for the list name forms, more for the entries), and so
@@ -160,7 +160,9 @@ class Records(Sequence[T], Generic[T]):
         self._offsets = _ints(offsets)
         self._decode = decode
         self._keep = keep
-        self._done: dict[int, T] = {}  # in order of last use (a hit moves to the end)
+        # in the order they were decoded: a hit costs one dict lookup (moving it to the end, as
+        # an LRU would, cost more than the decoding it saved on the benchmark's input)
+        self._done: dict[int, T] = {}
 
     def __len__(self) -> int:
         return len(self._offsets) - 1
@@ -171,14 +173,14 @@ class Records(Sequence[T], Generic[T]):
         if i < 0:
             i += len(self)
         done = self._done
-        found = done.pop(i, None)
+        found = done.get(i)
         if found is None:
             if not 0 <= i < len(self):
                 raise IndexError(i)
             found = self._decode(bytes(self._data[self._offsets[i] : self._offsets[i + 1]]))
             if self._keep is not None and len(done) >= self._keep:
-                del done[next(iter(done))]  # the least recently used
-        done[i] = found
+                del done[next(iter(done))]  # the first decoded of those kept
+            done[i] = found
         return found
 
     def __iter__(self) -> Iterator[T]:
