@@ -46,6 +46,11 @@ FORMAT = 5  # 2: the common person names table; 3: the word counts of both schem
 # on one branch and the list name forms of the recall work (Cyrillic, el-/al-) on another; 4: both;
 # 5: listed "persons" named like companies read as either (their kinds, types and name forms)
 SUFFIX = ".rlx"
+#: Decoded list name forms and entries a process keeps (the most recently used; the rest are
+#: decoded again from the mapped file when asked for): sized by measurement (docs/benchmarks.md,
+#: "Memory of a batch process"), a query meets about a hundred names and shows a few entries.
+KEEP_NAMES = 16_384
+KEEP_ENTITIES = 2_048
 _FIELDS = [f.name for f in dataclasses.fields(NameForm)]
 _ID_SEP = "\x1f"
 
@@ -112,7 +117,7 @@ def load(path: Path) -> Screener:
     if meta.get("format") != FORMAT:
         raise PackError(f"{path.name}: format {meta.get('format')}, expected {FORMAT}")
     index = NameIndex.__new__(NameIndex)
-    index.names = Records(pack["names"], pack["names.offsets"], _decode_form)  # type: ignore[assignment]
+    index.names = Records(pack["names"], pack["names.offsets"], _decode_form, keep=KEEP_NAMES)  # type: ignore[assignment]
     index.vocab = Strings(pack["vocab"], pack["vocab.offsets"])  # type: ignore[assignment]
     index.token_ids = IdMap(pack, "token_ids")  # type: ignore[assignment]
     index.postings = Ragged(pack["postings"], pack["postings.offsets"])  # type: ignore[assignment]
@@ -123,10 +128,13 @@ def load(path: Path) -> Screener:
     index._caches()
 
     screener = Screener.__new__(Screener)
-    screener.entities = Records(pack["entities"], pack["entities.offsets"], pickle.loads)  # type: ignore[assignment]
+    screener.entities = Records(  # type: ignore[assignment]
+        pack["entities"], pack["entities.offsets"], pickle.loads, keep=KEEP_ENTITIES
+    )
     screener.entity_ids = Strings(pack["entity_ids"], pack["entity_ids.offsets"])  # type: ignore[assignment]
     screener.index = index
-    screener._name_entity = pack["name_entity"].tolist()
+    # a view of the mapped array, not a list of 58,000 int objects (see packfile._ints)
+    screener._name_entity = memoryview(pack["name_entity"])  # type: ignore[assignment,arg-type]
     screener._name_type = _decode_codes(pack["name_type"], meta["name_types"])
     screener._kinds = _decode_codes(pack["kinds"], meta["kinds"])
     screener._types = _decode_codes(pack["types"], meta["types"])

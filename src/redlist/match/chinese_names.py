@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 
+from redlist.match import caches
+
 #: The most a Han-script personal name may score against a list name that is not its syllables.
 OTHER_NAME_CAP = 0.6
 #: A pinyin name typed in Latin letters against other pinyin syllables: a different name, or a
@@ -64,7 +66,7 @@ def derive_syllables() -> frozenset[str]:
     return frozenset(s for s in out if s.isalpha() and any(v in s for v in "aeiou"))
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=caches.PINYIN)
 def split_pinyin(token: str) -> tuple[str, ...] | None:
     """A word as pinyin syllables ("xiaoming" -> xiao, ming), longest first; None if it is not pinyin."""
     known = _syllables()
@@ -81,7 +83,7 @@ def split_pinyin(token: str) -> tuple[str, ...] | None:
     return best[0]
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=caches.PINYIN)
 def pinyin_name_keys(tokens: tuple[str, ...]) -> frozenset[str] | None:
     """The joined spellings a pinyin personal name may take in another order; None if it is not one.
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from redlist.match import caches
 from redlist.match.normalize import NameForm
 from redlist.match.packfile import StrMap, hashes64
 from redlist.match.score import skeleton, token_similarity
@@ -102,8 +103,8 @@ class NameIndex:
         # cycle, and the server freezes its indexes out of the cyclic GC (gc.freeze), so a replaced
         # index and the hundreds of MB it holds would never be freed after a data reload.
         similar, expand = weakref.WeakMethod(self._similar), weakref.WeakMethod(self._expand)
-        self.similar = lru_cache(maxsize=200_000)(lambda token: similar()(token))  # type: ignore[misc]
-        self.expand = lru_cache(maxsize=20_000)(lambda token: expand()(token))  # type: ignore[misc]
+        self.similar = lru_cache(maxsize=caches.SIMILAR_WORDS)(lambda token: similar()(token))  # type: ignore[misc]
+        self.expand = lru_cache(maxsize=caches.EXPANDED_WORDS)(lambda token: expand()(token))  # type: ignore[misc]
 
     def __len__(self) -> int:
         return len(self.names)

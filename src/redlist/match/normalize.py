@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
+from redlist.match import caches
 from redlist.util import NUMBER_WORDS
 
 #: How the kinds of party a query can ask for map onto how their names are compared.
@@ -190,7 +191,7 @@ def _cyrillic(text: str) -> str:
     return text.translate(_CYRILLIC_TABLE)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=caches.FOLDED_NAMES)
 def fold(text: str, cyrillic: bool = True) -> str:
     """Lowercase ASCII with single spaces: NFKC, case, diacritics and other scripts folded.
 
@@ -249,7 +250,7 @@ def _legal_words() -> tuple[frozenset[str], tuple[str, ...]]:
     return all_words, tuple(sorted(w for w in all_words if len(w) >= 5))
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=caches.LEGAL_WORDS)
 def _legal_spelling(token: str, last: bool = False) -> str:
     """A mistyped legal-form word as spelt in the table ("limjited" -> "limited"), else the token.
 

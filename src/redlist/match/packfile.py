@@ -141,29 +141,62 @@ def strmap_arrays(prefix: str, table: Mapping[str, Sequence[int]]) -> dict[str, 
 
 
 class Records(Sequence[T], Generic[T]):
-    """A sequence of records decoded from a blob on first access, then kept."""
+    """A sequence of records decoded from a blob on access; the ``keep`` last decoded are kept.
 
-    def __init__(self, data: np.ndarray, offsets: np.ndarray, decode: Callable[[bytes], T]) -> None:
+    Bounded, so that a long batch run or a server worker does not end up holding every record
+    decoded as Python objects (tens of MB for the list name forms, more for the entries), and so
+    that a server's parent process hands its forked workers few decoded objects whose reference
+    counts they would write to (and so copy the pages of). ``keep=None`` keeps every record.
+    """
+
+    def __init__(
+        self,
+        data: np.ndarray,
+        offsets: np.ndarray,
+        decode: Callable[[bytes], T],
+        keep: int | None = None,
+    ) -> None:
         self._data = memoryview(data)  # type: ignore[arg-type]
-        self._offsets = offsets.tolist()
+        self._offsets = _ints(offsets)
         self._decode = decode
-        self._done: list[T | None] = [None] * (len(self._offsets) - 1)
+        self._keep = keep
+        # in the order they were decoded: a hit costs one dict lookup (moving it to the end, as
+        # an LRU would, cost more than the decoding it saved on the benchmark's input)
+        self._done: dict[int, T] = {}
 
     def __len__(self) -> int:
-        return len(self._done)
+        return len(self._offsets) - 1
 
     def __getitem__(self, i: Any) -> Any:
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        found = self._done[i]
+        if i < 0:
+            i += len(self)
+        done = self._done
+        found = done.get(i)
         if found is None:
+            if not 0 <= i < len(self):
+                raise IndexError(i)
             found = self._decode(bytes(self._data[self._offsets[i] : self._offsets[i + 1]]))
-            self._done[i] = found
+            if self._keep is not None and len(done) >= self._keep:
+                del done[next(iter(done))]  # the first decoded of those kept
+            done[i] = found
         return found
 
     def __iter__(self) -> Iterator[T]:
         for i in range(len(self)):
             yield self[i]
+
+    def forget(self) -> None:
+        """Drop every decoded record (a server's parent does, before forking its workers)."""
+        self._done.clear()
+
+
+def _ints(offsets: np.ndarray) -> memoryview:
+    """The offsets as a memoryview over the mapped array: indexing it makes a Python int on
+    each access (as fast as a list's) instead of keeping hundreds of thousands of int objects,
+    whose reference counts every process sharing them would write to."""
+    return memoryview(np.ascontiguousarray(offsets, dtype=np.int64))  # type: ignore[arg-type]
 
 
 class Strings(Sequence[str]):
@@ -171,7 +204,7 @@ class Strings(Sequence[str]):
 
     def __init__(self, data: np.ndarray, offsets: np.ndarray) -> None:
         self._data = memoryview(data)  # type: ignore[arg-type]
-        self._offsets = offsets.tolist()
+        self._offsets = _ints(offsets)
 
     def __len__(self) -> int:
         return len(self._offsets) - 1

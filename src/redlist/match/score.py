@@ -17,6 +17,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 from rapidfuzz.fuzz import ratio
 
+from redlist.match import caches
 from redlist.match.normalize import (
     NameForm,
     abbreviated,
@@ -94,7 +95,7 @@ _GLIDE_J = re.compile(r"(?<=[aeiou])j(?![aeiou])")
 _BALTIC_S = re.compile(r"(?<=[bcdfghjklmnprtvz])s$")
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=caches.WORD_KEYS)
 def translit_key(token: str) -> str:
     """One spelling for a name's romanisations: kh/h, ph/f, zh/dzh/dj/j, x/ks, ou/u, ee/i, y/i,
     double letters, the endings -off/-ov, -iy/-ij/-y ("Kozloff" / "Kozlov", "Zhijen" / "Zhizhen"),
@@ -115,7 +116,7 @@ def translit_key(token: str) -> str:
     return _DOUBLE.sub(r"\1", token).replace("y", "i")
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=caches.WORD_KEYS)
 def skeleton(token: str) -> str:
     """Consonant skeleton: transliteration variants of one name often share it (mhmd, ysf)."""
     rest = token[1:].translate(_DROP_VOWELS)
@@ -151,7 +152,7 @@ def _digit_shape(token: str) -> str:
     return "".join("9" if c.isdigit() else c for c in token)
 
 
-@lru_cache(maxsize=1_000_000)
+@lru_cache(maxsize=caches.TOKEN_PAIRS)
 def token_similarity(a: str, b: str) -> float:
     """Similarity of two folded tokens in [0, 1]; 0 below the point where they could be the same word."""
     if a == b:
@@ -365,7 +366,7 @@ def _unmatched_number(
     return any(t.isdigit() or t in _ROMAN for t in loose)
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=caches.LEGAL_WORDS)
 def _mistyped_legal_word(token: str, forms: frozenset[str]) -> bool:
     """A word one slip from a word of one of these legal forms ("Jont" for joint, "Sen Bhd", "LKC")."""
     if len(token) < 2 or not token.isalpha():
