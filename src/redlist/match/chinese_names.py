@@ -89,21 +89,13 @@ def pinyin_name_keys(tokens: tuple[str, ...]) -> frozenset[str] | None:
 
     "wei zhang" -> {"weizhang", "zhangwei"}; "zhang xiao ming" -> the words in order and turned round.
     """
-    if not 2 <= len(tokens) <= 4:
-        return None
-    count = 0
-    for t in tokens:
-        parts = split_pinyin(t)
-        if not parts:
-            return None
-        count += len(parts)
-    if not 2 <= count <= 4 or (tokens[0] not in _surnames() and tokens[-1] not in _surnames()):
+    if not pinyin_syllables_only(tokens) or (tokens[0] not in _surnames() and tokens[-1] not in _surnames()):
         return None
     n = len(tokens)
     return frozenset("".join(tokens[r:] + tokens[:r]) for r in range(n))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=caches.PINYIN)
 def pinyin_syllables_only(tokens: tuple[str, ...]) -> bool:
     """Whether a name is two to four pinyin syllables and nothing else, whatever its surname.
 
