@@ -8,6 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+#: The names of a home's files and folders.
+DATABASE_FILE = "redlist.sqlite"
+RAW_DIR = "raw"
+CACHE_DIR = "cache"
+KEYS_FILE = "api_keys.json"
+
 
 def default_home() -> Path:
     """The platform's user data directory for redlist."""
@@ -22,16 +28,21 @@ class HomePaths:
     home: Path
 
     @property
+    def sqlite_path(self) -> Path:
+        """The store's SQLite file when no other database is set."""
+        return self.home / DATABASE_FILE
+
+    @property
     def raw_dir(self) -> Path:
         """The content-addressed archive of raw publications."""
-        return self.home / "raw"
+        return self.home / RAW_DIR
 
     @property
     def cache_dir(self) -> Path:
         """Index files and compiled data, rebuilt when missing."""
-        return self.home / "cache"
+        return self.home / CACHE_DIR
 
     @property
     def keys_path(self) -> Path:
         """The API keys (hashed)."""
-        return self.home / "api_keys.json"
+        return self.home / KEYS_FILE

@@ -16,8 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from redlist.errors import RedlistError
+from redlist.home import KEYS_FILE
 
-_FILE = "api_keys.json"
+_FILE = KEYS_FILE
 
 
 @dataclass

@@ -143,7 +143,7 @@ class Settings(HomePaths, BaseSettings):
         """The SQLite file of the store (None when the store is a PostgreSQL database)."""
         url = self.database_url
         if not url:
-            return self.home / "redlist.sqlite"
+            return self.sqlite_path
         if url.startswith("sqlite:///"):
             return Path(url.removeprefix("sqlite:///")).expanduser()
         if url.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):

@@ -33,7 +33,7 @@ class QuickSettings(HomePaths):
 
     @property
     def database_path(self) -> Path:
-        return self.home / "redlist.sqlite"
+        return self.sqlite_path
 
     @property
     def store_url(self) -> None:

@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import redlist.store.engine as backend
 from redlist.errors import StoreError
+from redlist.home import RAW_DIR
 from redlist.model import Change, ChangeEvent, Entity, RawFile, Snapshot
 from redlist.store.archive import RawArchive
 from redlist.store.schema import HEAD, events, records, snapshot_records, snapshots, update_log
@@ -77,7 +78,7 @@ class Store:
     def __init__(self, engine: Engine, home: Path) -> None:
         self.engine = engine
         self.home = home
-        self.archive = RawArchive(home / "raw")
+        self.archive = RawArchive(home / RAW_DIR)
         self._local = threading.local()  # the transaction this thread has open, if any
         self._closed = False
 

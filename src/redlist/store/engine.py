@@ -22,6 +22,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from redlist.errors import StoreError
+from redlist.home import DATABASE_FILE
 from redlist.store.schema import HEAD
 
 #: The advisory lock all writers of one PostgreSQL database take ("redlist" in ASCII).
@@ -37,7 +38,7 @@ def database_url(home: Path, *, path: Path | None = None, url: str | None = None
     """The SQLAlchemy URL of a store: ``url`` when given (sqlite:///PATH or postgresql://...), else
     the SQLite file ``path`` (default ``home/redlist.sqlite``)."""
     if not url:
-        return URL.create("sqlite", database=str(path or Path(home) / "redlist.sqlite"))
+        return URL.create("sqlite", database=str(path or Path(home) / DATABASE_FILE))
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
