@@ -44,6 +44,8 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, NamedTuple
 
+from redlist.match import caches
+
 __all__ = ["has_han", "to_simplified", "latin_forms", "vocabulary", "brands", "segment"]
 
 # CJK unified ideographs (base, extension A, B–F, G), and compatibility ideographs.
@@ -210,7 +212,7 @@ def _plain(syllable: str) -> str:
     return "".join(c for c in decomposed if c.isascii() and c.isalpha()).lower()
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=caches.HAN_NAMES)
 def pinyin_syllables(han: str) -> tuple[str, ...]:
     """Plain pinyin, one syllable per character of a run of Han characters.
 
@@ -491,7 +493,7 @@ def _person_text(prepared: str) -> str | None:
     return han if han and _ALL_HAN_RE.fullmatch(han) else None
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=caches.HAN_FORMS)
 def _forms(text: str, kind: str) -> tuple[str, ...]:
     if not has_han(text):
         return ()
@@ -545,7 +547,7 @@ def han_similarity(a: str, b: str) -> float:
     return round(Levenshtein.normalized_similarity(x, y) ** 2, 4)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=caches.HAN_NAMES)
 def personal_name(text: str, kind: str = "any") -> tuple[str, str] | None:
     """(surname, given name) in pinyin of a Han personal name of two to four characters, else None.
 
