@@ -172,3 +172,14 @@ def test_thread_pools_are_limited_to_one_thread_unless_the_user_set_them(monkeyp
     limit_thread_pools()
     assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
     assert os.environ["OMP_NUM_THREADS"] == "3"  # the user's choice is kept
+
+
+def test_a_server_runs_with_smaller_matcher_caches_unless_the_user_set_them(monkeypatch) -> None:
+    from redlist.api.prefork import WORKER_CACHES, worker_caches
+
+    monkeypatch.delenv("REDLIST_MATCH_CACHES", raising=False)  # restored after the test
+    worker_caches()
+    assert os.environ["REDLIST_MATCH_CACHES"] == WORKER_CACHES
+    monkeypatch.setenv("REDLIST_MATCH_CACHES", "0.5")
+    worker_caches()
+    assert os.environ["REDLIST_MATCH_CACHES"] == "0.5"  # the user's choice is kept
