@@ -37,12 +37,12 @@ def _pypinyin_syllables(han: str) -> tuple[str, ...]:
         for size in range(min(longest, n - i), 1, -1):
             reading = phrases_dict.get(han[i : i + size])
             if reading is not None and len(reading) == size:
-                out.extend(cjk._plain(r[0]) for r in reading)
+                out.extend(han_pinyin.plain(r[0]) for r in reading)
                 i += size
                 break
         else:
             readings = pinyin_dict.get(ord(han[i]))
-            out.append(cjk._plain(readings.split(",", 1)[0]) if readings else "")
+            out.append(han_pinyin.plain(readings.split(",", 1)[0]) if readings else "")
             i += 1
     return tuple(out)
 

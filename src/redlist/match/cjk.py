@@ -45,6 +45,7 @@ from importlib import resources
 from typing import Any, NamedTuple
 
 from redlist.match import caches
+from redlist.match.han_pinyin import tables as _pinyin_tables
 
 __all__ = ["has_han", "to_simplified", "latin_forms", "vocabulary", "brands", "segment"]
 
@@ -205,13 +206,6 @@ def to_simplified(text: str) -> str:
 # --- pinyin ----------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4096)
-def _plain(syllable: str) -> str:
-    """A toned pinyin syllable as plain ASCII: tone marks dropped, ü → u."""
-    decomposed = unicodedata.normalize("NFKD", syllable)
-    return "".join(c for c in decomposed if c.isascii() and c.isalpha()).lower()
-
-
 @lru_cache(maxsize=caches.HAN_NAMES)
 def pinyin_syllables(han: str) -> tuple[str, ...]:
     """Plain pinyin, one syllable per character of a run of Han characters.
@@ -220,9 +214,7 @@ def pinyin_syllables(han: str) -> tuple[str, ...]:
     qing), matched greedily longest first; other characters get their first reading. A character
     without a known reading gives an empty string, so positions still line up with characters.
     """
-    from redlist.match.han_pinyin import tables
-
-    table = tables()
+    table = _pinyin_tables()
     phrases, longest, char = table.phrases, table.longest, table.char
     out: list[str] = []
     i, n = 0, len(han)

@@ -16,12 +16,13 @@ read as its characters still decides where the next one may start.
 from __future__ import annotations
 
 import sys
+import unicodedata
 from array import array
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-__all__ = ["Tables", "tables", "derive", "write"]
+__all__ = ["Tables", "tables", "plain", "derive", "write"]
 
 CHARS_FILE = "han_chars.csv"
 PHRASES_FILE = "han_phrases.csv"
@@ -62,6 +63,13 @@ class Tables(NamedTuple):
         return self.syllables[self.numbers[i]] if 0 <= i < len(self.numbers) else ""
 
 
+@lru_cache(maxsize=4096)
+def plain(syllable: str) -> str:
+    """A toned pinyin syllable as plain ASCII: tone marks dropped, ü → u."""
+    decomposed = unicodedata.normalize("NFKD", syllable)
+    return "".join(c for c in decomposed if c.isascii() and c.isalpha()).lower()
+
+
 def _data(name: str) -> Path:
     # the package's own folder, as normalize._rows reads it (importlib.resources costs start-up time)
     return Path(__file__).resolve().parent / "data" / name
@@ -96,14 +104,12 @@ def derive() -> tuple[dict[str, str], dict[str, str]]:
     from pypinyin.phrases_dict import phrases_dict
     from pypinyin.pinyin_dict import pinyin_dict
 
-    from redlist.match.cjk import _plain
-
-    chars = {chr(point): _plain(readings.split(",", 1)[0]) for point, readings in pinyin_dict.items()}
+    chars = {chr(point): plain(readings.split(",", 1)[0]) for point, readings in pinyin_dict.items()}
     phrases: dict[str, str] = {}
     for word, reading in phrases_dict.items():
         if len(reading) != len(word):  # never taken for a phrase by the segmentation
             continue
-        syllables = [_plain(r[0]) for r in reading]
+        syllables = [plain(r[0]) for r in reading]
         phrases[word] = "" if syllables == [chars.get(c, "") for c in word] else " ".join(syllables)
     return chars, phrases
 
