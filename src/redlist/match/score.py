@@ -164,10 +164,12 @@ def token_similarity(a: str, b: str) -> float:
         return _TRANSLIT
     if (a in _ROMAN or b in _ROMAN) and (a in _ROMAN or a in "ivx") and (b in _ROMAN or b in "ivx"):
         return _NUMBERED_SIBLING  # "Fund VII" / "Fund VIII", "Partners IV" / "Partners V"
+    if not (a.isalpha() and b.isalpha()):
+        # numbers and codes: another number is a sibling, not a typo; one digit too ("Snow Storm
+        # 1" / "Snow Storm 2"), which is no initial
+        return _NUMBERED_SIBLING if _digit_shape(a) == _digit_shape(b) else 0.0
     if len(a) == 1 or len(b) == 1:  # an initial meets a name (scored for person names only)
         return _INITIAL if a[0] == b[0] else 0.0
-    if not (a.isalpha() and b.isalpha()):  # numbers and codes: another number is a sibling, not a typo
-        return _NUMBERED_SIBLING if _digit_shape(a) == _digit_shape(b) else 0.0
     key_a = key_b = ""
     if a[0] == b[0]:
         key_a, key_b = translit_key(a), translit_key(b)
