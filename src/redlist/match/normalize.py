@@ -270,8 +270,6 @@ def _legal_spelling(token: str, last: bool = False) -> str:
                     and token[0] == form[0]
                 ):
                     return form
-            if len(token) == 3 and token[0] + token[2] in _TWO_LETTER_FORMS:
-                return token[0] + token[2]  # a letter slipped into a two-letter form ("Siemens AkG")
         return token
     from rapidfuzz.distance import OSA
 
@@ -340,11 +338,6 @@ _SHORT_FORMS = (
     "sarl",
     "bhd",
 )
-
-#: Two-letter forms read through a slip only as a letter inserted between their two ("AkG"): any
-#: other slip of two letters makes another short word ("AG" / "Al", "AB" / "Ab"). Not S.A. or
-#: N.V.: "Sea" and "Nav" end names ("Black Sea").
-_TWO_LETTER_FORMS = frozenset({"ag", "kg"})
 
 _PREFIX_FORMS = frozenset(
     {"ooo", "oao", "zao", "pao", "ao", "tov", "pt", "jsc", "ojsc", "cjsc", "pjsc", "llc"}
