@@ -93,6 +93,9 @@ def test_run_together_initials() -> None:
     assert initials_form(form("J.C. Juncker", "person")) is not None  # "j.c." folds to "jc"
     assert initials_form(form("Jean Juncker", "person")) is None  # no word without a vowel
     assert initials_form(form("JFK", "person")) is None  # nothing but initials: nothing to meet
+    # an untyped company name is read as a person's too: its legal form is no initials
+    assert initials_form(form("Harbor Ceramics LLC", "person")) is None
+    assert initials_form(form("Prairie Ceramics B.V.", "person")) is None
     assert compare("JC Juncker", "Jean-Claude Juncker", "person") >= MATCH_THRESHOLD
     assert compare("JC Juncker", "Jean-Claude Junot", "person") < MATCH_THRESHOLD
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from redlist.match.normalize import NameForm
+from redlist.match.normalize import NameForm, legal_word
 from redlist.match.wade_giles import wade_giles_forms
 
 _VOWELS = frozenset("aeiouy")
@@ -49,8 +49,11 @@ def other_spellings(base: Sequence[NameForm]) -> list[NameForm]:
 
 def initials_form(f: NameForm) -> NameForm | None:
     """A person's name with a word of two or three consonants split into initials ("jc juncker"
-    -> "j c juncker"); None when it has no such word, or only such words ("JFK" alone stays one)."""
+    -> "j c juncker"); None when it has no such word, or only such words ("JFK" alone stays one),
+    or when a word is a legal form's (an untyped "Harbor Ceramics LLC" read as a person's name)."""
     if not any(_consonants(t) for t in f.tokens) or all(_consonants(t) for t in f.tokens):
+        return None
+    if any(legal_word(t) for t in f.tokens):
         return None
     tokens: list[str] = []
     weights: list[float] = []
