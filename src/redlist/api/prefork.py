@@ -27,6 +27,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from redlist.util import limit_thread_pools as limit_thread_pools  # the server's name for it
+
 log = logging.getLogger("redlist.serve")
 
 #: Seconds a stopping worker gets to finish its requests before it is killed.
@@ -204,18 +206,3 @@ def _describe(status: int) -> str:
     if os.WIFSIGNALED(status):
         return f"signal {signal.Signals(os.WTERMSIG(status)).name}"
     return f"exit code {os.waitstatus_to_exitcode(status)}"
-
-
-def limit_thread_pools() -> None:
-    """One thread per numerical library in every worker: the workers are the parallelism, and a
-    BLAS or OpenMP pool per worker would start one thread per core in each of them. Must run
-    before numpy is imported; a value set by the user is kept."""
-    for name in (
-        "OPENBLAS_NUM_THREADS",
-        "OMP_NUM_THREADS",
-        "MKL_NUM_THREADS",
-        "BLIS_NUM_THREADS",
-        "NUMEXPR_NUM_THREADS",
-        "VECLIB_MAXIMUM_THREADS",
-    ):
-        os.environ.setdefault(name, "1")
