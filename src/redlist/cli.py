@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO, cast
 
@@ -298,6 +298,14 @@ def _date_option(value: str | None, name: str) -> str | None:
         raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=name) from None
 
 
+def _status(what: str) -> AbstractContextManager[Any]:
+    """A spinner saying ``what`` on stderr while it is done, when stderr is a terminal (elsewhere
+    rich shows nothing: its spinner, live display and refresh thread are then not started)."""
+    if not err.is_terminal:
+        return nullcontext()
+    return err.status(what)
+
+
 def _table(*columns: str) -> Table:
     """A table whose short id and date columns never wrap (wide columns can be unset)."""
     from rich.table import Table  # imported when a table is printed (start-up time)
@@ -548,7 +556,7 @@ def show(
 
 def _loaded(redlist: Redlist, what: str) -> None:
     """Build the indexes under a spinner, and warn when no official list was ever loaded."""
-    with err.status(what):
+    with _status(what):
         official = redlist.has_official_data()
     if not official:
         err.print(
@@ -686,7 +694,7 @@ def screen(
         )
         _loaded(redlist, "loading the lists")
         on = _date_option(on, "--on")
-        with err.status("loading the lists"):
+        with _status("loading the lists"):
             result = redlist.screen(query, threshold=threshold, limit=limit, on=on)
         _record(redlist, "screen", {**query.to_dict(), "on": on}, result)
     if as_json:
@@ -822,7 +830,7 @@ def check(
             validate_date(on, "--on")
         if input is not None:
             redlist = _redlist()
-            with err.status("loading the lists, their history and the curated data"):
+            with _status("loading the lists, their history and the curated data"):
                 redlist.warm_checker()
             with _progress(True) as progress:
                 counts = redlist.check_file(
@@ -846,7 +854,7 @@ def check(
             raise typer.BadParameter("give a NAME, --id ID or --isin ISIN")
         receipt = _read_json_file(replay, "--replay") if replay is not None else None
         redlist = _redlist()
-        with err.status("loading the lists, their history and the curated data"):
+        with _status("loading the lists, their history and the curated data"):
             redlist.warm_checker()
             result = redlist.check(
                 name,
@@ -985,7 +993,7 @@ def timeline(
         if not name and not entity_id:
             raise typer.BadParameter("give a NAME or --id ENTITY_ID")
         redlist = _redlist()
-        with err.status("loading the lists, their history and the curated data"):
+        with _status("loading the lists, their history and the curated data"):
             redlist.warm_checker()
         line = redlist.timeline(name, entity_id=entity_id)
         if format == "json":
@@ -1064,7 +1072,7 @@ def party_show(
     """One party: its entries per source, the evidence of every link, its related parties."""
     with _errors():
         redlist = _redlist()
-        with err.status("loading the parties"):
+        with _status("loading the parties"):
             party, result = redlist.party(name_or_id)
         notes = redlist.party_notes()
     if party is None:
@@ -1230,7 +1238,7 @@ def export(
         raise typer.BadParameter("--since goes with --delta", param_hint="--since")
     if format not in ("ftm", "json"):
         raise typer.BadParameter("format must be ftm or json", param_hint="--format")
-    with _errors(), err.status("exporting the current lists"):
+    with _errors(), _status("exporting the current lists"):
         handle = output.open("w", encoding="utf-8") if output else sys.stdout
         try:
             count = _redlist().delta(handle, since=since) if delta else _redlist().export(handle, format)
