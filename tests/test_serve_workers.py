@@ -1,4 +1,4 @@
-"""``redlist serve --workers 2``: workers forked from a loaded parent share one listening socket, a
+"""``redlist serve --workers 2``: workers forked from a loaded parent listen on one port, a
 worker that dies is replaced, new data is loaded by the parent and the workers replaced by workers
 forked from it, and a stop signal stops them all. (A worker's own reload of new data, before it is
 replaced, is the single server's: tests/test_api.py.)"""

@@ -24,6 +24,7 @@ indexes, entity lookups, prefix search) is kept on that generation and nowhere e
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import logging
 import os
@@ -1104,8 +1105,6 @@ def behind_requests() -> Iterator[None]:
 def release_free_memory() -> None:
     """Hand the heap pages freed by a replaced generation back to the OS (glibc's malloc_trim):
     without it the process keeps the peak of two generations for good."""
-    import ctypes  # here: a one-shot command never needs it (start-up time)
-
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
