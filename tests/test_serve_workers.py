@@ -217,3 +217,14 @@ def test_a_servers_audit_rows_are_written_together_and_flush_does_not_wait(store
         assert r._auditor.linger > 0
         r.record("screen", {"name": "x"}, {"hits": 0}, who="api")
         assert len(r.audit_rows()) == 4
+
+
+def test_a_server_runs_with_smaller_matcher_caches_unless_the_user_set_them(monkeypatch) -> None:
+    from redlist.api.prefork import WORKER_CACHES, worker_caches
+
+    monkeypatch.delenv("REDLIST_MATCH_CACHES", raising=False)  # restored after the test
+    worker_caches()
+    assert os.environ["REDLIST_MATCH_CACHES"] == WORKER_CACHES
+    monkeypatch.setenv("REDLIST_MATCH_CACHES", "0.5")
+    worker_caches()
+    assert os.environ["REDLIST_MATCH_CACHES"] == "0.5"  # the user's choice is kept

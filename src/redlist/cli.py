@@ -1029,9 +1029,10 @@ def serve(
 ) -> None:
     """Run the HTTP API (and its OpenAPI docs at /docs); with --workers N, N processes forked after
     the data is loaded, sharing it."""
-    from redlist.api.prefork import limit_thread_pools
+    from redlist.api.prefork import limit_thread_pools, worker_caches
 
     limit_thread_pools()  # before numpy is imported: one BLAS/OpenMP thread per worker
+    worker_caches()  # before redlist.match is imported: its cache sizes are read then
     with _errors():
         settings = _settings(
             host=host,

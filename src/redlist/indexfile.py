@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from redlist.match import caches
 from redlist.match.index import NameIndex
 from redlist.match.normalize import NameForm
 from redlist.match.packfile import (
@@ -48,9 +49,10 @@ FORMAT = 5  # 2: the common person names table; 3: the word counts of both schem
 SUFFIX = ".rlx"
 #: Decoded list name forms and entries a process keeps (the most recently used; the rest are
 #: decoded again from the mapped file when asked for): sized by measurement (docs/benchmarks.md,
-#: "Memory of a batch process"), a query meets about a hundred names and shows a few entries.
-KEEP_NAMES = 16_384
-KEEP_ENTITIES = 2_048
+#: "Memory of a batch process"), a query meets about a hundred names and shows a few entries;
+#: scaled as the matcher's caches are (``REDLIST_MATCH_CACHES``, :mod:`redlist.match.caches`).
+KEEP_NAMES = caches.scaled(16_384)
+KEEP_ENTITIES = caches.scaled(2_048)
 _FIELDS = [f.name for f in dataclasses.fields(NameForm)]
 _ID_SEP = "\x1f"
 

@@ -207,3 +207,17 @@ def _describe(status: int) -> str:
     if os.WIFSIGNALED(status):
         return f"signal {signal.Signals(os.WTERMSIG(status)).name}"
     return f"exit code {os.waitstatus_to_exitcode(status)}"
+
+
+#: The factor of the matcher's cache sizes in a server's processes (``REDLIST_MATCH_CACHES``,
+#: :mod:`redlist.match.caches`) unless the user sets one: a worker answers one name at a time,
+#: meets few repeated words, and copies every page its caches fill; at 0.1 it holds 50 MB of its
+#: own after 10,000 varied names instead of 110, for 7-14 % more screening CPU (docs/benchmarks.md,
+#: "Memory per process and per server worker").
+WORKER_CACHES = "0.1"
+
+
+def worker_caches() -> None:
+    """Smaller matcher caches in a server (:data:`WORKER_CACHES`). Must run before
+    :mod:`redlist.match` is imported; a value set by the user is kept."""
+    os.environ.setdefault("REDLIST_MATCH_CACHES", WORKER_CACHES)

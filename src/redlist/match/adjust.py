@@ -29,6 +29,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
+from redlist.match import caches
 from redlist.match.chinese_names import (
     han_name_keys,
     pinyin_name_keys,
@@ -253,7 +254,7 @@ def unmet_anchors(comparison: Comparison) -> list[str]:
     ]
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=caches.NAME_ANCHORS)
 def name_anchors(
     text: str, tokens: tuple[str, ...], weights: tuple[float, ...]
 ) -> tuple[frozenset[str], ...]:

@@ -6,23 +6,50 @@ the sizes these caches had before (up to a million word pairs), a batch process 
 (docs/benchmarks.md, "Memory of a batch process"): four times more word pairs cost 64 MB for no
 measurable time, four times fewer fuzzy word lookups cost 3 % more CPU. The results are the same
 whatever the sizes: a dropped result is computed again.
+
+``REDLIST_MATCH_CACHES`` (a factor, default 1) scales every size, and the decoded records an
+opened index file keeps (:mod:`redlist.indexfile`): a server worker answers one name at a time
+and copies the pages it writes, so it can run with smaller caches than a batch process (0.25:
+docs/benchmarks.md, "Memory per process and per server worker"). It is read when this module is
+imported, before the modules whose decorators read the sizes: set it in the environment of the
+process (``redlist serve`` forks its workers after importing them).
 """
 
 from __future__ import annotations
 
+import os
+
+#: ``REDLIST_MATCH_CACHES``: the factor applied to every size below.
+SCALE = float(os.environ.get("REDLIST_MATCH_CACHES") or 1)
+if not SCALE > 0:
+    raise ValueError(f"REDLIST_MATCH_CACHES must be a positive factor, not {SCALE}")
+
+
+def scaled(size: int) -> int:
+    """``size`` times :data:`SCALE`, at least 1."""
+    return max(1, round(size * SCALE))
+
+
 #: ``score.token_similarity``: pairs of words compared (the most frequent call of the scorer).
-TOKEN_PAIRS = 131_072
+TOKEN_PAIRS = scaled(131_072)
 #: ``score.translit_key`` and ``score.skeleton``: one result per word.
-WORD_KEYS = 65_536
+WORD_KEYS = scaled(65_536)
 #: ``normalize.fold``: names folded to lowercase ASCII.
-FOLDED_NAMES = 32_768
+FOLDED_NAMES = scaled(32_768)
 #: ``normalize._legal_spelling``, ``score._mistyped_legal_word``: legal-form typos, per word.
-LEGAL_WORDS = 32_768
+LEGAL_WORDS = scaled(32_768)
 #: ``chinese_names.split_pinyin`` and ``chinese_names.pinyin_name_keys``: words and names read
 #: as pinyin.
-PINYIN = 32_768
+PINYIN = scaled(32_768)
 #: ``NameIndex.similar``: a word's fuzzy matches in the index vocabulary (a miss costs a bulk
 #: lookup of all the word's deletes: the dearest to recompute, so the largest of these caches).
-SIMILAR_WORDS = 131_072
+SIMILAR_WORDS = scaled(131_072)
 #: ``NameIndex.expand``: a word's postings with their weights (two arrays each, some long).
-EXPANDED_WORDS = 20_000
+EXPANDED_WORDS = scaled(20_000)
+#: ``cjk._forms``: the Latin renderings of a Han name.
+HAN_FORMS = scaled(65_536)
+#: ``cjk.pinyin_syllables``, ``cjk.personal_name`` and ``pinyin_reading.read_pinyin``: one
+#: result per Han run, Han name or Latin name read as pinyin.
+HAN_NAMES = scaled(16_384)
+#: ``adjust.name_anchors``: the anchor words of a listed person's name.
+NAME_ANCHORS = scaled(100_000)

@@ -55,11 +55,11 @@ def derive_syllables() -> frozenset[str]:
     """
     from pypinyin.pinyin_dict import pinyin_dict
 
-    from redlist.match.cjk import _plain  # the same folding as the Han -> pinyin forms
+    from redlist.match.han_pinyin import plain  # the same folding as the Han -> pinyin forms
 
     out: set[str] = set()
     for readings in pinyin_dict.values():
-        out.update(_plain(r) for r in readings.split(","))
+        out.update(plain(r) for r in readings.split(","))
     out.discard("")
     # interjections without a vowel (ng, hng, m, hm) are no part of names, and would make typos
     # ("xiaohng") read as pinyin

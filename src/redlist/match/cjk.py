@@ -26,8 +26,9 @@ Choices:
   ``yu``; legal forms lose their nuance: 股份有限公司 (company limited by shares) and
   有限责任公司 (limited liability company) are both "company limited" first, because that is how
   the lists spell them ("Co., Ltd."); the longer reading is the alternative.
-- Pinyin comes from pypinyin's own dictionaries, read directly (first reading of a character,
-  pypinyin's phrase table for words): calling ``lazy_pinyin`` costs ~50 µs a call, too slow to run
+- Pinyin comes from pypinyin's own dictionaries (first reading of a character, pypinyin's phrase
+  table for words), through the compact copies of :mod:`redlist.match.han_pinyin` (importing
+  pypinyin costs 50 MB a process): calling ``lazy_pinyin`` costs ~50 µs a call, too slow to run
   on every name. Vocabulary and brand words get their pinyin once, when the tables load.
 - Everything is loaded lazily on first use and cached, and results are memoised.
 """
@@ -41,6 +42,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
+
+from redlist.match import caches
+from redlist.match.han_pinyin import tables as _pinyin_tables
 
 __all__ = ["has_han", "to_simplified", "latin_forms", "vocabulary", "brands", "segment"]
 
@@ -201,28 +205,7 @@ def to_simplified(text: str) -> str:
 # --- pinyin ----------------------------------------------------------------------------------
 
 
-@cache
-def _pinyin_tables() -> tuple[dict[int, str], dict[str, list[list[str]]], int]:
-    from pypinyin.phrases_dict import phrases_dict
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    longest = max(len(k) for k in phrases_dict)
-    return pinyin_dict, phrases_dict, longest
-
-
-@lru_cache(maxsize=4096)
-def _plain(syllable: str) -> str:
-    """A toned pinyin syllable as plain ASCII: tone marks dropped, ü → u."""
-    decomposed = unicodedata.normalize("NFKD", syllable)
-    return "".join(c for c in decomposed if c.isascii() and c.isalpha()).lower()
-
-
-def _char_pinyin(char: str, chars: dict[int, str]) -> str:
-    readings = chars.get(ord(char))
-    return _plain(readings.split(",", 1)[0]) if readings else ""
-
-
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=caches.HAN_NAMES)
 def pinyin_syllables(han: str) -> tuple[str, ...]:
     """Plain pinyin, one syllable per character of a run of Han characters.
 
@@ -230,18 +213,19 @@ def pinyin_syllables(han: str) -> tuple[str, ...]:
     qing), matched greedily longest first; other characters get their first reading. A character
     without a known reading gives an empty string, so positions still line up with characters.
     """
-    chars, phrases, longest = _pinyin_tables()
+    table = _pinyin_tables()
+    phrases, longest, char = table.phrases, table.longest, table.char
     out: list[str] = []
     i, n = 0, len(han)
     while i < n:
         for size in range(min(longest, n - i), 1, -1):
             reading = phrases.get(han[i : i + size])
-            if reading is not None and len(reading) == size:
-                out.extend(_plain(r[0]) for r in reading)
+            if reading is not None:
+                out.extend(reading or map(char, han[i : i + size]))
                 i += size
                 break
         else:
-            out.append(_char_pinyin(han[i], chars))
+            out.append(char(han[i]))
             i += 1
     return tuple(out)
 
@@ -504,7 +488,7 @@ def _person_text(prepared: str) -> str | None:
     return han if han and _ALL_HAN_RE.fullmatch(han) else None
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=caches.HAN_FORMS)
 def _forms(text: str, kind: str) -> tuple[str, ...]:
     if not has_han(text):
         return ()
@@ -558,7 +542,7 @@ def han_similarity(a: str, b: str) -> float:
     return round(Levenshtein.normalized_similarity(x, y) ** 2, 4)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=caches.HAN_NAMES)
 def personal_name(text: str, kind: str = "any") -> tuple[str, str] | None:
     """(surname, given name) in pinyin of a Han personal name of two to four characters, else None.
 

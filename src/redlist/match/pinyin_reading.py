@@ -28,6 +28,7 @@ from dataclasses import replace
 from functools import cache, lru_cache
 from typing import NamedTuple
 
+from redlist.match import caches
 from redlist.match.chinese_names import _surnames, _syllables, pinyin_name_keys, split_pinyin
 from redlist.match.cjk import (
     MAX_SWAPS,
@@ -280,7 +281,7 @@ def _translations(pieces: list[tuple[str, _Reading | None]], single: bool) -> li
     return forms
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=caches.HAN_NAMES)
 def read_pinyin(text: str, kind: str = "any") -> PinyinReading | None:
     """A Latin-letter name that reads entirely as pinyin, translated like the Han name it spells.
 
