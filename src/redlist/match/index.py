@@ -98,10 +98,11 @@ class NameIndex:
     def _caches(self) -> None:
         # The caches reach the index through weak references: bound methods would make a reference
         # cycle, and the server freezes its indexes out of the cyclic GC (gc.freeze), so a replaced
-        # index and the hundreds of MB it holds would never be freed after a data reload.
-        similar, expand = weakref.WeakMethod(self._similar), weakref.WeakMethod(self._expand)
-        self.similar = lru_cache(maxsize=caches.SIMILAR_WORDS)(lambda token: similar()(token))  # type: ignore[misc]
-        self.expand = lru_cache(maxsize=caches.EXPANDED_WORDS)(lambda token: expand()(token))  # type: ignore[misc]
+        # index and the hundreds of MB it holds would never be freed after a data reload. (A plain
+        # weak reference to the index: a WeakMethod is called through Python code on every miss.)
+        index = weakref.ref(self)
+        self.similar = lru_cache(maxsize=caches.SIMILAR_WORDS)(lambda token: index()._similar(token))  # type: ignore[misc, union-attr]
+        self.expand = lru_cache(maxsize=caches.EXPANDED_WORDS)(lambda token: index()._expand(token))  # type: ignore[misc, union-attr]
 
     def __len__(self) -> int:
         return len(self.names)
