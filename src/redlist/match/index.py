@@ -161,9 +161,10 @@ class NameIndex:
                         near.update(hit)
         if len(token) >= 5:
             near.update(self._by_skeleton.get(skeleton(token), ()))
+        vocab = self.vocab
         for i in near:
             if i not in found:
-                sim = token_similarity(token, self.vocab[i])
+                sim = token_similarity(token, vocab[i])
                 if sim:
                     found[i] = sim
         return tuple(found.items())

@@ -438,8 +438,10 @@ def compare_forms(
             # initials in the query for words of a listed organisation's name, beside other words
             # (a lone "SSM" would meet every name with those initials)
             ct, cw = _acronyms(qt, ct, cw)
-    qt, qw = _without_legal_typos(qt, qw, query, candidate)
-    ct, cw = _without_legal_typos(ct, cw, candidate, query)
+    if candidate.legal_forms:  # (the words of no legal form to leave out: no call)
+        qt, qw = _without_legal_typos(qt, qw, query, candidate)
+    if query.legal_forms:
+        ct, cw = _without_legal_typos(ct, cw, candidate, query)
     rules: list[str] = []
     if "abdul" in qt and "abdul" not in query.tokens or "abdul" in ct and "abdul" not in candidate.tokens:
         rules.append("'abd al' read as abdul")
