@@ -121,6 +121,10 @@ class NameIndex:
         found = self.similar(token)
         if not found:
             return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
+        if len(found) == 1:  # (most words found: the word itself) its postings as they are
+            ((i, sim),) = found
+            postings = self.postings[i]
+            return postings, np.full(len(postings), self.idf[i] * sim, dtype=np.float32)
         ids = np.concatenate([self.postings[i] for i, _ in found])
         rarity = np.repeat(
             np.asarray([self.idf[i] * sim for i, sim in found], dtype=np.float32),
