@@ -101,8 +101,8 @@ class NameIndex:
         # index and the hundreds of MB it holds would never be freed after a data reload. (A plain
         # weak reference to the index: a WeakMethod is called through Python code on every miss.)
         index = weakref.ref(self)
-        self.similar = lru_cache(maxsize=caches.SIMILAR_WORDS)(lambda token: index()._similar(token))  # type: ignore[misc, union-attr]
-        self.expand = lru_cache(maxsize=caches.EXPANDED_WORDS)(lambda token: index()._expand(token))  # type: ignore[misc, union-attr]
+        self.similar = lru_cache(maxsize=caches.SIMILAR_WORDS)(lambda token: index()._similar(token))  # type: ignore[union-attr]
+        self.expand = lru_cache(maxsize=caches.EXPANDED_WORDS)(lambda token: index()._expand(token))  # type: ignore[union-attr]
 
     def __len__(self) -> int:
         return len(self.names)
