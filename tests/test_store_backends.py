@@ -224,6 +224,31 @@ def _events(store: Store) -> list[tuple[str, str, str]]:
     return [(e.date, e.change.value, e.source_id) for e in store.events()]
 
 
+def test_switching_a_new_database_to_wal_waits_for_another_connection(tmp_path) -> None:
+    """Two processes opening a new store at once both switch its file to WAL; SQLite refuses the
+    loser at once ("database is locked", no busy handler called), so the switch waits and retries
+    (the cause of a failed two-updaters run): here a connection without any busy timeout meets
+    a file another connection holds locked, and gets WAL once the lock is released."""
+    from redlist.store.engine import _use_wal
+
+    path = tmp_path / "new.sqlite"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("CREATE TABLE t (x)")
+    opener = sqlite3.connect(path, isolation_level=None, timeout=0, check_same_thread=False)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        opener.execute("PRAGMA journal_mode=WAL")  # what SQLite does: no wait
+    release = threading.Timer(0.3, lambda: holder.execute("COMMIT"))
+    release.start()
+    try:
+        _use_wal(opener)
+    finally:
+        release.join()
+    assert opener.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    holder.close()
+    opener.close()
+
+
 def test_two_updater_processes_at_once_write_one_consistent_history(tmp_path, store_url) -> None:
     """Two `redlist update` processes on one store at the same time, whichever wins the lock:
     both publications are stored and the history is the one a sequential load gives."""

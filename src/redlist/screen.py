@@ -53,6 +53,7 @@ from redlist.match.qualifiers import (
     parse_country,
 )
 from redlist.match.score import ONE_WORD_CAP, Comparison, compare_forms
+from redlist.match.spellings import other_spellings
 from redlist.match.weights import WordWeights, word_weights
 from redlist.model import Entity, EntityType, IdType
 from redlist.util import gc_paused
@@ -179,10 +180,17 @@ def compare(name1: str, name2: str, kind: str = "any") -> float:
         # 김정은 are two people), which their romanisations would make one
         return han_similarity(name1, name2)
     best = 0.0
-    for a in forms(name1, kind):
-        for b in forms(name2, kind):
+    for a in _other_spellings(forms(name1, kind)):
+        for b in _other_spellings(forms(name2, kind)):
             best = max(best, compare_forms(a, b, kind, symmetric=True).score)
     return round(best, 4)
+
+
+def _other_spellings(base: list[NameForm]) -> list[NameForm]:
+    """A name's forms and those of its other spellings (Wade-Giles read as pinyin, initials run
+    together, katakana's added vowels: :mod:`redlist.match.spellings`)."""
+    extra = other_spellings(base)
+    return base + extra if extra else base
 
 
 def clean_name(name: str | None) -> str:
@@ -340,7 +348,8 @@ class Screener:
         # an untyped query is read as a person's name for person entries and as an organisation's
         # for the rest ("LAST, First" turned round, legal forms set apart), like the list names
         by_kind = {
-            k: forms(name, k) + pinyin_forms(name, k)  # a name typed in pinyin, read as Chinese too
+            # a name typed in pinyin read as Chinese too; other spellings (Wade-Giles as pinyin)
+            k: _other_spellings(forms(name, k)) + pinyin_forms(name, k)
             for k in ((kind,) if kind != "any" else ("person", "organization"))
         }
         company = by_kind.get("organization")

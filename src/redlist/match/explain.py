@@ -11,6 +11,9 @@ _VIA = {
     "translation": " (Chinese name translated)",
     "pinyin": " (Chinese name in pinyin)",
     "transliteration": " (transliterated)",
+    "wade-giles": " (Wade-Giles read as pinyin)",
+    "initials": " (run-together initials read apart)",
+    "katakana": " (katakana, without the vowels it adds after consonants)",
 }
 
 

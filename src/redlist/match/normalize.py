@@ -254,6 +254,11 @@ def _legal_words() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
     return all_words, by_letter
 
 
+def legal_word(token: str) -> bool:
+    """Whether a folded word is a word of a legal form's spelling ("llc", "bv", "limited", "stock")."""
+    return token in _legal_words()[0]
+
+
 @lru_cache(maxsize=caches.LEGAL_WORDS)
 def _legal_spelling(token: str, last: bool = False) -> str:
     """A mistyped legal-form word as spelt in the table ("limjited" -> "limited"), else the token.

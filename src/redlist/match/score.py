@@ -168,10 +168,12 @@ def token_similarity(a: str, b: str) -> float:
         return _TRANSLIT
     if (a in _ROMAN or b in _ROMAN) and (a in _ROMAN or a in "ivx") and (b in _ROMAN or b in "ivx"):
         return _NUMBERED_SIBLING  # "Fund VII" / "Fund VIII", "Partners IV" / "Partners V"
+    if not (a.isalpha() and b.isalpha()):
+        # numbers and codes: another number is a sibling, not a typo; one digit too ("Snow Storm
+        # 1" / "Snow Storm 2"), which is no initial
+        return _NUMBERED_SIBLING if _digit_shape(a) == _digit_shape(b) else 0.0
     if len(a) == 1 or len(b) == 1:  # an initial meets a name (scored for person names only)
         return _INITIAL if a[0] == b[0] else 0.0
-    if not (a.isalpha() and b.isalpha()):  # numbers and codes: another number is a sibling, not a typo
-        return _NUMBERED_SIBLING if _digit_shape(a) == _digit_shape(b) else 0.0
     key_a = key_b = ""
     if a[0] == b[0]:
         key_a, key_b = translit_key(a), translit_key(b)
@@ -329,11 +331,22 @@ def _in_order(aligned: list[tuple[int, int, float]], tokens, side: int) -> list[
 _LOOSE_FORMS = frozenset({"ltd", "co", "corp", "inc"})
 
 
+#: Two legal forms that say something (neither one of the _LOOSE_FORMS, which publications and
+#: translations write for one another) and differ: the same words under two registrations are
+#: most often two companies (a fund's LP and its manager's LLC, a group's SAS and its SARL).
+_OTHER_LEGAL_FORM = 0.8
+#: ... where one name's form is a loose one only ("Inc" against "JSC", or a "Company" left over
+#: when a mistyped "Joint Stck Company" was read): less likely the same, not unlikely.
+_LOOSE_LEGAL_FORM = 0.9
+
+
 def _legal_factor(a: frozenset[str], b: frozenset[str]) -> float:
     """Different legal forms (AG vs GmbH, LLC vs JSC) make two names less likely the same company."""
     if not a or not b or a & b or (a | b) <= _LOOSE_FORMS:
         return 1.0
-    return 0.9
+    if a <= _LOOSE_FORMS or b <= _LOOSE_FORMS:
+        return _LOOSE_LEGAL_FORM
+    return _OTHER_LEGAL_FORM
 
 
 def _order_factor(aligned: list[tuple[int, int, float]]) -> float:
@@ -493,7 +506,14 @@ def compare_forms(
     if kind == "person" and len(aligned) > 1:
         score *= _order_factor(aligned)
     if query.legal_forms and candidate.legal_forms:
-        score *= _legal_factor(query.legal_forms, candidate.legal_forms)
+        factor = _legal_factor(query.legal_forms, candidate.legal_forms)
+        if factor < 1.0:
+            score *= factor
+            likely = "another company, likely" if factor == _OTHER_LEGAL_FORM else "less likely the same"
+            rules.append(
+                f"legal forms {'/'.join(sorted(query.legal_forms))} and"
+                f" {'/'.join(sorted(candidate.legal_forms))}: {likely} (counts {factor:g})"
+            )
     if len(aligned) < max(len(qt), len(ct)) and _unmatched_number(qt, ct, aligned):
         score *= _NUMBER_FACTOR
     pairs = tuple((qt[i], ct[j], sim) for i, j, sim in aligned)

@@ -13,6 +13,7 @@ What differs between the two backends lives here and nowhere else:
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -72,10 +73,30 @@ def _sqlite_connect(dbapi: sqlite3.Connection, _record: Any) -> None:
     # The driver's own transaction handling is off (autocommit, as the store always ran SQLite):
     # a read is one statement, and writers open their transaction with BEGIN IMMEDIATE (lock()).
     dbapi.isolation_level = None
-    dbapi.execute("PRAGMA journal_mode=WAL")
+    _use_wal(dbapi)
     dbapi.execute("PRAGMA foreign_keys=ON")
     dbapi.execute("PRAGMA synchronous=NORMAL")
     dbapi.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
+
+
+def _use_wal(dbapi: sqlite3.Connection) -> None:
+    """Put the database in WAL mode (once per file; a no-op when it already is).
+
+    SQLite answers a journal-mode change that races another connection's change with "database is
+    locked" at once, without calling the busy handler (two processes opening a new store at the same
+    moment), so the change is retried here for as long as a lock is awaited elsewhere.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            dbapi.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
 
 
 def _raw_sqlite(conn: Connection) -> sqlite3.Connection:
