@@ -191,3 +191,39 @@ def test_the_stored_graph_read_with_sqlite3_has_every_party(history: Path) -> No
         assert [one.parties[p].to_dict() for p in sorted(one.parties)] == [
             other.parties[p].to_dict() for p in sorted(other.parties)
         ]
+
+
+def test_the_graph_covering_the_index_is_found_out_once(history: Path) -> None:
+    """Whether the stored graph has a party for every entry of the checker's index is worked out
+    once and kept beside the index file; the answers are the same with it, and a graph that
+    lacks an entry is never taken for one that covers the index."""
+    import sqlite3
+
+    from redlist.parties import stored
+
+    _forget_compiled()
+    with service.open(history) as r:
+        r.warm_checker()
+        first = _answers(r)
+        assert r._current().checker.lacking == 0
+    [mark] = (history / "cache").glob("screener-check-*.covered")
+    with service.open(history) as r:  # the mark read: the whole entry map is not
+        again = _answers(r)
+        entries = r._current().parties.of_entry
+        assert isinstance(entries, stored.LazyEntries) and entries._all is None
+    assert again == first
+    mark.write_text("another graph\n", encoding="utf-8")
+    with service.open(history) as r:  # a mark of something else: worked out again, and kept
+        assert _answers(r) == first
+        assert r._current().checker.lacking == 0
+    assert mark.read_text(encoding="utf-8") != "another graph\n"
+    # an entry the graph lacks (gone from the stored graph behind save()'s back): a party alone
+    mark.unlink()
+    with sqlite3.connect(history / "redlist.sqlite") as db:
+        db.execute("DELETE FROM party_entries WHERE entry_id = 'ofac-7001'")
+    with service.open(history) as r:
+        checker = r._current().checker
+        assert checker.lacking == 1
+        found = r.check(entity_id="ofac-7001", on="2024-01-03").to_dict()
+        assert found["party"]["id"] == "ofac-7001" and found["findings"]
+    assert not mark.exists()

@@ -1,4 +1,4 @@
-"""``redlist serve --workers 2``: workers forked from a loaded parent share one listening socket, a
+"""``redlist serve --workers 2``: workers forked from a loaded parent listen on one port, a
 worker that dies is replaced, new data is loaded by the parent and the workers replaced by workers
 forked from it, and a stop signal stops them all. (A worker's own reload of new data, before it is
 replaced, is the single server's: tests/test_api.py.)"""
@@ -172,3 +172,48 @@ def test_thread_pools_are_limited_to_one_thread_unless_the_user_set_them(monkeyp
     limit_thread_pools()
     assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
     assert os.environ["OMP_NUM_THREADS"] == "3"  # the user's choice is kept
+
+
+def _listening(port: int) -> int:
+    """How many sockets listen on ``port`` (IPv4, /proc/net/tcp: state 0A is LISTEN)."""
+    count = 0
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[3] == "0A" and int(fields[1].split(":")[1], 16) == port:
+            count += 1
+    return count
+
+
+@pytest.mark.skipif(not hasattr(socket, "SO_REUSEPORT") or sys.platform != "linux", reason="SO_REUSEPORT")
+def test_each_worker_listens_on_its_own_socket(server) -> None:
+    """One listening socket per worker on the same port (SO_REUSEPORT: the kernel spreads new
+    connections over them); the parent only holds the port. A replaced worker listens again."""
+    base, proc = server
+    port = int(base.rsplit(":", 1)[1])
+    workers = _both_workers(base, proc)
+    assert _listening(port) == 2
+    dead = min(workers)
+    os.kill(dead, signal.SIGKILL)
+    _until("a new worker", lambda: len(_children(proc.pid) - {dead}) == 2)
+    _until("two listening sockets again", lambda: _listening(port) == 2)
+    assert len(_both_workers(base, proc)) == 2
+
+
+def test_a_servers_audit_rows_are_written_together_and_flush_does_not_wait(store_home) -> None:
+    """A server's audit writer lets rows gather before it writes them in one transaction; flush()
+    writes at once (a linger of ten minutes would otherwise hold this test)."""
+    from redlist.watch.audit import AuditWriter, verify
+    from redlist.watch.storage import WatchStore
+
+    with Store.open(store_home) as store:
+        writer = AuditWriter(lambda: store, linger=600.0)
+        for n in range(3):
+            writer.submit("screen", "api", {"data_key": "k"}, {"name": f"n{n}"}, {"hits": n})
+        writer.flush()
+        rows = WatchStore(store).audit_rows()
+    assert [r["input"] for r in rows] == ['{"name":"n0"}', '{"name":"n1"}', '{"name":"n2"}']
+    assert verify(rows)["ok"] and not writer.errors
+    with Redlist(Settings.load(home=store_home, audit=True), background=True) as r:  # a server's facade
+        assert r._auditor.linger > 0
+        r.record("screen", {"name": "x"}, {"hits": 0}, who="api")
+        assert len(r.audit_rows()) == 4

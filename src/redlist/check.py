@@ -153,6 +153,7 @@ class Checker:
         curated: CuratedData | None = None,
         parties: PartyGraph | None = None,
         stale_after: dict[str, int] | None = None,
+        covered: bool = False,
     ) -> None:
         self.store = store
         self.stale_after = dict(stale_after or {})
@@ -175,25 +176,36 @@ class Checker:
                     self.coverage[snap.source] = snap.as_of
         self.latest = latest_snapshots(store)  # source -> its newest snapshot
         self.screener = screener or Screener(status_index(store, data, self.parties))
-        # an index given from elsewhere: each unknown entry alone (by id first: an index opened
-        # from its file decodes an entry only when it is used, a stored graph a party likewise);
-        # the index of the same data has none, which sets tell without a loop in Python
-        entity_ids = list(self.screener.entity_ids)
-        of_entry = self.parties.of_entry
-        if (
-            set(entity_ids) - of_entry.keys()
-            or set(map(of_entry.__getitem__, entity_ids)) - self.parties.parties.keys()
-        ):
-            for e, entity_id in enumerate(entity_ids):
-                party_id = of_entry.get(entity_id)
-                if party_id is None or party_id not in self.parties.parties:  # party_of(entity_id) is None
-                    self.parties.add_alone(self.screener.entities[e])
+        #: How many entries of the index the graph lacked (each added as a party of its own);
+        #: not looked for when the caller says the graph covers the index (``covered``: found so
+        #: before for the same index and graph, see :mod:`redlist.service.generation`).
+        self.lacking = 0 if covered else self._add_lacking()
         self._events_of: dict[str, list[LegalEvent]] = defaultdict(list)
         for event in self.events:
             for ref in event.parties:
                 value = ref.get("entry") or ref.get("entity_id")
                 if value:
                     self._events_of[value].append(event)
+
+    def _add_lacking(self) -> int:
+        """Each entry of the index the graph lacks, as a party of its own; how many. (By id first:
+        an index opened from its file decodes an entry only when it is used, a stored graph a
+        party likewise; the index of the same data has none, which sets tell without a loop in
+        Python.)"""
+        entity_ids = list(self.screener.entity_ids)
+        of_entry = self.parties.of_entry
+        if not (
+            set(entity_ids) - of_entry.keys()
+            or set(map(of_entry.__getitem__, entity_ids)) - self.parties.parties.keys()
+        ):
+            return 0
+        added = 0
+        for e, entity_id in enumerate(entity_ids):
+            party_id = of_entry.get(entity_id)
+            if party_id is None or party_id not in self.parties.parties:  # party_of(entity_id) is None
+                self.parties.add_alone(self.screener.entities[e])
+                added += 1
+        return added
 
     # --- the question ---------------------------------------------------------------------------
 

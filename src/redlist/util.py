@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import os
 import re
 from collections.abc import Iterator
 
@@ -92,3 +93,19 @@ NUMBER_WORDS: dict[str, int] = {
         ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], start=2
     )
 }
+
+
+def limit_thread_pools() -> None:
+    """One thread per numerical library: a server's workers are the parallelism (a BLAS or
+    OpenMP pool per worker would start one thread per core in each of them), and a one-shot
+    answer does no linear algebra. Must run before numpy is imported; a value set by the
+    user is kept."""
+    for name in (
+        "OPENBLAS_NUM_THREADS",
+        "OMP_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "BLIS_NUM_THREADS",
+        "NUMEXPR_NUM_THREADS",
+        "VECLIB_MAXIMUM_THREADS",
+    ):
+        os.environ.setdefault(name, "1")

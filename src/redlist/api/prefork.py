@@ -3,9 +3,10 @@
 The parent process loads the data generation (the memory-mapped index file, the status checker,
 the Chinese tables and every lazily imported module a request uses), builds the app, binds the
 listening socket, moves every object it made out of the cyclic GC (:func:`gc.freeze`, so that no
-collection in a worker writes to those pages) and forks the workers. Each worker serves the
-inherited socket with its own uvicorn loop; its memory is the parent's pages, shared copy-on-write,
-plus what it writes itself (the kernel balances the accepted connections between the workers).
+collection in a worker writes to those pages) and forks the workers. Each worker serves the socket
+it is given with its own uvicorn loop (``serve``: :mod:`redlist.api.server` gives each worker a
+socket of its own on the same port, so that the kernel spreads new connections over them); its
+memory is the parent's pages, shared copy-on-write, plus what it writes itself.
 
 The parent never answers a request: it restarts a worker that dies (after a pause when workers
 keep dying at start-up), and on SIGTERM or SIGINT stops them all (SIGTERM, then SIGKILL after
@@ -26,6 +27,8 @@ import socket
 import time
 from collections.abc import Callable
 from typing import Any
+
+from redlist.util import limit_thread_pools as limit_thread_pools  # the server's name for it
 
 log = logging.getLogger("redlist.serve")
 
@@ -204,18 +207,3 @@ def _describe(status: int) -> str:
     if os.WIFSIGNALED(status):
         return f"signal {signal.Signals(os.WTERMSIG(status)).name}"
     return f"exit code {os.waitstatus_to_exitcode(status)}"
-
-
-def limit_thread_pools() -> None:
-    """One thread per numerical library in every worker: the workers are the parallelism, and a
-    BLAS or OpenMP pool per worker would start one thread per core in each of them. Must run
-    before numpy is imported; a value set by the user is kept."""
-    for name in (
-        "OPENBLAS_NUM_THREADS",
-        "OMP_NUM_THREADS",
-        "MKL_NUM_THREADS",
-        "BLIS_NUM_THREADS",
-        "NUMEXPR_NUM_THREADS",
-        "VECLIB_MAXIMUM_THREADS",
-    ):
-        os.environ.setdefault(name, "1")

@@ -40,7 +40,6 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any, NamedTuple
 
 __all__ = ["has_han", "to_simplified", "latin_forms", "vocabulary", "brands", "segment"]
@@ -251,6 +250,10 @@ def pinyin_syllables(han: str) -> tuple[str, ...]:
 
 
 def _read_csv(package: str, name: str) -> Iterator[dict[str, str]]:
+    # imported here: importlib.resources imports tempfile and zipfile, which a name in Latin
+    # script never needs (start-up time)
+    from importlib import resources
+
     # A path inside the package (data/ folders are not packages themselves).
     text = resources.files(package).joinpath(*name.split("/")).read_text(encoding="utf-8")
     lines = (line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#"))

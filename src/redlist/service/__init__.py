@@ -204,7 +204,9 @@ class Redlist(WatchOperations):
         """The audit trail's writer, made when a first row is recorded (start-up time)."""
         from redlist.watch.audit import AuditWriter
 
-        return AuditWriter(lambda: self._open_store(shared=False))
+        # a server's rows wait up to 50 ms to be written together (a one-shot command waits for its
+        # row: flush() writes at once)
+        return AuditWriter(lambda: self._open_store(shared=False), linger=0.05 if self.background else 0.0)
 
     # --- generations -----------------------------------------------------------------------------
 
