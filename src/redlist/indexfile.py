@@ -43,9 +43,10 @@ from redlist.model import Entity
 from redlist.screen import Screener, _countries
 
 #: Changes whenever the layout or the meaning of a saved index changes: older files are rebuilt.
-FORMAT = 5  # 2: the common person names table; 3: the word counts of both schemas (match.weights)
+FORMAT = 6  # 2: the common person names table; 3: the word counts of both schemas (match.weights)
 # on one branch and the list name forms of the recall work (Cyrillic, el-/al-) on another; 4: both;
-# 5: listed "persons" named like companies read as either (their kinds, types and name forms)
+# 5: listed "persons" named like companies read as either (their kinds, types and name forms);
+# 6: the delete table also finds each vocabulary entry under its own key (match.index)
 SUFFIX = ".rlx"
 #: Decoded list name forms and entries a process keeps (the most recently used; the rest are
 #: decoded again from the mapped file when asked for): sized by measurement (docs/benchmarks.md,

@@ -14,13 +14,12 @@ import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 
 from redlist.match import caches
 from redlist.match.normalize import NameForm
-from redlist.match.packfile import StrMap, hashes64
+from redlist.match.packfile import StrMap
 from redlist.match.score import skeleton, token_similarity
 
 _MIN_DELETE_LEN = 4
@@ -32,6 +31,11 @@ def _deletes(token: str) -> set[str]:
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
 
 
+# (Array methods rather than numpy's functions of the same name on the few small arrays of a
+# query: np.repeat, np.cumsum, np.argsort and np.argpartition call them through Python wrappers,
+# three per cent of a first pass over a batch.)
+
+
 def _unique(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique(ids, return_inverse=True)`` of a non-empty 1-d array, without its general-case
     overhead (a few small arrays per query)."""
@@ -41,15 +45,8 @@ def _unique(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     first[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
     inverse = np.empty(len(ids), dtype=np.intp)
-    inverse[order] = np.cumsum(first) - 1
+    inverse[order] = first.cumsum() - 1
     return ordered[first], inverse
-
-
-def _get_many(table: Any, keys: list[str], hashes: np.ndarray | None) -> list[Any]:
-    """``[table.get(key) for key in keys]``: a dict built in memory, or a table of an index file."""
-    if isinstance(table, StrMap):
-        return table.get_many(keys, hashes)
-    return [table.get(key) for key in keys]
 
 
 def _spellings(token: str) -> tuple[str, ...]:
@@ -94,6 +91,11 @@ class NameIndex:
                     by_delete[d].append(i)
                 if len(token) >= 5:  # token_similarity only trusts skeletons from five letters
                     by_skeleton[skeleton(token)].append(i)
+        # each key also finds the vocabulary entry equal to it (a query word with one letter
+        # dropped): one look-up per key of a query word instead of one in each table, where the
+        # look-ups of a new word's deletes were a fifth of a first pass over a batch
+        for token, i in ids.items():
+            by_delete[token].append(i)
         self._by_delete = dict(by_delete)
         self._by_skeleton = dict(by_skeleton)
         self._caches()
@@ -101,10 +103,11 @@ class NameIndex:
     def _caches(self) -> None:
         # The caches reach the index through weak references: bound methods would make a reference
         # cycle, and the server freezes its indexes out of the cyclic GC (gc.freeze), so a replaced
-        # index and the hundreds of MB it holds would never be freed after a data reload.
-        similar, expand = weakref.WeakMethod(self._similar), weakref.WeakMethod(self._expand)
-        self.similar = lru_cache(maxsize=caches.SIMILAR_WORDS)(lambda token: similar()(token))  # type: ignore[misc]
-        self.expand = lru_cache(maxsize=caches.EXPANDED_WORDS)(lambda token: expand()(token))  # type: ignore[misc]
+        # index and the hundreds of MB it holds would never be freed after a data reload. (A plain
+        # weak reference to the index: a WeakMethod is called through Python code on every miss.)
+        index = weakref.ref(self)
+        self.similar = lru_cache(maxsize=caches.SIMILAR_WORDS)(lambda token: index()._similar(token))  # type: ignore[union-attr]
+        self.expand = lru_cache(maxsize=caches.EXPANDED_WORDS)(lambda token: index()._expand(token))  # type: ignore[union-attr]
 
     def __len__(self) -> int:
         return len(self.names)
@@ -123,10 +126,15 @@ class NameIndex:
         found = self.similar(token)
         if not found:
             return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
+        if len(found) == 1:  # (most words found: the word itself) its postings as they are
+            ((i, sim),) = found
+            postings = self.postings[i]
+            rarity = np.empty(len(postings), dtype=np.float32)
+            rarity.fill(self.idf[i] * sim)
+            return postings, rarity
         ids = np.concatenate([self.postings[i] for i, _ in found])
-        rarity = np.repeat(
-            np.asarray([self.idf[i] * sim for i, sim in found], dtype=np.float32),
-            [len(self.postings[i]) for i, _ in found],
+        rarity = np.asarray([self.idf[i] * sim for i, sim in found], dtype=np.float32).repeat(
+            [len(self.postings[i]) for i, _ in found]
         )
         return ids, rarity
 
@@ -138,39 +146,35 @@ class NameIndex:
             if exact is not None:
                 found[exact] = 1.0
             return tuple(found.items())
-        # the word, its other romanisations and their deletes, looked up in both tables at once
-        # (one hash and one binary search for all of them in an index file, where a key at a time
-        # costs microseconds); the first key is the word itself
-        keys = [k for spelling in _spellings(token) for k in (spelling, *_deletes(spelling))]
+        # the word, its other romanisations and their deletes (each finds the words sharing it
+        # and the word equal to it, the word itself among them); in an index file all looked up
+        # at once (one hash and one binary search for all of them, where a key at a time costs
+        # microseconds)
+        exact = self.token_ids.get(token)
+        if exact is not None:
+            found[exact] = 1.0
         near: set[int] = set()
-        if isinstance(self.token_ids, StrMap):
-            hashes = hashes64(keys)
-            ids = _get_many(self.token_ids, keys, hashes)
-            deleted = _get_many(self._by_delete, keys, hashes)
-            if ids[0] is not None:
-                found[ids[0]] = 1.0
-            near.update(deleted[0] or ())
-            for k in range(1, len(keys)):
-                near.update(deleted[k] or ())
-                i = ids[k]
-                if i is not None:
-                    near.add(i)
-        else:  # the tables built in memory: dicts, looked up key by key in one pass
-            token_ids, by_delete = self.token_ids, self._by_delete
-            exact = token_ids.get(token)
-            if exact is not None:
-                found[exact] = 1.0
-            near.update(by_delete.get(token, ()))
-            for key in keys[1:]:
-                near.update(by_delete.get(key, ()))
-                i = token_ids.get(key)
-                if i is not None:
-                    near.add(i)
+        if isinstance(self._by_delete, StrMap):
+            keys = [k for spelling in _spellings(token) for k in (spelling, *_deletes(spelling))]
+            for hit in self._by_delete.get_many(keys):
+                if hit is not None:
+                    near.update(hit)
+        else:  # the table built in memory: a dict, looked up key by key in one pass
+            get = self._by_delete.get
+            for spelling in _spellings(token):
+                hit = get(spelling)
+                if hit is not None:
+                    near.update(hit)
+                for k in range(len(spelling)):
+                    hit = get(spelling[:k] + spelling[k + 1 :])
+                    if hit is not None:
+                        near.update(hit)
         if len(token) >= 5:
             near.update(self._by_skeleton.get(skeleton(token), ()))
+        vocab = self.vocab
         for i in near:
             if i not in found:
-                sim = token_similarity(token, self.vocab[i])
+                sim = token_similarity(token, vocab[i])
                 if sim:
                     found[i] = sim
         return tuple(found.items())
@@ -205,11 +209,11 @@ class NameIndex:
         all_ids = ids[0] if len(ids) == 1 else np.concatenate(ids)
         all_weights = weights[0] if len(weights) == 1 else np.concatenate(weights)
         if min_words > 1:
-            words_of = np.repeat(np.asarray(counts, dtype=np.float32), [len(found) for found in ids])
+            words_of = np.asarray(counts, dtype=np.float32).repeat([len(found) for found in ids])
         if min_words > 1 and len(all_ids) * _SPARSE > len(self.names):
             # many postings: count over every name (one pass, no sort)
             found = np.bincount(all_ids, weights=words_of, minlength=len(self.names))
-            hit = np.flatnonzero(found >= min_words)
+            hit = (found >= min_words).nonzero()[0]
             if not len(hit):
                 return []
             raw = np.bincount(all_ids, weights=all_weights, minlength=len(self.names))
@@ -227,9 +231,9 @@ class NameIndex:
             hit = unique_ids
             scores = sums / self.norm[hit]
         if len(hit) > limit:
-            top = np.argpartition(-scores, limit)[:limit]
+            top = (-scores).argpartition(limit)[:limit]
             hit, scores = hit[top], scores[top]
-        order = np.argsort(-scores, kind="stable")
+        order = (-scores).argsort(kind="stable")
         if keep:
             order = order[scores[order] >= keep * scores[order[0]]]
         return hit[order].tolist()

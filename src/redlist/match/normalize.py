@@ -244,10 +244,14 @@ def legal_form_names() -> dict[str, frozenset[str]]:
 
 
 @cache
-def _legal_words() -> tuple[frozenset[str], tuple[str, ...]]:
-    """Every word of the legal-form phrases, and the long ones a typo may hide ("limjited")."""
+def _legal_words() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    """Every word of the legal-form phrases, and the long ones a typo may hide ("limjited"), by
+    first letter (a typo keeps it), in alphabetical order."""
     all_words = frozenset(w for phrase in _words().legal for w in phrase)
-    return all_words, tuple(sorted(w for w in all_words if len(w) >= 5))
+    by_letter: dict[str, tuple[str, ...]] = {}
+    for word in sorted(w for w in all_words if len(w) >= 5):
+        by_letter[word[0]] = (*by_letter.get(word[0], ()), word)
+    return all_words, by_letter
 
 
 def legal_word(token: str) -> bool:
@@ -279,9 +283,9 @@ def _legal_spelling(token: str, last: bool = False) -> str:
     from rapidfuzz.distance import OSA
 
     best, best_distance = token, 3
-    for word in long_words:
-        # a typo keeps the first letter: "Romania" is a country, not a mistyped "compania"
-        if abs(len(word) - len(token)) <= 2 and word[0] == token[0]:
+    # a typo keeps the first letter: "Romania" is a country, not a mistyped "compania"
+    for word in long_words.get(token[0], ()):
+        if abs(len(word) - len(token)) <= 2:
             distance = OSA.distance(token, word)
             if distance <= (1 if len(word) < 8 else 2) and distance < best_distance:
                 best, best_distance = word, distance

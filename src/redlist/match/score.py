@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 from rapidfuzz.distance import OSA
 from rapidfuzz.fuzz import ratio
@@ -87,6 +88,9 @@ _SPELLINGS = (
 _ENDINGS = (("off", "ov"), ("eff", "ev"), ("iy", "i"), ("ij", "i"), ("yj", "i"), ("ii", "i"))
 _ENDING_FORMS = tuple(old for old, _ in _ENDINGS)
 _DOUBLE = re.compile(r"(.)\1+")
+#: ``_DOUBLE``'s replacement, the letter once: a C call per match (a template string such as
+#: r"\1" is parsed by Python code on every call of ``sub``, a tenth of a new word's key)
+_FIRST_GROUP = itemgetter(1)
 #: j after a vowel and before none is the glide y in Baltic, Slavic and German spellings ("Sergej" /
 #: "Sergey", "Nikolaj" / "Nikolay")
 _GLIDE_J = re.compile(r"(?<=[aeiou])j(?![aeiou])")
@@ -113,7 +117,7 @@ def translit_key(token: str) -> str:
         if old in token:
             token = token.replace(old, new)
     # y as i only after the double letters went: "Mying" is not "Ming"
-    return _DOUBLE.sub(r"\1", token).replace("y", "i")
+    return _DOUBLE.sub(_FIRST_GROUP, token).replace("y", "i")
 
 
 @lru_cache(maxsize=caches.WORD_KEYS)
@@ -447,8 +451,10 @@ def compare_forms(
             # initials in the query for words of a listed organisation's name, beside other words
             # (a lone "SSM" would meet every name with those initials)
             ct, cw = _acronyms(qt, ct, cw)
-    qt, qw = _without_legal_typos(qt, qw, query, candidate)
-    ct, cw = _without_legal_typos(ct, cw, candidate, query)
+    if candidate.legal_forms:  # (the words of no legal form to leave out: no call)
+        qt, qw = _without_legal_typos(qt, qw, query, candidate)
+    if query.legal_forms:
+        ct, cw = _without_legal_typos(ct, cw, candidate, query)
     rules: list[str] = []
     if "abdul" in qt and "abdul" not in query.tokens or "abdul" in ct and "abdul" not in candidate.tokens:
         rules.append("'abd al' read as abdul")
