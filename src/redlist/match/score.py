@@ -142,9 +142,9 @@ def patronymic_pair(a: str, b: str) -> bool:
     it one ("Viktorovich" / "Viktorovih" is no pair: the stem leaves too much over); so may a
     dropped letter ("Ivanvna"), which is why :func:`_align` asks this only of a first or last word."""
     for name, father in ((a, b), (b, a)):
-        ending = next((e for e in _PATRONYMIC if father.endswith(e)), None)
-        if ending is None or name.endswith(_PATRONYMIC):
+        if not father.endswith(_PATRONYMIC) or name.endswith(_PATRONYMIC):  # (most pairs: no call below)
             continue
+        ending = next(e for e in _PATRONYMIC if father.endswith(e))
         stem = father[: -len(ending)]
         if len(stem) >= 3 and name.startswith(stem) and len(name) - len(stem) <= 3:
             return True
@@ -225,12 +225,17 @@ def _joins(
     shorts = abbreviated()
     # most pairs of names join nothing: a scan without the lists (the loop below makes the same
     # first decisions, so it starts over from the first pair that joins)
+    joins = False
     for i in range(len(a) - 1):
         joined = particle_spelling(a[i] + a[i + 1])
         if joined in targets:
-            if a[i] not in targets:
-                break
-        elif any(short + a[i + 1] in targets for short in shorts.get(a[i], ())):
+            joins = a[i] not in targets
+        else:
+            for short in shorts.get(a[i], ()):
+                if short + a[i + 1] in targets:
+                    joins = True
+                    break
+        if joins:
             break
     else:
         return a, wa
@@ -259,7 +264,7 @@ def _acronyms(
     """b with a run of words written as initials in a made that one word ("U.S." for "United
     States", "PLA" for "People's Liberation Army")."""
     mine = set(b)
-    initials = "".join(w[0] for w in b)
+    initials = "".join([w[0] for w in b])
     out, weights = list(b), list(wb)
     for short in a:
         if short not in initials or not 2 <= len(short) <= 5 or short in mine or not short.isalpha():
@@ -504,7 +509,9 @@ def compare_forms(
         # a place left unmet in an organisation's name does not ("Faberlic" / "FABERLIC EUROPE")
         q_eff, c_eff = list(qw), list(cw)
         places = place_words() if kind != "person" else frozenset()
-        loose = [t for t in (*qt, *ct) if t in places]
+        loose = (
+            [] if places.isdisjoint(qt) and places.isdisjoint(ct) else [t for t in (*qt, *ct) if t in places]
+        )
         if loose:
             q_eff = [0.0 if t in places else w for t, w in zip(qt, qw, strict=True)]
             c_eff = [0.0 if t in places else w for t, w in zip(ct, cw, strict=True)]
