@@ -191,7 +191,9 @@ class NameIndex:
         """
         words = list(zip(query.tokens, query.weights, strict=True))
         keys = [(t, w, 1) for t, w in words]
-        keys += [(a + b, max(wa, wb), 2) for (a, wa), (b, wb) in zip(words, words[1:], strict=False)]
+        keys += [
+            (a + b, wb if wb > wa else wa, 2) for (a, wa), (b, wb) in zip(words, words[1:], strict=False)
+        ]
         ids: list[np.ndarray] = []
         weights: list[np.ndarray] = []
         counts: list[int] = []
@@ -199,7 +201,7 @@ class NameIndex:
             found_ids, rarity = self.expand(token)
             if len(found_ids):
                 ids.append(found_ids)
-                factor = max(weight, 0.2)
+                factor = 0.2 if weight < 0.2 else weight  # (max(weight, 0.2) without the builtin's call)
                 # (times 1.0, most words' weight, is the same array: one numpy call less)
                 weights.append(rarity if factor == 1.0 else rarity * factor)
                 counts.append(count)

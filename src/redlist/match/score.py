@@ -142,9 +142,9 @@ def patronymic_pair(a: str, b: str) -> bool:
     it one ("Viktorovich" / "Viktorovih" is no pair: the stem leaves too much over); so may a
     dropped letter ("Ivanvna"), which is why :func:`_align` asks this only of a first or last word."""
     for name, father in ((a, b), (b, a)):
-        ending = next((e for e in _PATRONYMIC if father.endswith(e)), None)
-        if ending is None or name.endswith(_PATRONYMIC):
+        if not father.endswith(_PATRONYMIC) or name.endswith(_PATRONYMIC):  # (most pairs: no call below)
             continue
+        ending = next(e for e in _PATRONYMIC if father.endswith(e))
         stem = father[: -len(ending)]
         if len(stem) >= 3 and name.startswith(stem) and len(name) - len(stem) <= 3:
             return True
@@ -172,22 +172,23 @@ def token_similarity(a: str, b: str) -> float:
         # numbers and codes: another number is a sibling, not a typo; one digit too ("Snow Storm
         # 1" / "Snow Storm 2"), which is no initial
         return _NUMBERED_SIBLING if _digit_shape(a) == _digit_shape(b) else 0.0
-    if len(a) == 1 or len(b) == 1:  # an initial meets a name (scored for person names only)
+    len_a, len_b = len(a), len(b)
+    if len_a == 1 or len_b == 1:  # an initial meets a name (scored for person names only)
         return _INITIAL if a[0] == b[0] else 0.0
     key_a = key_b = ""
     if a[0] == b[0]:
         key_a, key_b = translit_key(a), translit_key(b)
         if key_a == key_b:  # "Ivanoff" / "Ivanov", "Saeed" / "Said", "Jong-uun" / "Jong-un"
             return _TRANSLIT
-    shorter = min(len(a), len(b))
+    shorter = len_a if len_a < len_b else len_b
     if shorter <= 3:
         # a three-letter word takes one typo only as a dropped letter or two swapped ones
         # ("Nam"/"Nm", "Ali"/"Ail", "Said"/"Sad"); a changed letter makes another name ("Ali"/"Ari")
         if OSA.distance(a, b) != 1:
             return 0.0
-        if shorter == 3 and (len(a) != len(b) or sorted(a) == sorted(b)):
+        if shorter == 3 and (len_a != len_b or sorted(a) == sorted(b)):
             return _MIN_TOKEN_SIM
-        if a[0] == b[0] and (shorter == 3 or len(a) != len(b)):
+        if a[0] == b[0] and (shorter == 3 or len_a != len_b):
             # a slip that makes another short name ("Lim" / "Lum", "Ali" / "Al") meets it weakly:
             # the word is not missing, but a name of two words stays under any threshold
             return _SHORT_SLIP
@@ -195,9 +196,15 @@ def token_similarity(a: str, b: str) -> float:
     sim = OSA.normalized_similarity(a, b)
     if key_a and sim < _TRANSLIT and (key_a != a or key_b != b):
         # a typo on top of another romanisation ("Alexander" / "Aleksandr")
-        sim = max(sim, OSA.normalized_similarity(key_a, key_b) - 0.05)
-    if abs(len(a) - len(b)) >= 3 and (a.startswith(b) or b.startswith(a)):
-        sim = max(sim, _ABBREVIATION)  # "tech" / "technology", "inst" / "institute"
+        keyed = OSA.normalized_similarity(key_a, key_b) - 0.05
+        if keyed > sim:
+            sim = keyed
+    if (
+        (len_a - len_b >= 3 or len_b - len_a >= 3)
+        and (a.startswith(b) or b.startswith(a))
+        and sim < _ABBREVIATION
+    ):
+        sim = _ABBREVIATION  # "tech" / "technology", "inst" / "institute"
     # (a skeleton keeps the first letter: words that differ there are not looked up)
     if shorter >= 5 and _SKELETON_FLOOR <= sim < 0.75 and a[0] == b[0] and skeleton(a) == skeleton(b):
         sim = 0.75
@@ -215,8 +222,24 @@ def _joins(
     if len(a) < 2:
         return a, wa
     targets = set(b)
-    tokens, weights = list(a), list(wa)
     shorts = abbreviated()
+    # most pairs of names join nothing: a scan without the lists (the loop below makes the same
+    # first decisions, so it starts over from the first pair that joins)
+    joins = False
+    for i in range(len(a) - 1):
+        joined = particle_spelling(a[i] + a[i + 1])
+        if joined in targets:
+            joins = a[i] not in targets
+        else:
+            for short in shorts.get(a[i], ()):
+                if short + a[i + 1] in targets:
+                    joins = True
+                    break
+        if joins:
+            break
+    else:
+        return a, wa
+    tokens, weights = list(a), list(wa)
     i = 0
     while i < len(tokens) - 1:
         # "abd al" joined is "abdul" ("Abd al-Aziz" / "Abdul Aziz")
@@ -241,7 +264,7 @@ def _acronyms(
     """b with a run of words written as initials in a made that one word ("U.S." for "United
     States", "PLA" for "People's Liberation Army")."""
     mine = set(b)
-    initials = "".join(w[0] for w in b)
+    initials = "".join([w[0] for w in b])
     out, weights = list(b), list(wb)
     for short in a:
         if short not in initials or not 2 <= len(short) <= 5 or short in mine or not short.isalpha():
@@ -268,6 +291,8 @@ def _align(
     for i, q in enumerate(qt):
         for j, c in enumerate(ct):
             sim = token_similarity(q, c)
+            if not sim:  # (most pairs: no rule below applies to them)
+                continue
             if sim == _SHORT_SLIP and q in unknown:
                 sim = _SHORT_TYPO
             if sim and initials and _given_or_surname_vs_patronymic(qt, i, ct, j):
@@ -282,8 +307,8 @@ def _align(
                 and c not in _ROMAN
             ):
                 continue  # an initial, not "V" in "Partners V" / "Partners IV"
-            if sim:
-                pairs.append((sim * min(qw[i], cw[j]), sim, -abs(i - j), i, j))
+            wq, wc = qw[i], cw[j]
+            pairs.append((sim * (wc if wc < wq else wq), sim, -abs(i - j), i, j))
     pairs.sort(reverse=True)  # among equal pairs, those nearer the same place first
     used_q: set[int] = set()
     used_c: set[int] = set()
@@ -375,12 +400,12 @@ def _unmatched_number(
     qt: tuple[str, ...], ct: tuple[str, ...], aligned: list[tuple[int, int, float]]
 ) -> bool:
     """A number or roman numeral on one side only ("Fund II", "Trust 2004-2") names another party."""
-    used_q = {i for i, _, _ in aligned}
-    used_c = {j for _, j, _ in aligned}
-    loose = [t for i, t in enumerate(qt) if i not in used_q] + [
-        t for j, t in enumerate(ct) if j not in used_c
-    ]
-    return any(t.isdigit() or t in _ROMAN for t in loose)
+    # (most names have no number: no sets of the words used)
+    for side, tokens in ((0, qt), (1, ct)):
+        for k, t in enumerate(tokens):
+            if (t.isdigit() or t in _ROMAN) and all(pair[side] != k for pair in aligned):
+                return True
+    return False
 
 
 @lru_cache(maxsize=caches.LEGAL_WORDS)
@@ -477,24 +502,27 @@ def compare_forms(
     else:  # every word of the query must be found; words only the list name has cost less
         score = q_cov * ((1 - share) + share * c_cov)
     # a word on each side that the other lacks ("Ahmed" where the other has "Mohamed") is a different party
-    score -= _CONFLICT * min(1 - q_hit / q_total, 1 - c_hit / c_total)
+    q_miss, c_miss = 1 - q_hit / q_total, 1 - c_hit / c_total
+    score -= _CONFLICT * (c_miss if c_miss < q_miss else q_miss)
     if strong < 2:
         # a word counts when it and its partner both do ("tradin" met "trading", a generic word);
         # a place left unmet in an organisation's name does not ("Faberlic" / "FABERLIC EUROPE")
         q_eff, c_eff = list(qw), list(cw)
         places = place_words() if kind != "person" else frozenset()
-        loose = [t for t in (*qt, *ct) if t in places]
+        loose = (
+            [] if places.isdisjoint(qt) and places.isdisjoint(ct) else [t for t in (*qt, *ct) if t in places]
+        )
         if loose:
             q_eff = [0.0 if t in places else w for t, w in zip(qt, qw, strict=True)]
             c_eff = [0.0 if t in places else w for t, w in zip(ct, cw, strict=True)]
         for i, j, _ in aligned:
-            q_eff[i] = c_eff[j] = min(qw[i], cw[j])
-        q_words = sum(w >= 0.5 for w in q_eff)
-        c_words = sum(w >= 0.5 for w in c_eff)
-        if q_words != c_words and max(q_words, c_words) > 1:
-            score = min(
-                score, ONE_WORD_CAP
-            )  # one shared word between names of different length is not enough
+            wq, wc = qw[i], cw[j]
+            q_eff[i] = c_eff[j] = wc if wc < wq else wq
+        q_words = len([w for w in q_eff if w >= 0.5])
+        c_words = len([w for w in c_eff if w >= 0.5])
+        if q_words != c_words and (q_words > 1 or c_words > 1):
+            if score > ONE_WORD_CAP:  # one shared word between names of different length is not enough
+                score = ONE_WORD_CAP
         elif loose and score > ONE_WORD_CAP and _one_word_capped(aligned, qt, qw, ct, cw):
             unmet = sorted(set(loose) - {qt[i] for i, _, _ in aligned} - {ct[j] for _, j, _ in aligned})
             rules.append(f"{', '.join(unmet)}: a place, a branch of the same company")
@@ -514,9 +542,9 @@ def compare_forms(
                 f"legal forms {'/'.join(sorted(query.legal_forms))} and"
                 f" {'/'.join(sorted(candidate.legal_forms))}: {likely} (counts {factor:g})"
             )
-    if len(aligned) < max(len(qt), len(ct)) and _unmatched_number(qt, ct, aligned):
+    if (len(aligned) < len(qt) or len(aligned) < len(ct)) and _unmatched_number(qt, ct, aligned):
         score *= _NUMBER_FACTOR
-    pairs = tuple((qt[i], ct[j], sim) for i, j, sim in aligned)
+    pairs = tuple([(qt[i], ct[j], sim) for i, j, sim in aligned])
     for q, c, sim in pairs:
         if sim == _SHORT_TYPO and q in unknown:
             rules.append(f"{q}~{c}: a slip in a short word that is no listed name's word")
@@ -524,7 +552,12 @@ def compare_forms(
             rules.append(
                 f"{q}~{c}: " + ("ben is the particle bin" if q in _BEN_BIN else "a Baltic or Slavic spelling")
             )
-    return Comparison(max(0.0, min(score, 1.0)), pairs, q_cov, c_cov, method, query, candidate, tuple(rules))
+    # (min and max written out here and above: the builtins parse keywords on every call)
+    if score > 1.0:
+        score = 1.0
+    return Comparison(
+        score if score > 0.0 else 0.0, pairs, q_cov, c_cov, method, query, candidate, tuple(rules)
+    )
 
 
 def _one_word_capped(aligned, qt, qw, ct, cw) -> bool:
