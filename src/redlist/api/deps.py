@@ -41,8 +41,12 @@ def facade(request: Request) -> Redlist:
     return redlist
 
 
-def require_key(request: Request) -> None:
-    """Refuse a request without an active API key when the app requires one."""
+async def require_key(request: Request) -> None:
+    """Refuse a request without an active API key when the app requires one.
+
+    A coroutine, as the facade's dependency, so that FastAPI runs it on the event loop: a plain
+    function is run in the thread pool, a thread switch per dependency and request (with two
+    workers sharing a core, process switches; docs/benchmarks.md)."""
     if not request.app.state.auth:
         return
     header = request.headers.get("authorization", "")
@@ -60,8 +64,12 @@ def require_key(request: Request) -> None:
     request.state.api_key = secret
 
 
+async def _facade(request: Request) -> Redlist:
+    return facade(request)
+
+
 Auth = Annotated[None, Depends(require_key)]
-Facade = Annotated[Redlist, Depends(facade)]
+Facade = Annotated[Redlist, Depends(_facade)]
 
 
 def actor(request: Request) -> str:
