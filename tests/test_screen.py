@@ -102,6 +102,42 @@ def test_identifier_exact_hit_and_invalid_isin(screener: Screener) -> None:
     assert "invalid" in bad.warnings[0]
 
 
+def test_identifier_typed_with_hyphens_and_one_listed_with_a_bad_check_digit() -> None:
+    """An ISIN printed with hyphens is the same ISIN; one the list itself prints with a wrong check
+    digit is still found when asked exactly so (the answer says its check digit fails), while an
+    unlisted invalid one is refused as before."""
+    from redlist.identifiers import is_valid
+    from redlist.model import IdType
+
+    misprinted = "CNE0000XY0Q1"
+    assert is_valid(IdType.ISIN, misprinted) is False
+    screener = Screener(
+        [
+            _entity(
+                "ofac-4",
+                EntityType.ORGANIZATION,
+                ["CHINA MOBILE LIMITED"],
+                ["us_ofac_cons"],
+                identifiers=[make("isin", "HK0941009539")],
+            ),
+            _entity(
+                "ofac-9",
+                EntityType.ORGANIZATION,
+                ["EXAMPLE SECURITIES CO"],
+                ["us_ofac_cons"],
+                identifiers=[make("isin", misprinted)],
+            ),
+        ]
+    )
+    hyphens = screener.screen(Query(identifiers={"isin": "HK-094100953-9"}))
+    assert _ids(hyphens) == ["ofac-4"] and hyphens.warnings == []
+    as_listed = screener.screen(Query(identifiers={"isin": misprinted.lower()}))
+    assert _ids(as_listed) == ["ofac-9"] and as_listed.matches[0].score == 1.0
+    assert "fails its check digit" in as_listed.matches[0].explanation["summary"]
+    unlisted = screener.screen(Query(identifiers={"isin": "CNE0000XY0Q2"}))
+    assert unlisted.matches == [] and "invalid" in unlisted.warnings[0]
+
+
 def test_threshold_and_limit(screener: Screener) -> None:
     loose = screener.screen(Query("Huawei"), threshold=0.0, limit=10)
     assert len(loose.matches) >= 2 and all(m.score >= 0 for m in loose.matches)

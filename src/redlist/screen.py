@@ -324,15 +324,22 @@ class Screener:
             except ValueError:
                 result.warnings.append(f"{label}: unknown identifier type; not matched")
                 continue
-            if is_valid(kind, value) is False:
+            # separators go before the check ("US-0378331005" is how some documents print one)
+            norm = normalize(kind, value)
+            listed = self._id_index.get((str(kind), norm), ())
+            valid = is_valid(kind, norm)
+            if valid is False and not listed:
                 result.warnings.append(f"{kind}: {value} is invalid (check digit or format); not matched")
                 continue
-            norm = normalize(kind, value)
-            for e in self._id_index.get((str(kind), norm), ()):
+            for e in listed:
                 if not self._allowed(e, query, "any"):
                     continue
-                features = {"identifier": {"type": str(kind), "value": norm}}
+                features: dict[str, Any] = {"identifier": {"type": str(kind), "value": norm}}
                 summary = f"{kind} {norm} is an identifier of this entry (exact match)"
+                if valid is False:
+                    # the list itself prints it so: the value the user was given is the listed one
+                    features["identifier"]["valid"] = False
+                    summary += "; as published, it fails its check digit"
                 best[e] = self._match(e, f"{kind}:{norm}", 1.0, {"summary": summary, "features": features})
 
     def _match_names(
