@@ -21,6 +21,16 @@ def _entity(eid: str, kind: EntityType, names: list[str], lists: list[str], **kw
     )
 
 
+def _china_mobile() -> Entity:
+    return _entity(
+        "ofac-4",
+        EntityType.ORGANIZATION,
+        ["CHINA MOBILE LIMITED"],
+        ["us_ofac_cons"],
+        identifiers=[make("isin", "HK0941009539")],
+    )
+
+
 @pytest.fixture(scope="module")
 def screener() -> Screener:
     org, person = EntityType.ORGANIZATION, EntityType.PERSON
@@ -29,13 +39,7 @@ def screener() -> Screener:
             _entity("ofac-1", org, ["HUAWEI TECHNOLOGIES CO., LTD."], ["us_bis_el"], countries=["CN"]),
             _entity("ofac-2", person, ["BIN LADEN, Usama", "BIN LADIN, Osama"], ["us_ofac_sdn"]),
             _entity("ofac-3", org, ["AVIATION INDUSTRY CORPORATION OF CHINA", "AVIC"], ["us_ofac_cons"]),
-            _entity(
-                "ofac-4",
-                EntityType.ORGANIZATION,
-                ["CHINA MOBILE LIMITED"],
-                ["us_ofac_cons"],
-                identifiers=[make("isin", "HK0941009539")],
-            ),
+            _china_mobile(),
             _entity("ofac-5", org, ["ROSOBORONEXPORT OAO"], ["us_ofac_sdn"], countries=["RU"]),
             _entity("ofac-6", EntityType.VESSEL, ["HUAWEI STAR"], ["us_ofac_sdn"]),
             _entity("ofac-7", person, ["MUHAMMAD, Ali Hassan"], ["us_ofac_sdn"]),
@@ -113,13 +117,7 @@ def test_identifier_typed_with_hyphens_and_one_listed_with_a_bad_check_digit() -
     assert is_valid(IdType.ISIN, misprinted) is False
     screener = Screener(
         [
-            _entity(
-                "ofac-4",
-                EntityType.ORGANIZATION,
-                ["CHINA MOBILE LIMITED"],
-                ["us_ofac_cons"],
-                identifiers=[make("isin", "HK0941009539")],
-            ),
+            _china_mobile(),
             _entity(
                 "ofac-9",
                 EntityType.ORGANIZATION,
