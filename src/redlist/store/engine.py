@@ -93,7 +93,8 @@ def _use_wal(dbapi: sqlite3.Connection) -> None:
             dbapi.execute("PRAGMA journal_mode=WAL")
             return
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+            contended = "locked" in str(exc) or "busy" in str(exc)
+            if not contended or time.monotonic() > deadline:
                 raise
         time.sleep(pause)
         pause = min(pause * 2, 0.2)
