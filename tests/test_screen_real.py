@@ -36,9 +36,14 @@ def test_every_valid_isin_finds_its_issuer(cons) -> None:
         result = screener.screen(Query(identifiers={"isin": isin}))
         assert entity_id in [m.entity_id for m in result.matches], isin
         assert all(m.score == 1.0 for m in result.matches)
-    for _, isin in invalid:  # a failing check digit is reported, never matched
+    for entity_id, isin in invalid:  # asked exactly as OFAC prints it: found, and said to be invalid
         result = screener.screen(Query(identifiers={"isin": isin}))
-        assert result.matches == [] and "invalid" in result.warnings[0]
+        assert [m.entity_id for m in result.matches] == [entity_id], isin
+        assert "fails its check digit" in result.matches[0].explanation["summary"]
+        # one character more or less is not the listed value: refused as invalid, as any other
+        near = isin[:-1] + ("0" if isin[-1] != "0" else "1")
+        refused = screener.screen(Query(identifiers={"isin": near}))
+        assert refused.matches == [] and "invalid" in refused.warnings[0]
 
 
 def test_portfolio_file(cons, tmp_path) -> None:
