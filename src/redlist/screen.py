@@ -180,8 +180,9 @@ def compare(name1: str, name2: str, kind: str = "any") -> float:
         # 김정은 are two people), which their romanisations would make one
         return han_similarity(name1, name2)
     best = 0.0
+    others = _other_spellings(forms(name2, kind))
     for a in _other_spellings(forms(name1, kind)):
-        for b in _other_spellings(forms(name2, kind)):
+        for b in others:
             best = max(best, compare_forms(a, b, kind, symmetric=True).score)
     return round(best, 4)
 
