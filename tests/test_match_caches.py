@@ -41,3 +41,20 @@ def test_a_factor_that_is_not_positive_is_refused() -> None:
 
 def test_scaled_keeps_at_least_one() -> None:
     assert caches.scaled(1) >= 1 and caches.scaled(0) == 1
+
+
+def test_the_command_line_says_a_bad_factor_in_one_line(tmp_path) -> None:
+    for value in ("abc", "-1"):
+        env = {**os.environ, "REDLIST_MATCH_CACHES": value, "PYTHONPATH": os.pathsep.join(sys.path)}
+        for command in (["screen", "Huawei"], ["sources"]):
+            done = subprocess.run(
+                [sys.executable, "-m", "redlist", "--home", str(tmp_path), *command],
+                capture_output=True,
+                text=True,
+                env=env,
+            )
+            assert done.returncode == 2, (command, done.stderr)
+            assert "Traceback" not in done.stderr
+            assert (
+                f"REDLIST_MATCH_CACHES must be a positive factor such as 0.25, not '{value}'" in done.stderr
+            )

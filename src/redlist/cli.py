@@ -105,6 +105,14 @@ def main(
 ) -> None:
     """redlist: screen parties against US restriction lists, with their history over time."""
     _HOME["home"] = home
+    _check_environment()
+
+
+def _check_environment() -> None:
+    """The settings the matcher reads from the environment when it is imported (cache sizes),
+    checked here, where a bad one is said in one line instead of a traceback from an import."""
+    with _errors():
+        import redlist.match.caches  # noqa: F401
 
 
 @contextmanager
@@ -226,6 +234,7 @@ def _run_quick(call: tuple[str, dict[str, Any], Path | None]) -> None:
     function: Any = {"screen": screen, "check": check}[command]
     _HOME["home"] = home
     try:
+        _check_environment()
         function(**kwargs)
     except UsageError:
         _HOME["home"] = None

@@ -9,8 +9,8 @@ whatever the sizes: a dropped result is computed again.
 
 ``REDLIST_MATCH_CACHES`` (a factor, default 1) scales every size, and the decoded records an
 opened index file keeps (:mod:`redlist.indexfile`): a server worker answers one name at a time
-and copies the pages it writes, so it can run with smaller caches than a batch process (0.25:
-docs/benchmarks.md, "Memory per process and per server worker"). It is read when this module is
+and copies the pages it writes, so it can run with smaller caches than a batch process (0.1 in
+`redlist serve` unless set: docs/benchmarks.md, "Memory per process and per server worker"). It is read when this module is
 imported, before the modules whose decorators read the sizes: set it in the environment of the
 process (``redlist serve`` forks its workers after importing them).
 """
@@ -19,10 +19,21 @@ from __future__ import annotations
 
 import os
 
+from redlist.errors import InvalidInput
+
+
+def _factor(raw: str | None) -> float:
+    try:
+        value = float(raw or 1)
+    except ValueError:
+        value = float("nan")
+    if not value > 0:  # (nan too)
+        raise InvalidInput(f"REDLIST_MATCH_CACHES must be a positive factor such as 0.25, not {raw!r}")
+    return value
+
+
 #: ``REDLIST_MATCH_CACHES``: the factor applied to every size below.
-SCALE = float(os.environ.get("REDLIST_MATCH_CACHES") or 1)
-if not SCALE > 0:
-    raise ValueError(f"REDLIST_MATCH_CACHES must be a positive factor, not {SCALE}")
+SCALE = _factor(os.environ.get("REDLIST_MATCH_CACHES"))
 
 
 def scaled(size: int) -> int:
