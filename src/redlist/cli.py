@@ -37,11 +37,14 @@ class _App(typer.Typer):
     """
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if not args and set(kwargs) <= {"prog_name"}:
-            call = _quick_call(sys.argv[1:])
-            if call is not None:
-                _run_quick(call)
-        return super().__call__(*args, **kwargs)
+        # a library error raised outside a command's own handler (_errors) is said in one line
+        # too: an import that reads the environment (REDLIST_MATCH_CACHES) happens before it
+        with _errors_to_exit():
+            if not args and set(kwargs) <= {"prog_name"}:
+                call = _quick_call(sys.argv[1:])
+                if call is not None:
+                    _run_quick(call)
+            return super().__call__(*args, **kwargs)
 
 
 app = _App(
@@ -105,14 +108,6 @@ def main(
 ) -> None:
     """redlist: screen parties against US restriction lists, with their history over time."""
     _HOME["home"] = home
-    _check_environment()
-
-
-def _check_environment() -> None:
-    """The settings the matcher reads from the environment when it is imported (cache sizes),
-    checked here, where a bad one is said in one line instead of a traceback from an import."""
-    with _errors():
-        import redlist.match.caches  # noqa: F401
 
 
 @contextmanager
@@ -126,6 +121,16 @@ def _errors() -> Iterator[None]:
     except RedlistError as exc:
         err.print(f"[bold red]error:[/] {esc(exc)}", highlight=False)
         raise typer.Exit(EXIT_CODES["runtime error"]) from None
+
+
+@contextmanager
+def _errors_to_exit() -> Iterator[None]:
+    """:func:`_errors` outside typer: its exit as the process's exit code."""
+    try:
+        with _errors():
+            yield
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
 
 
 # --- the short way in (see _App) ----------------------------------------------------------------
@@ -234,7 +239,6 @@ def _run_quick(call: tuple[str, dict[str, Any], Path | None]) -> None:
     function: Any = {"screen": screen, "check": check}[command]
     _HOME["home"] = home
     try:
-        _check_environment()
         function(**kwargs)
     except UsageError:
         _HOME["home"] = None
