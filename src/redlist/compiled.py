@@ -17,14 +17,13 @@ data with it too).
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from collections.abc import Callable
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, TypeVar
 
-from redlist.util import gc_paused
+from redlist.util import gc_paused, write_cache_file
 
 T = TypeVar("T")
 
@@ -81,13 +80,5 @@ def cached(folder: Path | None, name: str, key: str, build: Callable[[], T], kin
 
 def _write(path: Path, value: Any, name: str) -> None:
     """Write atomically, replacing older generations of ``name``; a read-only home skips it."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob(f"{name}-*.pickle"):
-            old.unlink(missing_ok=True)
-        tmp = path.with_suffix(".tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    write_cache_file(path, data, replaces=f"{name}-*.pickle")

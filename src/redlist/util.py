@@ -8,6 +8,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 
 @contextlib.contextmanager
@@ -109,3 +110,20 @@ def limit_thread_pools() -> None:
         "VECLIB_MAXIMUM_THREADS",
     ):
         os.environ.setdefault(name, "1")
+
+
+def write_cache_file(path: Path, data: bytes, *, replaces: str) -> None:
+    """``data`` in ``path``, written whole or not at all (another process may be reading it, or
+    writing it too); the files beside it named like ``replaces`` (a glob: the older generations of
+    the same cache) are removed first. A home that cannot be written to keeps none: a cache only
+    saves time."""
+    temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob(replaces):
+            if old != path:
+                old.unlink(missing_ok=True)
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    except OSError:
+        temp.unlink(missing_ok=True)

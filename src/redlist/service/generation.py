@@ -3,7 +3,6 @@ the party graph), shared by every call of the facade that uses it (:mod:`redlist
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from redlist import cache
 from redlist.model import Entity
 from redlist.screen import Screener, ScreenResult
+from redlist.util import write_cache_file
 
 # Imported when used (start-up time), as in redlist.service.
 if TYPE_CHECKING:
@@ -243,14 +243,6 @@ def _read(path: Path) -> str | None:
 
 
 def _write_mark(path: Path, text: str) -> None:
-    """``text`` in ``path``, written whole or not at all (another process may read it); the marks
-    of older data are removed. A home that cannot be written to keeps none."""
-    temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        for old in path.parent.glob("screener-check-*.covered"):
-            if old != path:
-                old.unlink(missing_ok=True)
-        temp.write_text(text, encoding="utf-8")
-        os.replace(temp, path)
-    except OSError:
-        temp.unlink(missing_ok=True)
+    """``text`` in ``path``, written whole (another process may read it); the marks of older data
+    are removed. A home that cannot be written to keeps none."""
+    write_cache_file(path, text.encode("utf-8"), replaces="screener-check-*.covered")
