@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import os
 import sys
 import time
 from pathlib import Path
@@ -52,6 +53,7 @@ def main() -> None:
     parser.add_argument("--keep-entities", type=int, default=None)
     args = parser.parse_args()
 
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")  # as the CLI does (cli.py)
     from redlist.match import caches  # before the modules whose decorators read the sizes
 
     for name in [n for n in dir(caches) if n.isupper()]:

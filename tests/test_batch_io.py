@@ -158,6 +158,39 @@ def test_parquet_with_number_cells(tmp_path):
     assert count_rows(path) == 3
 
 
+def test_parquet_streamed_in_small_reads_keeps_every_row_in_order(tmp_path, monkeypatch):
+    """The reader reads column chunks page by page through a small buffer (not a whole row group
+    at once): every row still comes, in order, across pages, batches and row groups."""
+    from redlist.batch import read as batch_read
+
+    monkeypatch.setattr(batch_read, "_PARQUET_BATCH", 7)
+    monkeypatch.setattr(batch_read, "_PARQUET_BUFFER", 256)
+    path = tmp_path / "in.parquet"
+    names = [f"Company {i} 公司" for i in range(500)]
+    table = pa.table({"id": [str(i) for i in range(500)], "name": names})
+    pq.write_table(table, path, row_group_size=120, data_page_size=512)
+    rows = list(read_rows(path))
+    assert [(r.line, r.id, r.name) for r in rows] == [(i + 1, str(i), n) for i, n in enumerate(names)]
+
+
+def test_the_command_line_has_arrow_use_the_c_allocator_unless_the_user_chose(tmp_path):
+    """mimalloc, Arrow's default, kept every decoded batch of a big Parquet input in the process."""
+    import os
+    import subprocess
+
+    probe = (
+        "from redlist.cli import _arrow_system_allocator; _arrow_system_allocator(); "
+        "import pyarrow as pa; print(pa.default_memory_pool().backend_name)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    env["PYTHONPATH"] = os.pathsep.join(sys.path)
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
+    assert done.stdout.strip() == "system", done.stderr
+    chosen = {**env, "ARROW_DEFAULT_MEMORY_POOL": "mimalloc"}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=chosen)
+    assert done.stdout.strip() == "mimalloc", done.stderr
+
+
 def test_parquet_empty_rows_all_reported(tmp_path):
     path = tmp_path / "in.parquet"
     pq.write_table(pa.table({"id": [None, "2", None], "name": [None, "B", " "]}), path)

@@ -61,6 +61,7 @@ _SAMPLE = 64 * 1024
 # small enough that an unclosed quote fails instead of swallowing gigabytes.
 _CSV_FIELD_LIMIT = 10 * 1024 * 1024
 _PARQUET_BATCH = 16 * 1024
+_PARQUET_BUFFER = 1 << 20
 
 
 @dataclass(slots=True)
@@ -561,7 +562,9 @@ def _read_parquet(path: Path, *, fmt: str, name_column: str, id_column: str) -> 
     except ImportError as e:  # pragma: no cover - depends on the installation
         raise RedlistError("reading .parquet needs pyarrow (pip install pyarrow)") from e
     try:
-        pf = pq.ParquetFile(path)
+        # streamed: a row group's column chunks read page by page, not buffered whole (a
+        # million-row row group is tens of MB decoded at once otherwise)
+        pf = pq.ParquetFile(path, pre_buffer=False, buffer_size=_PARQUET_BUFFER)
     except OSError as e:
         if getattr(e, "errno", None):
             raise RedlistError(f"{path}: cannot read file ({e.strerror or e})") from e
