@@ -52,8 +52,8 @@ SUFFIX = ".rlx"
 #: decoded again from the mapped file when asked for): sized by measurement (docs/benchmarks.md,
 #: "Memory of a batch process"), a query meets about a hundred names and shows a few entries;
 #: scaled as the matcher's caches are (``REDLIST_MATCH_CACHES``, :mod:`redlist.match.caches`).
-KEEP_NAMES = caches.scaled(16_384)
-KEEP_ENTITIES = caches.scaled(2_048)
+KEEP_NAMES = caches.scaled(4_096)
+KEEP_ENTITIES = caches.scaled(512)
 _FIELDS = [f.name for f in dataclasses.fields(NameForm)]
 _ID_SEP = "\x1f"
 

@@ -211,10 +211,11 @@ def _describe(status: int) -> str:
 
 #: The factor of the matcher's cache sizes in a server's processes (``REDLIST_MATCH_CACHES``,
 #: :mod:`redlist.match.caches`) unless the user sets one: a worker answers one name at a time,
-#: meets few repeated words, and copies every page its caches fill; at 0.1 it holds 50 MB of its
-#: own after 10,000 varied names instead of 110, for 7-14 % more screening CPU (docs/benchmarks.md,
-#: "Memory per process and per server worker").
-WORKER_CACHES = "0.1"
+#: meets few repeated words, and copies every page its caches fill. 0.1 of the batch sizes of
+#: then held 50 MB of its own after 10,000 varied names instead of 110, for 7-14 % more
+#: screening CPU (docs/benchmarks.md, "Memory per process and per server worker"); the batch
+#: sizes have since been cut to a quarter, so 0.4 keeps a server's caches as they were measured.
+WORKER_CACHES = "0.4"
 
 
 def worker_caches() -> None:

@@ -157,8 +157,10 @@ def _first(extra: dict[str, str], keys: tuple[str, ...]) -> str | None:
 
 
 #: Distinct queries a batch keeps the answers of (the most recent ones): a file that names the same
-#: party on many rows screens it once. A few KB each at most; most answers hold no match.
-ANSWER_CACHE = 20_000
+#: party on many rows screens it once. A few KB each at most; most answers hold no match. Keeping
+#: 20,000 cost 30 MB more than 2,000 on a 100,000-row batch (32 % repeats) for no CPU saved that
+#: the machine's noise did not hide (docs/benchmarks.md, "A batch process under 300 MB").
+ANSWER_CACHE = 2_000
 
 
 def screen_answer(

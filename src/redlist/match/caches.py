@@ -1,15 +1,17 @@
 """How many results each memoised function of the matcher keeps (least recently used dropped).
 
 A batch of a million rows meets hundreds of thousands of distinct words and word pairs; with
-the sizes these caches had before (up to a million word pairs), a batch process grew to about
+the sizes these caches had first (up to a million word pairs), a batch process grew to about
 1.1 GB. The sizes below were chosen by measurement on the input of ``benchmarks/scale.py``
-(docs/benchmarks.md, "Memory of a batch process"): four times more word pairs cost 64 MB for no
-measurable time, four times fewer fuzzy word lookups cost 3 % more CPU. The results are the same
-whatever the sizes: a dropped result is computed again.
+(docs/benchmarks.md, "Memory of a batch process" and "A batch process under 300 MB"): a quarter
+of the sizes before them, with the decoded records and the repeated answers a batch keeps
+(:mod:`redlist.indexfile`, :mod:`redlist.batch.run`), took a 100,000-row batch from 470 MB RSS
+to 290 MB for 3-12 % more CPU. The results are the same whatever the sizes: a dropped result is
+computed again.
 
 ``REDLIST_MATCH_CACHES`` (a factor, default 1) scales every size, and the decoded records an
 opened index file keeps (:mod:`redlist.indexfile`): a server worker answers one name at a time
-and copies the pages it writes, so it can run with smaller caches than a batch process (0.1 in
+and copies the pages it writes, so it can run with smaller caches than a batch process (0.4 in
 `redlist serve` unless set: docs/benchmarks.md, "Memory per process and per server worker"). It is read when this module is
 imported, before the modules whose decorators read the sizes: set it in the environment of the
 process (``redlist serve`` forks its workers after importing them).
@@ -42,25 +44,25 @@ def scaled(size: int) -> int:
 
 
 #: ``score.token_similarity``: pairs of words compared (the most frequent call of the scorer).
-TOKEN_PAIRS = scaled(131_072)
+TOKEN_PAIRS = scaled(32_768)
 #: ``score.translit_key`` and ``score.skeleton``: one result per word.
-WORD_KEYS = scaled(65_536)
+WORD_KEYS = scaled(16_384)
 #: ``normalize.fold``: names folded to lowercase ASCII.
-FOLDED_NAMES = scaled(32_768)
+FOLDED_NAMES = scaled(8_192)
 #: ``normalize._legal_spelling``, ``score._mistyped_legal_word``: legal-form typos, per word.
-LEGAL_WORDS = scaled(32_768)
+LEGAL_WORDS = scaled(8_192)
 #: ``chinese_names.split_pinyin`` and ``chinese_names.pinyin_name_keys``: words and names read
 #: as pinyin.
-PINYIN = scaled(32_768)
+PINYIN = scaled(8_192)
 #: ``NameIndex.similar``: a word's fuzzy matches in the index vocabulary (a miss costs a bulk
 #: lookup of all the word's deletes: the dearest to recompute, so the largest of these caches).
-SIMILAR_WORDS = scaled(131_072)
+SIMILAR_WORDS = scaled(32_768)
 #: ``NameIndex.expand``: a word's postings with their weights (two arrays each, some long).
-EXPANDED_WORDS = scaled(20_000)
+EXPANDED_WORDS = scaled(5_000)
 #: ``cjk._forms``: the Latin renderings of a Han name.
-HAN_FORMS = scaled(65_536)
+HAN_FORMS = scaled(16_384)
 #: ``cjk.pinyin_syllables``, ``cjk.personal_name`` and ``pinyin_reading.read_pinyin``: one
 #: result per Han run, Han name or Latin name read as pinyin.
-HAN_NAMES = scaled(16_384)
+HAN_NAMES = scaled(4_096)
 #: ``adjust.name_anchors``: the anchor words of a listed person's name.
-NAME_ANCHORS = scaled(100_000)
+NAME_ANCHORS = scaled(25_000)
