@@ -44,7 +44,7 @@ from redlist.errors import InvalidInput, RedlistError
 from redlist.keys import ApiKey, create_key, load_keys, revoke_key, verify
 from redlist.model import LIST_IDS, LISTS, Activity, Change, ChangeEvent, Entity
 from redlist.screen import MATCH_THRESHOLD, QUERY_TYPES, Match, Query, Screener, ScreenResult, kind_of
-from redlist.service.generation import JUDGEMENTS_FILE, Generation, data_key
+from redlist.service.generation import JUDGEMENTS_FILE, Generation, data_key, suggest
 from redlist.service.quick import QuickSettings, default_home, load_settings
 from redlist.service.watching import WatchOperations
 from redlist.util import gc_paused
@@ -545,14 +545,8 @@ class Redlist(WatchOperations):
 
     def suggest(self, prefix: str, limit: int = 10) -> list[Entity]:
         """Entries listed today with a name starting with ``prefix``, then with a word starting so."""
-        p = " ".join(prefix.casefold().split())
-        if not p:
-            return []
         with self.generation() as gen:
-            names = gen.name_index
-            starts = [eid for text, eid in names if text.startswith(p)]
-            inner = [eid for text, eid in names if f" {p}" in f" {text}" and not text.startswith(p)]
-            return [gen.by_id[eid] for eid in list(dict.fromkeys(starts + inner))[:limit]]
+            return suggest(gen.name_index, gen.by_id, prefix, limit)
 
     # --- status ----------------------------------------------------------------------------------
 
