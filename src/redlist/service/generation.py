@@ -34,6 +34,10 @@ if TYPE_CHECKING:
 JUDGEMENTS_FILE = "judgements.yaml"
 
 
+#: The index files of a generation: the screener's and the status checker's.
+INDEX_FILES = ("screener-current", "screener-check")
+
+
 def data_key(settings: Settings, store: Store) -> str:
     """The key of the data a store and the home's own judgements hold now."""
     return cache.data_key(store, [settings.home / JUDGEMENTS_FILE])
@@ -91,6 +95,21 @@ class Generation:
     @property
     def _cache_folder(self) -> Path | None:
         return self.settings.cache_dir if self.settings.cache else None
+
+    def indexes_to_write(self) -> bool:
+        """Whether an index file of this data is missing from the cache folder, or cannot be
+        opened (written by another version of redlist): the next use builds it."""
+        from redlist import indexfile
+
+        folder = self._cache_folder
+        if folder is None:
+            return False
+        for name in INDEX_FILES:
+            try:
+                indexfile.load(folder / f"{name}-{self.key}{indexfile.SUFFIX}")
+            except Exception:  # noqa: BLE001 - whatever cache.cached_file would rebuild
+                return True
+        return False
 
     @cached_property
     def curated(self) -> CuratedData:
