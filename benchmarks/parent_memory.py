@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/parent_memory.py [--trace 25] [--serve]
+    python benchmarks/parent_memory.py [--trace 25] [--serve] [--build]
 
 Does what ``redlist serve`` does before forking its workers (``Redlist.preload()`` over the
 benchmark home of reallists.py, ``REDLIST_MATCH_CACHES`` at serve's 0.1), one step at a time,
@@ -11,6 +11,9 @@ worker shares until it writes them; RSS, and the anonymous part of it). ``--trac
 ``tracemalloc`` and prints the N sites that allocated most of what the parent keeps (tracing
 slows the load and adds its own memory: the sizes of that run are not the figures to report).
 ``--serve`` builds the app as ``redlist serve`` does after preloading (``create_app``).
+``--build`` removes the home's index files first and runs ``preload()`` at once, as
+``redlist serve`` starts on data whose indexes were not written (a new version of redlist, data
+changed outside ``redlist update``): the figures then include building them.
 """
 
 from __future__ import annotations
@@ -39,6 +42,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--trace", type=int, default=0, help="print the N top allocation sites")
     parser.add_argument("--serve", action="store_true", help="also build the app, as redlist serve does")
+    parser.add_argument(
+        "--build", action="store_true", help="remove the index files first: preload builds them"
+    )
     args = parser.parse_args()
     os.environ["REDLIST_HOME"] = str(bench_home())
     os.environ.setdefault("REDLIST_MATCH_CACHES", "0.1")  # as redlist serve sets it
@@ -69,8 +75,13 @@ def main() -> None:
 
     mark("redlist.service imported")
     redlist = Redlist(Settings.load(), background=True, freeze=True)
+    if args.build:
+        for path in redlist.settings.cache_dir.glob("screener-*"):
+            path.unlink()
+        redlist.preload()
+        mark("preload() (indexes built)")
     # the generation made here, step by step, rather than by generation() (which warms it at once)
-    redlist._gen = Generation(redlist.settings, redlist._open_store(shared=True))
+    redlist._gen = redlist._gen or Generation(redlist.settings, redlist._open_store(shared=True))
     with redlist.generation() as gen:
         mark("generation (store opened)")
         _ = gen.screener
