@@ -1125,6 +1125,8 @@ def _write_indexes_apart(settings: Settings) -> None:
     import pickle
     import subprocess
 
+    if not sys.executable:  # an embedded interpreter: no program to start
+        return
     log.info("building the indexes in a child process")
     started = time.monotonic()
     data = pickle.dumps(sys.path) + pickle.dumps(settings)
