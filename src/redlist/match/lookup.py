@@ -3,9 +3,10 @@ of a key in a sequence (an entry by its id), and prefix search over the words of
 
 A server's parent builds its indexes before forking its workers, and every object it keeps is
 paid for in its memory and, as a worker reads it (reference counts), copied into the worker. A
-dict of every entry decoded (74 MB) and a list of every folded name (58,000 tuples, 9 MB) were
-the largest such objects; these tables are numpy arrays (made in memory, or over the mapped
-index file), the strings decoded one by one when a lookup compares them.
+dict of every entry decoded (114 MB of the parent's memory) and a list of every folded name
+(58,000 tuples, 9 MB) were the largest such objects; these tables are numpy arrays (made in
+memory, or over the mapped index file), the strings decoded one by one when a lookup compares
+them.
 """
 
 from __future__ import annotations

@@ -254,7 +254,7 @@ class Generation:
 def entity_lookup(screener: Screener) -> FirstOf[Entity]:
     """A screener's entries by entity id, the first entry of an id listed twice winning: a table
     of the ids' positions, the entry decoded from the index when asked for (a dict of every entry
-    decoded held 80 MB in a server's parent, which its workers copied as they touched it)."""
+    decoded took 114 MB of a server's parent, docs/benchmarks.md)."""
     return FirstOf(screener.entity_ids, screener.entities)
 
 
