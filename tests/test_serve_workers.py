@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from redlist.screen import Screener
 from redlist.service import Redlist, Settings
 from redlist.store import Store
 from redlist.store.update import update
@@ -146,20 +147,52 @@ def test_new_data_is_loaded_by_the_parent_and_the_workers_replaced(server, store
     assert proc.poll() is None
 
 
-def test_the_parent_shares_mapped_indexes_even_when_it_built_them(store_home) -> None:
-    """No index file yet: the parent builds the indexes, saves them, and opens them again from
-    the files, so that its workers share mapped pages rather than the built objects."""
-    redlist = Redlist(Settings.load(home=store_home), background=True)
+def test_the_parent_has_a_child_process_build_the_indexes_it_lacks(store_home, monkeypatch) -> None:
+    """No index file yet: a child process builds the indexes and writes their files, and the
+    parent opens them (its workers share mapped pages, and the parent's heap never holds a
+    build). The parent builds none itself: building a screener here fails the test."""
     cache = store_home / "cache"
-    assert not (cache.exists() and list(cache.glob("screener-*")))  # nothing to open: built here
+    assert not (cache.exists() and list(cache.glob("screener-*")))  # nothing to open yet
+
+    def built_here(*_: object, **__: object) -> None:
+        raise AssertionError("an index was built in the server's parent")
+
+    monkeypatch.setattr(Screener, "__init__", built_here)
+    redlist = Redlist(Settings.load(home=store_home), background=True)
     try:
         redlist.preload()
         with redlist.generation() as gen:
             assert hasattr(gen.screener, "pack") and hasattr(gen.checker.screener, "pack")
+            assert not gen.indexes_to_write()
             assert gen.screener.screen("Northwind Shipping Lines").matches[0].entity_id == "ofac-101"
             assert gen.by_id["ofac-101"].entity_id == "ofac-101"
     finally:
         redlist.close()
+
+
+def test_the_parent_builds_the_indexes_itself_when_the_child_fails(store_home, monkeypatch) -> None:
+    """The child process fails (here: it exits at once); the parent builds the indexes, saves
+    them, and opens them again from the files, so that its workers share mapped pages rather
+    than the built objects. A damaged index file is built again the same way."""
+    import redlist.service
+
+    monkeypatch.setattr(redlist.service, "_WRITE_INDEXES", "raise SystemExit(3)")
+    for damage in (False, True):
+        if damage:
+            [path] = (store_home / "cache").glob("screener-check-*.rlx")
+            path.write_bytes(path.read_bytes()[:1000])
+        redlist = Redlist(Settings.load(home=store_home), background=True)
+        try:
+            with redlist.generation() as gen:
+                assert gen.indexes_to_write()  # none yet, then a damaged one
+            redlist.preload()
+            with redlist.generation() as gen:
+                assert hasattr(gen.screener, "pack") and hasattr(gen.checker.screener, "pack")
+                assert not gen.indexes_to_write()
+                assert gen.screener.screen("Northwind Shipping Lines").matches[0].entity_id == "ofac-101"
+                assert gen.by_id["ofac-101"].entity_id == "ofac-101"
+        finally:
+            redlist.close()
 
 
 def test_thread_pools_are_limited_to_one_thread_unless_the_user_set_them(monkeypatch) -> None:

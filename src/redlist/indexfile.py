@@ -24,6 +24,7 @@ import numpy as np
 
 from redlist.match import caches
 from redlist.match.index import NameIndex
+from redlist.match.lookup import WordPrefixes
 from redlist.match.normalize import NameForm
 from redlist.match.packfile import (
     IdMap,
@@ -43,10 +44,11 @@ from redlist.model import Entity
 from redlist.screen import Screener, _countries
 
 #: Changes whenever the layout or the meaning of a saved index changes: older files are rebuilt.
-FORMAT = 6  # 2: the common person names table; 3: the word counts of both schemas (match.weights)
+FORMAT = 7  # 2: the common person names table; 3: the word counts of both schemas (match.weights)
 # on one branch and the list name forms of the recall work (Cyrillic, el-/al-) on another; 4: both;
 # 5: listed "persons" named like companies read as either (their kinds, types and name forms);
-# 6: the delete table also finds each vocabulary entry under its own key (match.index)
+# 6: the delete table also finds each vocabulary entry under its own key (match.index); 7: the
+# prefix search table of the entries' names (match.lookup, read by redlist.service's suggest)
 SUFFIX = ".rlx"
 #: Decoded list name forms and entries a process keeps (the most recently used; the rest are
 #: decoded again from the mapped file when asked for): sized by measurement (docs/benchmarks.md,
@@ -102,6 +104,7 @@ def save(screener: Screener, path: Path) -> None:
             t.encode("utf-8", "surrogatepass") for t in words
         )
         arrays[f"words.{schema}.counts"] = np.asarray([counts.counts[t] for t in words], dtype=np.int32)
+    arrays.update(WordPrefixes.of_entities(screener.entities).arrays("suggest"))
     arrays.update(strmap_arrays("id_index", {_ID_SEP.join(k): v for k, v in screener._id_index.items()}))
     meta = {
         "format": FORMAT,

@@ -44,7 +44,7 @@ from redlist.errors import InvalidInput, RedlistError
 from redlist.keys import ApiKey, create_key, load_keys, revoke_key, verify
 from redlist.model import LIST_IDS, LISTS, Activity, Change, ChangeEvent, Entity
 from redlist.screen import MATCH_THRESHOLD, QUERY_TYPES, Match, Query, Screener, ScreenResult, kind_of
-from redlist.service.generation import JUDGEMENTS_FILE, Generation, data_key
+from redlist.service.generation import JUDGEMENTS_FILE, Generation, data_key, suggest
 from redlist.service.quick import QuickSettings, default_home, load_settings
 from redlist.service.watching import WatchOperations
 from redlist.util import gc_paused
@@ -229,6 +229,8 @@ class Redlist(WatchOperations):
         gen = Generation(self.settings, self._open_store(shared=True))
         if not self.background:
             return gen
+        if gen.indexes_to_write():
+            _write_indexes_apart(self.settings)
         # The server builds the index before the new generation takes calls, while it answers
         # others. The cyclic GC stays off meanwhile: every full pass over the million objects
         # being built holds the GIL for a few hundred ms, stalling every request. The new objects
@@ -545,14 +547,8 @@ class Redlist(WatchOperations):
 
     def suggest(self, prefix: str, limit: int = 10) -> list[Entity]:
         """Entries listed today with a name starting with ``prefix``, then with a word starting so."""
-        p = " ".join(prefix.casefold().split())
-        if not p:
-            return []
         with self.generation() as gen:
-            names = gen.name_index
-            starts = [eid for text, eid in names if text.startswith(p)]
-            inner = [eid for text, eid in names if f" {p}" in f" {text}" and not text.startswith(p)]
-            return [gen.by_id[eid] for eid in list(dict.fromkeys(starts + inner))[:limit]]
+            return suggest(gen.name_index, gen.by_id, prefix, limit)
 
     # --- status ----------------------------------------------------------------------------------
 
@@ -1100,6 +1096,51 @@ def behind_requests() -> Iterator[None]:
         if niced:  # a pooled thread may run other work later (raising back may be refused)
             with contextlib.suppress(OSError):
                 os.setpriority(os.PRIO_PROCESS, thread, niced_from)
+
+
+def write_indexes(settings: Settings) -> None:
+    """Build the index files of the data as it is now and write them (:func:`_write_indexes_apart`'s
+    child process). Without the cyclic GC: its passes over the million objects being built cost
+    seconds, and the process exits once they are written."""
+    with gc_paused():
+        Redlist(settings)._write_indexes()
+
+
+#: What the child process of :func:`_write_indexes_apart` runs: its import path and settings are
+#: read from its standard input.
+_WRITE_INDEXES = (
+    "import pickle, sys; sys.path[:0] = pickle.load(sys.stdin.buffer); "
+    "from redlist.service import write_indexes; write_indexes(pickle.load(sys.stdin.buffer))"
+)
+
+
+def _write_indexes_apart(settings: Settings) -> None:
+    """The server's index files, missing or of another version, built and written by a child
+    process: a process that builds them keeps its heap at the peak of the build after opening
+    them again from their files (freed but fragmented: 520-580 MB against 150 MB for a parent
+    that only opens them, docs/benchmarks.md), which the server's parent would hand to every
+    worker it forks; and a build in the process holds the GIL for seconds. A new interpreter, not
+    a fork: the parent may run threads, and multiprocessing would leave a helper process among
+    the server's children. When the child fails, the caller builds the indexes itself."""
+    import pickle
+    import subprocess
+
+    if not sys.executable:  # an embedded interpreter: no program to start
+        return
+    log.info("building the indexes in a child process")
+    started = time.monotonic()
+    data = pickle.dumps(sys.path) + pickle.dumps(settings)
+    try:
+        done = subprocess.run([sys.executable, "-c", _WRITE_INDEXES], input=data, check=False)
+    except OSError as exc:
+        log.warning("the indexes could not be built in a child process (%s): building them here", exc)
+        return
+    if done.returncode != 0:
+        log.warning(
+            "building the indexes in a child process failed (exit %s): building them here", done.returncode
+        )
+        return
+    log.info("indexes built in a child process in %.1f s", time.monotonic() - started)
 
 
 def release_free_memory() -> None:

@@ -3,6 +3,7 @@ the party graph), shared by every call of the facade that uses it (:mod:`redlist
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -11,7 +12,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from redlist import cache
+from redlist.match.lookup import FirstOf, WordPrefixes, fold
 from redlist.model import Entity
 from redlist.screen import Screener, ScreenResult
 from redlist.util import write_cache_file
@@ -28,6 +32,10 @@ if TYPE_CHECKING:
 #: The home's own judgements file (redlist.parties.judgements.USER_FILE, a test checks): named
 #: here so that working out the data key does not import the judgements' reader (pydantic, YAML).
 JUDGEMENTS_FILE = "judgements.yaml"
+
+
+#: The index files of a generation: the screener's and the status checker's.
+INDEX_FILES = ("screener-current", "screener-check")
 
 
 def data_key(settings: Settings, store: Store) -> str:
@@ -87,6 +95,21 @@ class Generation:
     @property
     def _cache_folder(self) -> Path | None:
         return self.settings.cache_dir if self.settings.cache else None
+
+    def indexes_to_write(self) -> bool:
+        """Whether an index file of this data is missing from the cache folder, or cannot be
+        opened (written by another version of redlist): the next use builds it."""
+        from redlist import indexfile
+
+        folder = self._cache_folder
+        if folder is None:
+            return False
+        for name in INDEX_FILES:
+            try:
+                indexfile.load(folder / f"{name}-{self.key}{indexfile.SUFFIX}")
+            except Exception:  # noqa: BLE001 - whatever cache.cached_file would rebuild
+                return True
+        return False
 
     @cached_property
     def curated(self) -> CuratedData:
@@ -160,21 +183,14 @@ class Generation:
         return folder / f"screener-check-{self.key}.covered", f"{stamp}\n{stat.st_size}:{stat.st_mtime_ns}\n"
 
     @cached_property
-    def by_id(self) -> dict[str, Entity]:
-        """Entries listed today by entity id."""
-        out: dict[str, Entity] = {}
-        for entity in self.screener.entities:
-            out.setdefault(entity.entity_id, entity)
-        return out
+    def by_id(self) -> FirstOf[Entity]:
+        """Entries listed today by entity id (:func:`entity_lookup`)."""
+        return entity_lookup(self.screener)
 
     @cached_property
-    def name_index(self) -> list[tuple[str, str]]:
-        """(folded name, entity id) of every name of every entry listed today, for prefix search."""
-        return [
-            (" ".join(n.value.casefold().split()), e.entity_id)
-            for e in self.screener.entities
-            for n in e.names
-        ]
+    def name_index(self) -> WordPrefixes:
+        """The prefix search table of the names of the entries listed today (:func:`name_table`)."""
+        return name_table(self.screener)
 
     @cached_property
     def receipt(self) -> dict[str, Any]:
@@ -233,6 +249,44 @@ class Generation:
     def warm(self) -> None:
         """Build the screening index now (the server does this before it reports ready)."""
         _ = self.screener, self.by_id
+
+
+def entity_lookup(screener: Screener) -> FirstOf[Entity]:
+    """A screener's entries by entity id, the first entry of an id listed twice winning: a table
+    of the ids' positions, the entry decoded from the index when asked for (a dict of every entry
+    decoded took 114 MB of a server's parent, docs/benchmarks.md)."""
+    return FirstOf(screener.entity_ids, screener.entities)
+
+
+def name_table(screener: Screener) -> WordPrefixes:
+    """The prefix search table of every name of a screener's entries: the one saved in its index
+    file (mapped), or made from the entries of one built in memory."""
+    pack = getattr(screener, "pack", None)
+    if pack is not None:
+        return WordPrefixes.from_pack(pack, "suggest")
+    return WordPrefixes.of_entities(screener.entities)
+
+
+def suggest(names: WordPrefixes, lookup: FirstOf[Entity], prefix: str, limit: int) -> list[Entity]:
+    """The entries with a name starting with ``prefix`` (case and spacing aside), then those with a
+    later word of a name starting so, each id once in the order of its first name, at most
+    ``limit`` (sliced as a list is: ``-2`` all but the last two)."""
+    p = fold(prefix)
+    if not p:
+        return []
+    starts, inner = names.search(p)
+    owner_at = memoryview(np.ascontiguousarray(names.owners, dtype=np.int32))  # type: ignore[arg-type]
+    ids = lookup.keys_at
+    chosen: dict[str, None] = {}
+    last = -1
+    for at in itertools.chain(starts, inner):
+        e = owner_at[at]
+        if e != last:  # an entry's names are next to each other: skip its other names cheaply
+            chosen.setdefault(ids[e])
+            last = e
+            if 0 < limit <= len(chosen):
+                break
+    return [lookup[eid] for eid in list(chosen)[:limit]]
 
 
 def _read(path: Path) -> str | None:

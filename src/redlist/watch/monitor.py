@@ -16,6 +16,7 @@ import json
 import re
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -53,7 +54,7 @@ class Data(Protocol):
     @property
     def parties(self) -> PartyGraph: ...
     @property
-    def by_id(self) -> dict[str, Entity]: ...
+    def by_id(self) -> Mapping[str, Entity]: ...
 
 
 @dataclass
