@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from reallists import bench_home  # noqa: E402
 
-MARKS = (100, 1_000, 5_000, 10_000, 20_000, 30_000, 50_000, 100_000, 200_000, 300_000)
+MARKS = (100, 1_000, 5_000, 10_000, 20_000, 30_000, 50_000, 100_000, 200_000, 300_000, 500_000, 1_000_000)
 
 
 def memory() -> str:
