@@ -64,5 +64,7 @@ HAN_FORMS = scaled(16_384)
 #: ``cjk.pinyin_syllables``, ``cjk.personal_name`` and ``pinyin_reading.read_pinyin``: one
 #: result per Han run, Han name or Latin name read as pinyin.
 HAN_NAMES = scaled(4_096)
-#: ``adjust.name_anchors``: the anchor words of a listed person's name.
-NAME_ANCHORS = scaled(25_000)
+#: ``adjust.name_anchors``: the anchor words of a listed person's name (each entry keeps a list
+#: name's text and tokens alive: 6,250 instead of 25,000 saved 16 MB over a million rows for no
+#: measurable CPU).
+NAME_ANCHORS = scaled(6_250)
