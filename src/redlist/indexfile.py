@@ -52,8 +52,8 @@ FORMAT = 7  # 2: the common person names table; 3: the word counts of both schem
 SUFFIX = ".rlx"
 #: Decoded list name forms and entries a process keeps (the most recently used; the rest are
 #: decoded again from the mapped file when asked for): sized by measurement (docs/benchmarks.md,
-#: "Memory of a batch process"), a query meets about a hundred names and shows a few entries;
-#: scaled as the matcher's caches are (``REDLIST_MATCH_CACHES``, :mod:`redlist.match.caches`).
+#: "Memory of a batch process", "A batch process under 300 MB"), a query meets about a hundred
+#: names and shows a few entries; scaled as the matcher's caches are (``REDLIST_MATCH_CACHES``, :mod:`redlist.match.caches`).
 KEEP_NAMES = caches.scaled(4_096)
 KEEP_ENTITIES = caches.scaled(512)
 _FIELDS = [f.name for f in dataclasses.fields(NameForm)]
