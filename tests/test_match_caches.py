@@ -25,13 +25,13 @@ def _run(value: str | None) -> subprocess.CompletedProcess[str]:
 def test_default_sizes() -> None:
     done = _run(None)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["1.0", "32768", "4096", "4096", "512"]
+    assert done.stdout.split() == ["1.0", "16384", "4096", "4096", "512"]
 
 
 def test_a_factor_scales_every_cache_of_the_process() -> None:
     done = _run("0.25")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["0.25", "8192", "1024", "1024", "128"]
+    assert done.stdout.split() == ["0.25", "4096", "1024", "1024", "128"]
 
 
 def test_a_factor_that_is_not_positive_is_refused() -> None:

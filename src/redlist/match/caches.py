@@ -4,9 +4,10 @@ A batch of a million rows meets hundreds of thousands of distinct words and word
 the sizes these caches had first (up to a million word pairs), a batch process grew to about
 1.1 GB. The sizes below were chosen by measurement on the input of ``benchmarks/scale.py``
 (docs/benchmarks.md, "Memory of a batch process" and "A batch process under 300 MB"): a quarter
-of the sizes before them, with the decoded records and the repeated answers a batch keeps
-(:mod:`redlist.indexfile`, :mod:`redlist.batch.run`), took a 100,000-row batch from 470 MB RSS
-to 290 MB for 3-12 % more CPU. The results are the same whatever the sizes: a dropped result is
+of the sizes before them (an eighth for word pairs and fuzzy words, a sixteenth for name
+anchors), with the decoded records and the repeated answers a batch keeps
+(:mod:`redlist.indexfile`, :mod:`redlist.batch.run`), took a million-row batch from 597 MB RSS
+to 295 MB for 7-16 % more CPU. The results are the same whatever the sizes: a dropped result is
 computed again.
 
 ``REDLIST_MATCH_CACHES`` (a factor, default 1) scales every size, and the decoded records an
@@ -44,7 +45,7 @@ def scaled(size: int) -> int:
 
 
 #: ``score.token_similarity``: pairs of words compared (the most frequent call of the scorer).
-TOKEN_PAIRS = scaled(32_768)
+TOKEN_PAIRS = scaled(16_384)
 #: ``score.translit_key`` and ``score.skeleton``: one result per word.
 WORD_KEYS = scaled(16_384)
 #: ``normalize.fold``: names folded to lowercase ASCII.
@@ -56,7 +57,7 @@ LEGAL_WORDS = scaled(8_192)
 PINYIN = scaled(8_192)
 #: ``NameIndex.similar``: a word's fuzzy matches in the index vocabulary (a miss costs a bulk
 #: lookup of all the word's deletes: the dearest to recompute, so the largest of these caches).
-SIMILAR_WORDS = scaled(32_768)
+SIMILAR_WORDS = scaled(16_384)
 #: ``NameIndex.expand``: a word's postings with their weights (two arrays each, some long).
 EXPANDED_WORDS = scaled(5_000)
 #: ``cjk._forms``: the Latin renderings of a Han name.
