@@ -7,7 +7,7 @@ the sizes these caches had first (up to a million word pairs), a batch process g
 of the sizes before them (an eighth for word pairs and fuzzy words, a sixteenth for name
 anchors), with the decoded records and the repeated answers a batch keeps
 (:mod:`redlist.indexfile`, :mod:`redlist.batch.run`), took a million-row batch from 597 MB RSS
-to 295 MB for 7-16 % more CPU. The results are the same whatever the sizes: a dropped result is
+to 295 MB, for about 4 % more CPU on a short batch and 15-20 % on a long varied one. The results are the same whatever the sizes: a dropped result is
 computed again.
 
 ``REDLIST_MATCH_CACHES`` (a factor, default 1) scales every size, and the decoded records an
