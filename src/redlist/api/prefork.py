@@ -214,7 +214,8 @@ def _describe(status: int) -> str:
 #: meets few repeated words, and copies every page its caches fill. 0.1 of the batch sizes of
 #: then held 50 MB of its own after 10,000 varied names instead of 110, for 7-14 % more
 #: screening CPU (docs/benchmarks.md, "Memory per process and per server worker"); the batch
-#: sizes have since been cut to a quarter, so 0.4 keeps a server's caches as they were measured.
+#: sizes have since been cut to a quarter, so 0.4 keeps a server's caches as they were measured
+#: (but word pairs, fuzzy words and name anchors, cut further for batches: smaller still).
 WORKER_CACHES = "0.4"
 
 
