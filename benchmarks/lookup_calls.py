@@ -6,10 +6,10 @@ Usage::
     python benchmarks/lookup_calls.py [--calls 2000] [--seed 3]
 
 Over the benchmark home of reallists.py, after ``Redlist.preload()`` as ``redlist serve`` runs it
-(``REDLIST_MATCH_CACHES`` at serve's 0.1): a seeded sample of the ids listed today (and as many
-ids listed nowhere) and of prefixes a user types (the first 1-8 characters of a word of a listed
-name, or of the whole name), each call timed in CPU time. Prints the mean and the 99th percentile
-per call, and the CPU time preload took.
+(``REDLIST_MATCH_CACHES`` at serve's factor, ``api.prefork.WORKER_CACHES``): a seeded sample of the
+ids listed today (and as many ids listed nowhere) and of prefixes a user types (the first 1-8
+characters of a word of a listed name, or of the whole name), each call timed in CPU time. Prints
+the mean and the 99th percentile per call, and the CPU time preload took.
 """
 
 from __future__ import annotations
@@ -44,7 +44,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=3)
     args = parser.parse_args()
     os.environ["REDLIST_HOME"] = str(bench_home())
-    os.environ.setdefault("REDLIST_MATCH_CACHES", "0.1")  # as redlist serve sets it
+    from redlist.api.prefork import worker_caches
+
+    worker_caches()  # the cache sizes redlist serve runs with, before redlist.match is imported
     from redlist.service import Redlist
     from redlist.settings import Settings
 

@@ -5,15 +5,15 @@ Usage::
     python benchmarks/parent_memory.py [--trace 25] [--serve] [--build]
 
 Does what ``redlist serve`` does before forking its workers (``Redlist.preload()`` over the
-benchmark home of reallists.py, ``REDLIST_MATCH_CACHES`` at serve's 0.1), one step at a time,
-reading ``/proc/self/smaps_rollup`` after each (USS: the process's private pages, which a forked
-worker shares until it writes them; RSS, and the anonymous part of it). ``--trace N`` also runs
-``tracemalloc`` and prints the N sites that allocated most of what the parent keeps (tracing
-slows the load and adds its own memory: the sizes of that run are not the figures to report).
-``--serve`` builds the app as ``redlist serve`` does after preloading (``create_app``).
-``--build`` removes the home's index files first and runs ``preload()`` at once, as
-``redlist serve`` starts on data whose indexes were not written (a new version of redlist, data
-changed outside ``redlist update``): the figures then include building them.
+benchmark home of reallists.py, ``REDLIST_MATCH_CACHES`` at serve's factor,
+``api.prefork.WORKER_CACHES``), one step at a time, reading ``/proc/self/smaps_rollup`` after each
+(USS: the process's private pages, which a forked worker shares until it writes them; RSS, and the
+anonymous part of it). ``--trace N`` also runs ``tracemalloc`` and prints the N sites that allocated
+most of what the parent keeps (tracing slows the load and adds its own memory: the sizes of that run
+are not the figures to report). ``--serve`` builds the app as ``redlist serve`` does after
+preloading (``create_app``). ``--build`` removes the home's index files first and runs ``preload()``
+at once, as ``redlist serve`` starts on data whose indexes were not written (a new version of
+redlist, data changed outside ``redlist update``): the figures then include building them.
 """
 
 from __future__ import annotations
@@ -47,7 +47,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     os.environ["REDLIST_HOME"] = str(bench_home())
-    os.environ.setdefault("REDLIST_MATCH_CACHES", "0.1")  # as redlist serve sets it
+    from redlist.api.prefork import worker_caches
+
+    worker_caches()  # the cache sizes redlist serve runs with, before redlist.match is imported
     if args.trace:
         import tracemalloc
 
