@@ -147,6 +147,17 @@ def test_new_data_is_loaded_by_the_parent_and_the_workers_replaced(server, store
     assert proc.poll() is None
 
 
+def _preload_answers_from_index_files(redlist: Redlist) -> None:
+    """After ``preload()`` both indexes are opened from their files (mapped, shared with the
+    workers), none is left to write, and they answer."""
+    redlist.preload()
+    with redlist.generation() as gen:
+        assert hasattr(gen.screener, "pack") and hasattr(gen.checker.screener, "pack")
+        assert not gen.indexes_to_write()
+        assert gen.screener.screen("Northwind Shipping Lines").matches[0].entity_id == "ofac-101"
+        assert gen.by_id["ofac-101"].entity_id == "ofac-101"
+
+
 def test_the_parent_has_a_child_process_build_the_indexes_it_lacks(store_home, monkeypatch) -> None:
     """No index file yet: a child process builds the indexes and writes their files, and the
     parent opens them (its workers share mapped pages, and the parent's heap never holds a
@@ -160,12 +171,7 @@ def test_the_parent_has_a_child_process_build_the_indexes_it_lacks(store_home, m
     monkeypatch.setattr(Screener, "__init__", built_here)
     redlist = Redlist(Settings.load(home=store_home), background=True)
     try:
-        redlist.preload()
-        with redlist.generation() as gen:
-            assert hasattr(gen.screener, "pack") and hasattr(gen.checker.screener, "pack")
-            assert not gen.indexes_to_write()
-            assert gen.screener.screen("Northwind Shipping Lines").matches[0].entity_id == "ofac-101"
-            assert gen.by_id["ofac-101"].entity_id == "ofac-101"
+        _preload_answers_from_index_files(redlist)
     finally:
         redlist.close()
 
@@ -185,12 +191,7 @@ def test_the_parent_builds_the_indexes_itself_when_the_child_fails(store_home, m
         try:
             with redlist.generation() as gen:
                 assert gen.indexes_to_write()  # none yet, then a damaged one
-            redlist.preload()
-            with redlist.generation() as gen:
-                assert hasattr(gen.screener, "pack") and hasattr(gen.checker.screener, "pack")
-                assert not gen.indexes_to_write()
-                assert gen.screener.screen("Northwind Shipping Lines").matches[0].entity_id == "ofac-101"
-                assert gen.by_id["ofac-101"].entity_id == "ofac-101"
+            _preload_answers_from_index_files(redlist)
         finally:
             redlist.close()
 
