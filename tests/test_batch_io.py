@@ -173,7 +173,7 @@ def test_parquet_streamed_in_small_reads_keeps_every_row_in_order(tmp_path, monk
     assert [(r.line, r.id, r.name) for r in rows] == [(i + 1, str(i), n) for i, n in enumerate(names)]
 
 
-def test_the_command_line_has_arrow_use_the_c_allocator_unless_the_user_chose(tmp_path):
+def test_the_command_line_has_arrow_use_the_c_allocator_unless_the_user_chose():
     """mimalloc, Arrow's default, kept every decoded batch of a big Parquet input in the process."""
     import os
     import subprocess
