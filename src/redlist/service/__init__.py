@@ -44,7 +44,7 @@ from redlist.errors import InvalidInput, RedlistError
 from redlist.keys import ApiKey, create_key, load_keys, revoke_key, verify
 from redlist.model import LIST_IDS, LISTS, Activity, Change, ChangeEvent, Entity
 from redlist.screen import MATCH_THRESHOLD, QUERY_TYPES, Match, Query, Screener, ScreenResult, kind_of
-from redlist.service.generation import JUDGEMENTS_FILE, Generation, data_key, suggest
+from redlist.service.generation import INDEX_FILES, JUDGEMENTS_FILE, Generation, data_key, suggest
 from redlist.service.quick import QuickSettings, default_home, load_settings
 from redlist.service.watching import WatchOperations
 from redlist.util import gc_paused
@@ -360,8 +360,7 @@ class Redlist(WatchOperations):
 
         built = not hasattr(gen.screener, "pack") or not hasattr(gen.checker.screener, "pack")
         saved = all(
-            (self.settings.cache_dir / f"{name}-{gen.key}{indexfile.SUFFIX}").exists()
-            for name in ("screener-current", "screener-check")
+            (self.settings.cache_dir / f"{name}-{gen.key}{indexfile.SUFFIX}").exists() for name in INDEX_FILES
         )
         if not (built and saved and self.settings.cache):
             return False
